@@ -1,0 +1,132 @@
+//! Command-line types (clap). No logic.
+//!
+//! Owns: the only use of `clap`. Imports nothing from the crate.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  anxuan build                         build ./ into ./public
+  anxuan build --root mysite --out /var/www/aq --base-url https://aq.example.gov.cn/
+  anxuan build --now 2025-06-16T09:00:00+08:00   reproducible build at a fixed time
+  anxuan check --root mysite           validate everything, write nothing
+  anxuan init mysite                   start a new site
+  anxuan new drill 2025-fire-drill --title \"青石小学消防疏散演练\"";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "anxuan",
+    version,
+    about = "安宣 anxuan — static sites for 安全生产“五进” publicity campaigns",
+    long_about = "安宣 anxuan builds a static website from Markdown files with YAML front matter: \
+                  articles (工作动态), drills (应急演练) and cases (警示案例), with lists per kind \
+                  and per 五进 area (企业、农村、社区、学校、家庭).",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more (per-stage timings).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Colored output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into a folder (default: <root>/public).
+    #[command(after_help = "Example:\n  anxuan build --root mysite --out public --now 2025-06-16T09:00:00+08:00")]
+    Build(BuildArgs),
+    /// Validate everything `build` validates, without writing anything.
+    #[command(after_help = "Example:\n  anxuan check --root mysite")]
+    Check(CheckArgs),
+    /// Create a new site with an example of each kind of content.
+    #[command(after_help = "Example:\n  anxuan init mysite && anxuan build --root mysite")]
+    Init(InitArgs),
+    /// Create a new content file with its front matter filled in.
+    #[command(after_help = "Examples:\n  anxuan new article 2025-safety-month --title \"安全生产月活动启动\"\n  anxuan new drill school-fire-drill\n  anxuan new case 2025-warehouse-fire\n  anxuan new page about --title 关于本站")]
+    New(NewArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SiteArgs {
+    /// The site folder (containing site.yaml).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Include drafts (`draft: true`).
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include content dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// The build time (RFC 3339, or a date / date-time in the site's time zone); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Override site.yaml's base_url, e.g. https://aq.example.gov.cn/ or /sub/path/.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder (default: <root>/public).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create (must not exist, or be empty).
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Article,
+    Drill,
+    Case,
+    Page,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// File name and URL segment, e.g. 2025-fire-drill.
+    pub slug: String,
+    /// The title (default: a placeholder to replace).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The site folder.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}

@@ -1,0 +1,69 @@
+//! `anxuan build`: run the pipeline, then write the output atomically.
+
+use std::time::Instant;
+
+use super::{build_options, count_phrase, display, report, root_of, site_error};
+use crate::cli::BuildArgs;
+use crate::error::{Result, Severity};
+use crate::output;
+use crate::pipeline;
+use crate::shell::Shell;
+
+pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let root = root_of(&args.site.root);
+    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    // Refuse a dangerous target before doing any work.
+    output::check_target(&root, &out)?;
+    shell.status("Building", &format!("site in {}", display(&root)));
+    let opts = build_options(&args.site);
+    let build = match pipeline::build(&root, &opts) {
+        Ok(b) => b,
+        Err(diags) => {
+            let errors = report(shell, &diags);
+            let warnings = diags.len() - errors;
+            shell.error(&format!(
+                "could not build the site: {}; {} was left unchanged",
+                count_phrase(errors, warnings),
+                display(&out)
+            ));
+            return Err(site_error(errors));
+        }
+    };
+    report(shell, &build.diags);
+    let s = &build.stats;
+    let total = s.articles + s.drills + s.cases + s.pages;
+    let mut msg = format!(
+        "{total} pages ({} articles, {} drills, {} cases, {} pages)",
+        s.articles, s.drills, s.cases, s.pages
+    );
+    if s.unpublished > 0 {
+        msg.push_str(&format!(", {} not published (draft, scheduled or expired)", s.unpublished));
+    }
+    shell.status("Rendered", &msg);
+    let write_started = Instant::now();
+    let written = output::write_site(&root, &out, &build.files, &build.copies)?;
+    let mut timings = build.timings.clone();
+    timings.push(("write", write_started.elapsed()));
+    shell.verbose(
+        "Timings",
+        &timings
+            .iter()
+            .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let warnings = build.diags.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warn = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
+    shell.status(
+        "Finished",
+        &format!(
+            "in {:.2}s → {} ({} files, {:.1} MB{warn})",
+            started.elapsed().as_secs_f64(),
+            display(&out),
+            written.files,
+            written.bytes as f64 / 1_048_576.0
+        ),
+    );
+    Ok(())
+}

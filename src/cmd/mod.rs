@@ -1,0 +1,58 @@
+//! Subcommands, one module each. Each takes parsed arguments and the shell
+//! and returns `Ok` or an [`Error`] whose kind picks the exit code.
+//!
+//! Imports: everything below `cmd` in the module map; nothing imports `cmd`
+//! except `main.rs`.
+
+pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::SiteArgs;
+use crate::error::{Diagnostic, Error, Severity};
+use crate::pipeline::BuildOptions;
+use crate::shell::Shell;
+use crate::site::PublishOptions;
+
+/// The site root from `--root` (default: the current directory).
+pub fn root_of(root: &Option<PathBuf>) -> PathBuf {
+    root.clone().unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub(crate) fn build_options(args: &SiteArgs) -> BuildOptions {
+    BuildOptions {
+        publish: PublishOptions {
+            drafts: args.drafts,
+            future: args.future,
+        },
+        now: args.now.clone(),
+        base_url: args.base_url.clone(),
+        render: Default::default(),
+    }
+}
+
+/// Prints diagnostics and a summary line; returns the error count.
+pub(crate) fn report(shell: &Shell, diags: &[Diagnostic]) -> usize {
+    shell.diagnostics(diags);
+    diags.iter().filter(|d| d.severity == Severity::Error).count()
+}
+
+pub(crate) fn count_phrase(errors: usize, warnings: usize) -> String {
+    let e = if errors == 1 { "1 error".to_owned() } else { format!("{errors} errors") };
+    match warnings {
+        0 => e,
+        1 => format!("{e}, 1 warning"),
+        n => format!("{e}, {n} warnings"),
+    }
+}
+
+pub(crate) fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+pub(crate) fn site_error(n: usize) -> Error {
+    Error::Site(n)
+}

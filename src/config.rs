@@ -1,0 +1,393 @@
+//! `site.yaml`: the site's configuration, its defaults and CLI overrides.
+//!
+//! Owns: [`Config`] and its validation. Imports: `yaml`, `dates`, `error`.
+//!
+//! Invariants: unknown keys are errors (with a hint); `base_path` starts and
+//! ends with `/`; area slugs are unique lowercase ASCII; the time zone exists.
+
+use crate::dates::SiteTz;
+use crate::error::{Diagnostic, Span};
+use crate::yaml::{self, Fields, Value, Yaml};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// One of the five "into" areas (or whatever list the site uses).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Area {
+    /// Display name, e.g. 企业.
+    pub name: String,
+    /// ASCII URL segment, e.g. `enterprise`.
+    pub slug: String,
+    /// One sentence shown on the area page.
+    pub description: String,
+}
+
+/// The marks a Chinese government website must show in its footer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Footer {
+    /// 主办单位
+    pub organizer: Option<String>,
+    /// 承办单位
+    pub operator: Option<String>,
+    /// 联系方式
+    pub contact: Option<String>,
+    /// ICP备案号, e.g. 浙ICP备12345678号
+    pub icp: Option<String>,
+    /// 公安备案号, e.g. 浙公网安备 33010602000001号
+    pub police_record: Option<String>,
+    /// The digits of the 公安备案号, for the link to beian.gov.cn.
+    pub police_record_code: Option<String>,
+    /// 网站标识码
+    pub site_code: Option<String>,
+    /// 政府网站找错 link
+    pub error_report_url: Option<String>,
+}
+
+/// A navigation entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MenuItem {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// As written (or overridden), always ending with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/` or `/sub/path/`.
+    pub base_path: String,
+    /// `https://host` when `base_url` is absolute, else empty.
+    pub origin: String,
+    pub language: String,
+    pub tz: SiteTz,
+    pub theme: String,
+    pub paginate: usize,
+    pub hotline: String,
+    pub areas: Vec<Area>,
+    pub drill_types: Vec<String>,
+    pub unsafe_html: bool,
+    pub menu: Option<Vec<MenuItem>>,
+    pub footer: Footer,
+    /// Free data for themes.
+    pub extra: serde_json::Value,
+}
+
+pub const DEFAULT_DRILL_TYPES: &[&str] = &[
+    "消防疏散",
+    "防汛",
+    "危化品泄漏",
+    "地震避险",
+    "燃气泄漏",
+    "有限空间救援",
+    "校园踩踏预防",
+    "森林防火",
+    "人员密集场所疏散",
+    "综合演练",
+];
+
+pub fn default_areas() -> Vec<Area> {
+    [
+        ("企业", "enterprise", "安全生产宣传进企业：落实企业主体责任，强化全员安全培训。"),
+        ("农村", "village", "安全生产宣传进农村：农用车辆、用电用气、防汛防火常识进村入户。"),
+        ("社区", "community", "安全生产宣传进社区：燃气、电动自行车、消防通道等身边隐患随手查。"),
+        ("学校", "school", "安全生产宣传进学校：应急知识进课堂，疏散演练常态化。"),
+        ("家庭", "family", "安全生产宣传进家庭：一个孩子带动一个家庭，人人讲安全、个个会应急。"),
+    ]
+    .into_iter()
+    .map(|(name, slug, description)| Area {
+        name: name.into(),
+        slug: slug.into(),
+        description: description.into(),
+    })
+    .collect()
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "paginate",
+    "hotline",
+    "areas",
+    "drill_types",
+    "unsafe_html",
+    "menu",
+    "footer",
+    "extra",
+];
+
+const FOOTER_KEYS: &[&str] = &[
+    "organizer",
+    "operator",
+    "contact",
+    "icp",
+    "police_record",
+    "site_code",
+    "error_report_url",
+];
+
+/// Splits a base URL into (normalized base_url, origin, base_path).
+pub fn split_base_url(input: &str) -> Result<(String, String, String), String> {
+    let mut url = input.trim().to_owned();
+    if url.is_empty() {
+        url = "/".into();
+    }
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    if url.starts_with('/') {
+        if url.starts_with("//") {
+            return Err("a protocol-relative URL is not supported".into());
+        }
+        return Ok((url.clone(), String::new(), url));
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| "must start with `https://`, `http://` or `/`".to_owned())?;
+    let slash = rest.find('/').unwrap_or(rest.len());
+    let host = &rest[..slash];
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '@') {
+        return Err(format!("`{input}` has no valid host"));
+    }
+    let path = &rest[slash..];
+    let origin = url[..url.len() - path.len()].to_owned();
+    Ok((url.clone(), origin, path.to_owned()))
+}
+
+impl Config {
+    /// The configuration of a site without `site.yaml` keys (used by tests and `init`).
+    pub fn defaults() -> Result<Self, String> {
+        Ok(Config {
+            title: "安全生产宣传网".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            base_path: "/".into(),
+            origin: String::new(),
+            language: "zh-CN".into(),
+            tz: SiteTz::new("Asia/Shanghai")?,
+            theme: "default".into(),
+            paginate: 10,
+            hotline: "12350".into(),
+            areas: default_areas(),
+            drill_types: DEFAULT_DRILL_TYPES.iter().map(|s| (*s).to_owned()).collect(),
+            unsafe_html: false,
+            menu: None,
+            footer: Footer::default(),
+            extra: serde_json::Value::Object(Default::default()),
+        })
+    }
+
+    /// Parses `site.yaml` text; every problem becomes a diagnostic.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let path = CONFIG_FILE;
+        let node = yaml::parse(text, 0).map_err(|e| {
+            vec![
+                Diagnostic::error(Span::new(path, e.line, e.col), format!("invalid YAML: {}", e.message))
+                    .with_help("请检查缩进（用空格，不要用 Tab）和冒号后的空格"),
+            ]
+        })?;
+        let mut cfg = Config::defaults().map_err(|e| vec![Diagnostic::global(crate::error::Severity::Error, e)])?;
+        let mut f = Fields::new(path, &node, "site.yaml");
+        if let Some(v) = f.string("title") {
+            cfg.title = v;
+        }
+        if let Some(v) = f.string("description") {
+            cfg.description = v;
+        }
+        if let Some(node) = f.get("base_url") {
+            if let Some(v) = f.string("base_url") {
+                match split_base_url(&v) {
+                    Ok((url, origin, bp)) => {
+                        cfg.base_url = url;
+                        cfg.origin = origin;
+                        cfg.base_path = bp;
+                    }
+                    Err(e) => f.error(
+                        node,
+                        format!("invalid `base_url`: {e}"),
+                        "例如 `base_url: https://aq.example.gov.cn/`，部署在子目录时写 `https://www.example.gov.cn/aq/`",
+                    ),
+                }
+            }
+        }
+        if let Some(v) = f.string("language") {
+            cfg.language = v;
+        }
+        if let Some(node) = f.get("timezone") {
+            if let Some(v) = f.string("timezone") {
+                match SiteTz::new(&v) {
+                    Ok(tz) => cfg.tz = tz,
+                    Err(e) => f.error(node, e, "例如 `timezone: Asia/Shanghai`"),
+                }
+            }
+        }
+        if let Some(v) = f.string("theme") {
+            cfg.theme = v;
+        }
+        if let Some(node) = f.get("paginate") {
+            match f.count("paginate") {
+                Some(0) => f.error(node, "`paginate` must be at least 1", "每页条数，例如 `paginate: 10`"),
+                Some(n) => cfg.paginate = n as usize,
+                None => {}
+            }
+        }
+        if let Some(v) = f.string("hotline") {
+            cfg.hotline = v;
+        }
+        if let Some(v) = f.boolean("unsafe_html") {
+            cfg.unsafe_html = v;
+        }
+        let types = f.string_list("drill_types");
+        if f.get("drill_types").is_some() {
+            cfg.drill_types = types.into_iter().map(|(s, _)| s).collect();
+        }
+        if let Some(node) = f.get("areas") {
+            cfg.areas = parse_areas(&mut f, node);
+        }
+        if let Some(node) = f.get("menu") {
+            cfg.menu = Some(parse_menu(&mut f, node));
+        }
+        if let Some(node) = f.get("footer") {
+            let mut ff = Fields::new(path, node, "`footer`");
+            let footer = Footer {
+                organizer: ff.string("organizer"),
+                operator: ff.string("operator"),
+                contact: ff.string("contact"),
+                icp: ff.string("icp"),
+                police_record: ff.string("police_record"),
+                police_record_code: None,
+                site_code: ff.string("site_code"),
+                error_report_url: ff.string("error_report_url"),
+            };
+            cfg.footer = footer;
+            cfg.footer.police_record_code = cfg.footer.police_record.as_ref().and_then(|r| {
+                let digits: String = r.chars().filter(char::is_ascii_digit).collect();
+                (!digits.is_empty()).then_some(digits)
+            });
+            f.diags.extend(ff.finish(FOOTER_KEYS));
+        }
+        if let Some(node) = f.get("extra") {
+            cfg.extra = node.to_json();
+        }
+        let diags = f.finish(KEYS);
+        if diags.is_empty() { Ok(cfg) } else { Err(diags) }
+    }
+
+    /// Applies `--base-url`.
+    pub fn override_base_url(&mut self, url: &str) -> Result<(), String> {
+        let (url, origin, bp) = split_base_url(url)?;
+        self.base_url = url;
+        self.origin = origin;
+        self.base_path = bp;
+        Ok(())
+    }
+
+    /// The area with this display name.
+    pub fn area_index(&self, name: &str) -> Option<usize> {
+        self.areas.iter().position(|a| a.name == name)
+    }
+
+    /// An absolute URL for a site path when `base_url` is absolute, else the path.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+}
+
+fn parse_areas(f: &mut Fields<'_>, node: &Yaml) -> Vec<Area> {
+    let Value::Seq(items) = &node.value else {
+        f.error(node, "`areas` must be a list", "例如\nareas:\n  - name: 企业\n    slug: enterprise");
+        return default_areas();
+    };
+    let mut areas: Vec<Area> = Vec::new();
+    for item in items {
+        let mut af = Fields::new(f.path(), item, "an area");
+        let name = af.required_string("name", "企业");
+        let slug = af.required_string("slug", "enterprise");
+        let description = af.string("description").unwrap_or_default();
+        let slug_node = af.get("slug");
+        let mut diags = af.finish(&["name", "slug", "description"]);
+        if let (Some(name), Some(slug)) = (name, slug) {
+            let ok = slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok {
+                if let Some(n) = slug_node {
+                    diags.push(
+                        Diagnostic::error(f.span_of(n), format!("area slug `{slug}` must be lowercase ASCII letters, digits or `-`"))
+                            .with_help("网址中使用英文，例如 `enterprise`、`village`"),
+                    );
+                }
+            } else if areas.iter().any(|a| a.slug == slug || a.name == name) {
+                diags.push(Diagnostic::error(f.span_of(item), format!("area `{name}` ({slug}) is listed twice")));
+            } else {
+                areas.push(Area {
+                    name,
+                    slug,
+                    description,
+                });
+            }
+        }
+        f.diags.extend(diags);
+    }
+    areas
+}
+
+fn parse_menu(f: &mut Fields<'_>, node: &Yaml) -> Vec<MenuItem> {
+    let Value::Seq(items) = &node.value else {
+        f.error(node, "`menu` must be a list", "例如\nmenu:\n  - name: 首页\n    url: /");
+        return Vec::new();
+    };
+    let mut menu = Vec::new();
+    for item in items {
+        let mut mf = Fields::new(f.path(), item, "a menu entry");
+        let name = mf.required_string("name", "首页");
+        let url = mf.required_string("url", "/");
+        f.diags.extend(mf.finish(&["name", "url"]));
+        if let (Some(name), Some(url)) = (name, url) {
+            menu.push(MenuItem { name, url });
+        }
+    }
+    menu
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_base_url_handles_subpaths() {
+        let (u, o, p) = split_base_url("https://www.example.gov.cn/aq").unwrap();
+        assert_eq!((u.as_str(), o.as_str(), p.as_str()), ("https://www.example.gov.cn/aq/", "https://www.example.gov.cn", "/aq/"));
+        let (_, o, p) = split_base_url("/").unwrap();
+        assert_eq!((o.as_str(), p.as_str()), ("", "/"));
+        let (_, o, p) = split_base_url("http://127.0.0.1:1111").unwrap();
+        assert_eq!((o.as_str(), p.as_str()), ("http://127.0.0.1:1111", "/"));
+        assert!(split_base_url("ftp://x/").is_err());
+    }
+
+    #[test]
+    fn parse_unknown_key_gets_hint() {
+        let err = Config::parse("title: x\ntimzone: Asia/Shanghai\n").unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].span.as_ref().unwrap().line, 2);
+        assert!(err[0].help.as_deref().unwrap().contains("timezone"));
+    }
+
+    #[test]
+    fn parse_footer_extracts_police_record_code() {
+        let c = Config::parse("footer:\n  police_record: 浙公网安备 33010602000001号\n").unwrap();
+        assert_eq!(c.footer.police_record_code.as_deref(), Some("33010602000001"));
+    }
+
+    #[test]
+    fn parse_bad_timezone_is_error_at_value() {
+        let err = Config::parse("timezone: Mars/Base\n").unwrap_err();
+        assert_eq!(err[0].span.as_ref().unwrap().col, 11);
+    }
+}

@@ -1,0 +1,317 @@
+//! Content: source files → validated [`Page`]s.
+//!
+//! Owns: the content model (the four kinds and their fields), loading and
+//! validating one file. Imports: `config`, `dates`, `error`, `yaml`.
+//! Never writes files; reads only through [`discover`].
+//!
+//! Invariants: a [`Page`] is fully validated (required fields present, dates
+//! parsed in the site's zone, enumerations checked, grades consistent);
+//! every problem in a file is reported, not only the first.
+
+pub mod article;
+pub mod case;
+pub mod discover;
+pub mod drill;
+pub mod frontmatter;
+pub mod slug;
+
+use crate::config::Config;
+use crate::dates::{self, When};
+use crate::error::{Diagnostic, Span};
+use crate::yaml::{self, Fields, Yaml};
+
+pub use case::{Case, Grade};
+pub use discover::{Asset, SourceFile};
+pub use drill::{Drill, DrillStatus};
+
+/// The four kinds of content, by top-level folder under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Article,
+    Drill,
+    Case,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Article, Kind::Drill, Kind::Case, Kind::Page];
+
+    /// The folder under `content/` (and the URL section).
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Article => "articles",
+            Kind::Drill => "drills",
+            Kind::Case => "cases",
+            Kind::Page => "pages",
+        }
+    }
+
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// The Chinese name shown to residents.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Article => "工作动态",
+            Kind::Drill => "应急演练",
+            Kind::Case => "警示案例",
+            Kind::Page => "页面",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Drill => "drill",
+            Kind::Case => "case",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// Kind-specific data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KindData {
+    Article,
+    Drill(Drill),
+    Case(Case),
+    Page,
+}
+
+/// One validated content file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Path relative to the site root, `/`-separated: `content/articles/x.md`.
+    pub file: String,
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    /// Explicit summary; when absent the first paragraph is used.
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    /// Indexes into `Config::areas`.
+    pub areas: Vec<usize>,
+    /// 来源
+    pub source: Option<String>,
+    /// 作者
+    pub author: Option<String>,
+    /// 责编
+    pub editor: Option<String>,
+    /// 审核
+    pub reviewer: Option<String>,
+    pub draft: bool,
+    pub expires: Option<When>,
+    pub extra: serde_json::Value,
+    /// Publication date (articles and cases: required; drills: optional;
+    /// standalone pages: none).
+    pub date: Option<When>,
+    pub data: KindData,
+    pub markdown: String,
+    /// Lines of the file before the Markdown body.
+    pub body_line_offset: usize,
+}
+
+impl Page {
+    pub fn drill(&self) -> Option<&Drill> {
+        match &self.data {
+            KindData::Drill(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn case(&self) -> Option<&Case> {
+        match &self.data {
+            KindData::Case(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The date used for sorting newest-first and shown in lists: the
+    /// publication date, or for a drill without one, its start.
+    pub fn list_date(&self) -> Option<When> {
+        self.date.or_else(|| self.drill().map(|d| d.start))
+    }
+}
+
+/// Keys every kind accepts.
+pub const COMMON_KEYS: &[&str] = &[
+    "title",
+    "slug",
+    "summary",
+    "tags",
+    "five_into",
+    "source",
+    "author",
+    "editor",
+    "reviewer",
+    "draft",
+    "expires",
+    "extra",
+];
+
+/// Reads a date field, reporting a bad value at its position.
+pub(crate) fn when_field(f: &mut Fields<'_>, key: &str, cfg: &Config) -> Option<When> {
+    let node = f.get(key)?;
+    let text = f.string(key)?;
+    match dates::parse_when(&text, &cfg.tz) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            f.error(node, e, format!("日期格式应为 {}", dates::ACCEPTED_FORMATS));
+            None
+        }
+    }
+}
+
+/// Reads a required date field.
+pub(crate) fn required_when(f: &mut Fields<'_>, key: &str, cfg: &Config, example: &str) -> Option<When> {
+    if f.get(key).is_none() {
+        f.missing(key, example);
+        return None;
+    }
+    when_field(f, key, cfg)
+}
+
+/// Loads one source file into a page, or every problem found in it.
+/// Warnings are returned beside a page.
+pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let path = file.rel.as_str();
+    let text = frontmatter::decode(path, bytes).map_err(|d| vec![d])?;
+    let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
+    let node: Yaml = yaml::parse(split.yaml, split.yaml_line_offset).map_err(|e| {
+        vec![
+            Diagnostic::error(Span::new(path, e.line, e.col), format!("invalid YAML: {}", e.message)).with_help(
+                "请检查：缩进只用空格；冒号后要有空格；含冒号或 # 的值用英文双引号括起来；前置元数据以 `---` 结束",
+            ),
+        ]
+    })?;
+    let mut f = Fields::new(path, &node, "front matter").missing_at(1, 1);
+
+    let title = f.required_string("title", "关于开展安全生产月活动的通知");
+    let slug = match f.get("slug") {
+        Some(n) => f.string("slug").and_then(|s| {
+            let s2 = slug::slugify(&s);
+            if s2.is_empty() {
+                f.error(n, format!("slug `{s}` has no usable characters"), "slug 用于网址，例如 `fire-drill-2025`");
+                None
+            } else {
+                Some(s2)
+            }
+        }),
+        None => {
+            let s = slug::slugify(&file.stem);
+            if s.is_empty() {
+                f.diags.push(
+                    Diagnostic::error(Span::file(path), format!("cannot derive a URL from the file name `{}`", file.stem))
+                        .with_help("请重命名文件，或在前置元数据中写 `slug: 英文或中文网址名`"),
+                );
+                None
+            } else {
+                Some(s)
+            }
+        }
+    };
+    let summary = f.string("summary").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let mut tags: Vec<String> = Vec::new();
+    for (tag, node) in f.string_list("tags") {
+        let t = tag.trim().to_owned();
+        if t.is_empty() || t.contains('/') {
+            f.error(node, format!("invalid tag `{tag}`"), "标签不能为空，也不能包含 `/`");
+        } else if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let mut areas = Vec::new();
+    for (name, node) in f.string_list("five_into") {
+        match cfg.area_index(name.trim()) {
+            Some(i) if !areas.contains(&i) => areas.push(i),
+            Some(_) => {}
+            None => {
+                let names: Vec<&str> = cfg.areas.iter().map(|a| a.name.as_str()).collect();
+                f.error(
+                    node,
+                    format!("`{name}` is not one of the site's areas: {}", names.join("、")),
+                    format!("five_into 只能填写：{}（可写多个，例如 `[企业, 社区]`）", names.join("、")),
+                );
+            }
+        }
+    }
+    areas.sort_unstable();
+    let source = f.string("source");
+    let author = f.string("author");
+    let editor = f.string("editor");
+    let reviewer = f.string("reviewer");
+    let draft = f.boolean("draft").unwrap_or(false);
+    let expires = when_field(&mut f, "expires", cfg);
+    let extra = match f.get("extra") {
+        Some(n) if matches!(n.value, yaml::Value::Map(_)) => n.to_json(),
+        Some(n) => {
+            f.error(n, "`extra` must be a mapping", "例如\nextra:\n  cover: images/a.jpg");
+            serde_json::Value::Null
+        }
+        None => serde_json::Value::Object(Default::default()),
+    };
+
+    let (data, date, mut kind_warnings) = match file.kind {
+        Kind::Article => {
+            let date = article::read(&mut f, cfg);
+            (Some(KindData::Article), date, Vec::new())
+        }
+        Kind::Drill => {
+            let (drill, date) = drill::read(&mut f, cfg);
+            (drill.map(KindData::Drill), date, Vec::new())
+        }
+        Kind::Case => {
+            let (case, date, warnings) = case::read(&mut f, cfg);
+            (case.map(KindData::Case), date, warnings)
+        }
+        Kind::Page => (Some(KindData::Page), None, Vec::new()),
+    };
+
+    let allowed: Vec<&str> = COMMON_KEYS
+        .iter()
+        .chain(match file.kind {
+            Kind::Article => article::KEYS,
+            Kind::Drill => drill::KEYS,
+            Kind::Case => case::KEYS,
+            Kind::Page => &[],
+        })
+        .copied()
+        .collect();
+    let diags = f.finish(&allowed);
+    let (errors, mut warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    warnings.append(&mut kind_warnings);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(all);
+    }
+    let (Some(title), Some(slug), Some(data)) = (title, slug, data) else {
+        return Err(vec![Diagnostic::error(Span::file(path), "front matter is incomplete")]);
+    };
+    if matches!(file.kind, Kind::Article | Kind::Case) && date.is_none() {
+        return Err(vec![Diagnostic::error(Span::file(path), "front matter is incomplete")]);
+    }
+    let page = Page {
+        file: file.rel.clone(),
+        kind: file.kind,
+        slug,
+        title: title.trim().to_owned(),
+        summary,
+        tags,
+        areas,
+        source,
+        author,
+        editor,
+        reviewer,
+        draft,
+        expires,
+        extra,
+        date,
+        data,
+        markdown: split.body.to_owned(),
+        body_line_offset: split.body_line_offset,
+    };
+    Ok((page, warnings))
+}

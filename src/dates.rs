@@ -1,0 +1,290 @@
+//! Dates and times in the site's time zone.
+//!
+//! Owns: the only use of `jiff`. Parses the date spellings editors write
+//! (`2025-06-16`, `2025-06-16 09:30`, RFC 3339) and formats them the way a
+//! Chinese government site shows them (`2025年6月16日 09:30`).
+//! Imports nothing from the crate.
+//!
+//! Invariants: a date or date-time without an offset is in the site's time
+//! zone; formatting always converts to the site's time zone, so output does
+//! not depend on the machine's zone.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+
+pub use jiff::Timestamp;
+
+/// The site's time zone (site.yaml `timezone`, default Asia/Shanghai).
+#[derive(Clone)]
+pub struct SiteTz {
+    name: String,
+    tz: TimeZone,
+}
+
+impl fmt::Debug for SiteTz {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SiteTz({})", self.name)
+    }
+}
+
+impl SiteTz {
+    /// Looks up an IANA zone name in the bundled database.
+    pub fn new(name: &str) -> Result<Self, String> {
+        TimeZone::get(name)
+            .map(|tz| SiteTz {
+                name: name.to_owned(),
+                tz,
+            })
+            .map_err(|e| format!("unknown time zone `{name}`: {e}"))
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// A moment, remembering whether it was written with a time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct When {
+    pub ts: Timestamp,
+    pub has_time: bool,
+}
+
+impl PartialOrd for When {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for When {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.ts.cmp(&other.ts).then(self.has_time.cmp(&other.has_time))
+    }
+}
+
+/// The formats accepted in front matter, for error help.
+pub const ACCEPTED_FORMATS: &str = "2025-06-16、2025-06-16 09:30 或 2025-06-16T09:30:00+08:00";
+
+/// Parses a date or date-time written by an editor.
+pub fn parse_when(input: &str, tz: &SiteTz) -> Result<When, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err("empty date".into());
+    }
+    // With an explicit offset or `Z`: an exact instant.
+    let rest = s.get(10..).unwrap_or("");
+    let has_offset = rest.ends_with('Z')
+        || rest.ends_with('z')
+        || rest.contains('+')
+        || rest.get(1..).is_some_and(|r| r.contains('-'));
+    if has_offset {
+        return s
+            .replacen(' ', "T", 1)
+            .parse::<Timestamp>()
+            .map(|ts| When { ts, has_time: true })
+            .map_err(|e| format!("invalid date-time `{s}`: {e}"));
+    }
+    if s.len() == 10 {
+        let date: Date = s
+            .parse()
+            .map_err(|e| format!("invalid date `{s}`: {}", short_err(e)))?;
+        let ts = tz
+            .tz
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .map_err(|e| format!("date `{s}` does not exist in {}: {e}", tz.name))?;
+        return Ok(When { ts, has_time: false });
+    }
+    let normalized = s.replacen(' ', "T", 1);
+    let dt: DateTime = normalized
+        .parse()
+        .map_err(|e| format!("invalid date-time `{s}`: {}", short_err(e)))?;
+    let ts = tz
+        .tz
+        .to_ambiguous_zoned_datetime(dt)
+        .compatible()
+        .map_err(|e| format!("date-time `{s}` does not exist in {}: {e}", tz.name))?
+        .timestamp();
+    Ok(When { ts, has_time: true })
+}
+
+fn short_err(e: jiff::Error) -> String {
+    let s = e.to_string();
+    // jiff's messages are long chains; the last part is the useful one.
+    s.rsplit(": ").next().unwrap_or(&s).to_owned()
+}
+
+/// Parses `--now`: RFC 3339, or a date/date-time in the site's zone.
+pub fn parse_now(input: &str, tz: &SiteTz) -> Result<Timestamp, String> {
+    parse_when(input, tz).map(|w| w.ts)
+}
+
+/// The wall clock, read once per build by the caller.
+pub fn wall_clock() -> Timestamp {
+    Timestamp::now()
+}
+
+/// The first instant after the calendar day of `w` ends, for date-only
+/// expiry dates ("expires: 2025-12-31" is valid through that day).
+pub fn end_of_day(w: When, tz: &SiteTz) -> Timestamp {
+    if w.has_time {
+        return w.ts;
+    }
+    let date = w.ts.to_zoned_datetime(tz.tz.clone()).date();
+    date.tomorrow()
+        .ok()
+        .and_then(|d| tz.tz.to_timestamp(d.to_datetime(jiff::civil::Time::midnight())).ok())
+        .unwrap_or(w.ts)
+}
+
+/// Calendar parts of an instant in the site's zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Parts {
+    pub year: i16,
+    pub month: i8,
+    pub day: i8,
+    pub hour: i8,
+    pub minute: i8,
+}
+
+pub fn parts(ts: Timestamp, tz: &SiteTz) -> Parts {
+    let z = ts.to_zoned_datetime(tz.tz.clone());
+    Parts {
+        year: z.year(),
+        month: z.month(),
+        day: z.day(),
+        hour: z.hour(),
+        minute: z.minute(),
+    }
+}
+
+/// `2025年6月16日`
+pub fn date_zh(ts: Timestamp, tz: &SiteTz) -> String {
+    let p = parts(ts, tz);
+    format!("{}年{}月{}日", p.year, p.month, p.day)
+}
+
+/// `2025年6月16日 09:30`, or only the date when no time was given.
+pub fn when_zh(w: When, tz: &SiteTz) -> String {
+    if !w.has_time {
+        return date_zh(w.ts, tz);
+    }
+    let p = parts(w.ts, tz);
+    format!("{}年{}月{}日 {:02}:{:02}", p.year, p.month, p.day, p.hour, p.minute)
+}
+
+/// `2025-06-16`, the date shown beside every list item.
+pub fn ymd(ts: Timestamp, tz: &SiteTz) -> String {
+    let p = parts(ts, tz);
+    format!("{:04}-{:02}-{:02}", p.year, p.month, p.day)
+}
+
+/// `2026年11月`, a month heading.
+pub fn month_zh(ts: Timestamp, tz: &SiteTz) -> String {
+    let p = parts(ts, tz);
+    format!("{}年{}月", p.year, p.month)
+}
+
+/// RFC 3339 in the site's zone, e.g. `2025-06-16T09:30:00+08:00`.
+pub fn rfc3339(ts: Timestamp, tz: &SiteTz) -> String {
+    let z = ts.to_zoned_datetime(tz.tz.clone());
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// A machine-readable value for `<time datetime>`: a date, or RFC 3339.
+pub fn html_datetime(w: When, tz: &SiteTz) -> String {
+    if w.has_time { rfc3339(w.ts, tz) } else { ymd(w.ts, tz) }
+}
+
+/// A drill's time span: `2025年6月16日 09:30—11:00` on one day,
+/// `2025年6月16日 09:30—6月17日 11:00` across days.
+pub fn range_zh(start: When, end: When, tz: &SiteTz) -> String {
+    let a = parts(start.ts, tz);
+    let b = parts(end.ts, tz);
+    let first = when_zh(start, tz);
+    let same_day = (a.year, a.month, a.day) == (b.year, b.month, b.day);
+    if same_day {
+        if start.has_time && end.has_time {
+            return format!("{first}—{:02}:{:02}", b.hour, b.minute);
+        }
+        return first;
+    }
+    let time = if end.has_time {
+        format!(" {:02}:{:02}", b.hour, b.minute)
+    } else {
+        String::new()
+    };
+    if a.year == b.year {
+        format!("{first}—{}月{}日{time}", b.month, b.day)
+    } else {
+        format!("{first}—{}年{}月{}日{time}", b.year, b.month, b.day)
+    }
+}
+
+/// Today's date in the site's zone as `YYYY-MM-DD`.
+pub fn today(now: Timestamp, tz: &SiteTz) -> String {
+    ymd(now, tz)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh() -> SiteTz {
+        SiteTz::new("Asia/Shanghai").unwrap()
+    }
+
+    #[test]
+    fn parse_when_accepts_documented_formats() {
+        let tz = sh();
+        let a = parse_when("2025-06-16", &tz).unwrap();
+        assert!(!a.has_time);
+        assert_eq!(rfc3339(a.ts, &tz), "2025-06-16T00:00:00+08:00");
+        let b = parse_when("2025-06-16 09:30", &tz).unwrap();
+        assert_eq!(rfc3339(b.ts, &tz), "2025-06-16T09:30:00+08:00");
+        let c = parse_when("2025-06-16T01:30:00Z", &tz).unwrap();
+        assert_eq!(rfc3339(c.ts, &tz), "2025-06-16T09:30:00+08:00");
+        let d = parse_when("2025-06-16T09:30:00+08:00", &tz).unwrap();
+        assert_eq!(c.ts, d.ts);
+        let e = parse_when("2025-06-16T09:30", &tz).unwrap();
+        assert_eq!(e.ts, d.ts);
+    }
+
+    #[test]
+    fn parse_when_rejects_bad_dates() {
+        let tz = sh();
+        assert!(parse_when("2025-02-30", &tz).is_err());
+        assert!(parse_when("2025年6月16日", &tz).is_err());
+        assert!(parse_when("2025-06-16 25:00", &tz).is_err());
+        assert!(parse_when("tomorrow", &tz).is_err());
+    }
+
+    #[test]
+    fn range_zh_same_day_and_across_days() {
+        let tz = sh();
+        let s = parse_when("2025-06-16 09:30", &tz).unwrap();
+        let e = parse_when("2025-06-16 11:00", &tz).unwrap();
+        assert_eq!(range_zh(s, e, &tz), "2025年6月16日 09:30—11:00");
+        let e2 = parse_when("2025-06-17 11:00", &tz).unwrap();
+        assert_eq!(range_zh(s, e2, &tz), "2025年6月16日 09:30—6月17日 11:00");
+        let e3 = parse_when("2026-01-02 08:00", &tz).unwrap();
+        assert_eq!(range_zh(s, e3, &tz), "2025年6月16日 09:30—2026年1月2日 08:00");
+    }
+
+    #[test]
+    fn end_of_day_covers_the_whole_expiry_date() {
+        let tz = sh();
+        let w = parse_when("2025-12-31", &tz).unwrap();
+        assert_eq!(rfc3339(end_of_day(w, &tz), &tz), "2026-01-01T00:00:00+08:00");
+    }
+
+    #[test]
+    fn formatting_uses_site_zone_not_utc() {
+        let tz = sh();
+        let w = parse_when("2025-06-15T20:00:00Z", &tz).unwrap();
+        assert_eq!(date_zh(w.ts, &tz), "2025年6月16日");
+        assert_eq!(when_zh(w, &tz), "2025年6月16日 04:00");
+    }
+}

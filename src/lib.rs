@@ -1,0 +1,23 @@
+//! anxuan (安宣): a static-site generator for 安全生产“五进” publicity
+//! campaigns.
+//!
+//! The pipeline runs one way: `content::discover` → `content::load` →
+//! `site::assemble` → `markdown` → `render` → `output` (see
+//! ARCHITECTURE.md). `main.rs` only parses the command line and calls
+//! `cmd::*`.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod error;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod shell;
+pub mod site;
+pub mod theme;
+pub mod yaml;

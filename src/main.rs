@@ -1,0 +1,45 @@
+//! The `anxuan` executable: parse the command line, run a subcommand, print
+//! errors, exit with 0 (ok), 1 (the site has errors, or I/O failed) or 2
+//! (usage: bad arguments, refused output folder).
+
+use std::process::ExitCode;
+
+use anxuan::cli::{Cli, ColorChoice, Command};
+use anxuan::error::Error;
+use anxuan::shell::{Shell, Verbosity};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbosity = if cli.global.quiet {
+        Verbosity::Quiet
+    } else if cli.global.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let color = match cli.global.color {
+        ColorChoice::Auto => None,
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+    };
+    let shell = Shell::new(verbosity, color);
+    let result = match &cli.command {
+        Command::Build(args) => anxuan::cmd::build::run(&shell, args),
+        Command::Check(args) => anxuan::cmd::check::run(&shell, args),
+        Command::Init(args) => anxuan::cmd::init::run(&shell, args),
+        Command::New(args) => anxuan::cmd::new::run(&shell, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Site(_)) => ExitCode::from(1),
+        Err(e @ (Error::Usage(_) | Error::UnsafeOutput { .. })) => {
+            shell.error(&e.to_string());
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            shell.error(&e.to_string());
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,523 @@
+//! Markdown → HTML, plain text, table of contents and link records.
+//!
+//! Owns: the only use of `comrak` and `ammonia`. Imports: `error`,
+//! `highlight`, `content::slug`.
+//!
+//! What it does beyond CommonMark+GFM: CJK-friendly emphasis
+//! (`**注意：**请按时参加` is bold); a soft line break between two CJK
+//! characters is dropped (browsers would show a space); headings get stable,
+//! unique ids that keep Chinese characters; `@/articles/x.md#id` links and
+//! relative links to images and Markdown files are resolved through a
+//! [`Links`] implementation; fenced code is highlighted with CSS classes;
+//! raw HTML is sanitized unless the site opts out.
+//!
+//! Invariants: the output is a pure function of the inputs; positions in
+//! diagnostics are lines of the *file* (the caller passes the body offset).
+
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::sync::Mutex;
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta, SyntaxHighlighterAdapter};
+use comrak::nodes::{AstNode, NodeValue, Sourcepos};
+use comrak::options::Plugins;
+use comrak::{Arena, Options, format_html_with_plugins, parse_document};
+
+use crate::error::{Diagnostic, Span};
+use crate::highlight::Highlighter;
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link to another page of the site, kept to check `#anchors` once all
+/// bodies exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLink {
+    /// The target's source file (`content/…md`).
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// The rendered body of a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Body {
+    pub html: String,
+    /// Plain text of the whole body, blocks separated by newlines.
+    pub text: String,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id, in document order.
+    pub anchors: Vec<String>,
+    pub links: Vec<PageLink>,
+    pub has_code: bool,
+}
+
+/// How a link target written in a page resolves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A URL to write into the page.
+    Url(String),
+    /// A page link: its URL and the source file it points to.
+    Page { url: String, file: String },
+    /// Points to nothing; the string explains.
+    Missing(String),
+    /// Not an error, but worth telling: (URL to write anyway, warning).
+    Warn(String, String),
+}
+
+/// Resolves link targets. Implemented by the pipeline over the assembled site.
+pub trait Links: Sync {
+    /// `path` is what follows `@/` (e.g. `articles/x.md`), without `#anchor`.
+    fn internal(&self, path: &str) -> Target;
+    /// A relative URL (`images/a.png`, `../drills/x.md`) written in `file`.
+    fn relative(&self, file: &str, url: &str) -> Target;
+    /// A root-relative URL (`/images/a.png`): prefixed with the base path.
+    fn rooted(&self, url: &str) -> String;
+}
+
+/// Per-build Markdown settings.
+pub struct MarkdownOptions<'a> {
+    pub highlighter: &'a Highlighter,
+    pub unsafe_html: bool,
+}
+
+struct CodeAdapter<'a> {
+    highlighter: &'a Highlighter,
+}
+
+fn write_attrs(out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+    let mut attrs: Vec<_> = attrs.into_iter().collect();
+    attrs.sort_by(|a, b| a.0.cmp(b.0));
+    for (k, v) in attrs {
+        write!(out, " {k}=\"{}\"", escape_attr(&v))?;
+    }
+    Ok(())
+}
+
+impl SyntaxHighlighterAdapter for CodeAdapter<'_> {
+    fn write_highlighted(&self, out: &mut dyn fmt::Write, lang: Option<&str>, code: &str) -> fmt::Result {
+        out.write_str(&self.highlighter.highlight(lang, code))
+    }
+    fn write_pre_tag(&self, out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+        out.write_str("<pre class=\"code\" tabindex=\"0\"")?;
+        write_attrs(out, attrs)?;
+        out.write_str(">")
+    }
+    fn write_code_tag(&self, out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+        out.write_str("<code")?;
+        write_attrs(out, attrs)?;
+        out.write_str(">")
+    }
+}
+
+/// Writes `<hN id="…">` with ids computed beforehand in document order.
+struct Headings {
+    ids: Mutex<VecDeque<String>>,
+}
+
+impl HeadingAdapter for Headings {
+    fn enter(&self, out: &mut dyn fmt::Write, h: &HeadingMeta, _: Option<Sourcepos>) -> fmt::Result {
+        let id = self.ids.lock().ok().and_then(|mut q| q.pop_front()).unwrap_or_default();
+        write!(out, "<h{} id=\"{}\">", h.level, escape_attr(&id))
+    }
+    fn exit(&self, out: &mut dyn fmt::Write, h: &HeadingMeta) -> fmt::Result {
+        write!(out, "</h{}>\n", h.level)
+    }
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A heading id: lowercase, letters (any script), digits, `-` and `_`;
+/// spaces become `-`. Same rule as GitHub, so Chinese headings keep their
+/// characters: `## 一、工作措施` → `一工作措施`.
+pub fn heading_id(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c == ' ' {
+                Some('-')
+            } else if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// True for characters written without spaces between them (Han, kana,
+/// Hangul syllables, CJK and full-width punctuation).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F |
+        0x3190..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF |
+        0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+fn options(unsafe_html: bool) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.cjk_friendly_emphasis = true;
+    o.parse.sourcepos_chars = true;
+    o.render.r#unsafe = unsafe_html;
+    o.render.tasklist_classes = true;
+    o
+}
+
+fn flatten<'a>(node: &'a AstNode<'a>, out: &mut String) {
+    for d in node.descendants() {
+        match &d.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+}
+
+fn edge_char<'a>(node: &'a AstNode<'a>, last: bool) -> Option<char> {
+    let mut text = String::new();
+    flatten(node, &mut text);
+    if last { text.chars().next_back() } else { text.chars().next() }
+}
+
+/// Renders a page body. `line_offset` is the number of file lines before it.
+pub fn render(
+    file: &str,
+    markdown: &str,
+    line_offset: usize,
+    links: &dyn Links,
+    opts: &MarkdownOptions<'_>,
+) -> (Body, Vec<Diagnostic>) {
+    let arena = Arena::new();
+    let parse_opts = options(false);
+    let root = parse_document(&arena, markdown, &parse_opts);
+    let mut diags = Vec::new();
+    let mut body = Body::default();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut ids = VecDeque::new();
+    let mut has_raw_html = false;
+    let mut soft_breaks = Vec::new();
+
+    for node in root.descendants() {
+        let pos = node.data().sourcepos;
+        let (line, col) = (pos.start.line + line_offset, pos.start.column);
+        let mut data = node.data_mut();
+        match &mut data.value {
+            NodeValue::Heading(h) => {
+                let level = h.level;
+                drop(data);
+                let mut title = String::new();
+                flatten(node, &mut title);
+                let base = heading_id(&title);
+                let base = if base.is_empty() { "section".to_owned() } else { base };
+                let n = used_ids.entry(base.clone()).or_insert(0);
+                let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+                *n += 1;
+                // A generated id could collide with a literal heading text like "x-1".
+                used_ids.entry(id.clone()).or_insert(1);
+                if (2..=3).contains(&level) {
+                    body.toc.push(TocEntry {
+                        level,
+                        id: id.clone(),
+                        title: title.trim().to_owned(),
+                    });
+                }
+                body.anchors.push(id.clone());
+                ids.push_back(id);
+            }
+            NodeValue::Link(link) | NodeValue::Image(link) => {
+                let url = link.url.clone();
+                let resolved = resolve(file, &url, links);
+                match resolved {
+                    Resolved::Keep => {}
+                    Resolved::Url(u) => link.url = u,
+                    Resolved::Page { url: u, file: target, anchor } => {
+                        link.url = u;
+                        body.links.push(PageLink { target, anchor, line, col });
+                    }
+                    Resolved::Error(msg, help) => {
+                        diags.push(Diagnostic::error(Span::new(file, line, col), msg).with_help(help));
+                    }
+                    Resolved::Warn(u, msg) => {
+                        link.url = u;
+                        diags.push(Diagnostic::warning(Span::new(file, line, col), msg));
+                    }
+                }
+            }
+            NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => has_raw_html = true,
+            NodeValue::CodeBlock(_) => body.has_code = true,
+            NodeValue::SoftBreak => soft_breaks.push(node),
+            _ => {}
+        }
+    }
+    for node in soft_breaks {
+        let prev = node.previous_sibling().and_then(|p| edge_char(p, true));
+        let next = node.next_sibling().and_then(|n| edge_char(n, false));
+        if let (Some(a), Some(b)) = (prev, next) {
+            if is_cjk(a) && is_cjk(b) {
+                node.detach();
+            }
+        }
+    }
+
+    // Plain text and first paragraph.
+    let mut first = None;
+    for node in root.children() {
+        let mut t = String::new();
+        flatten(node, &mut t);
+        let t = t.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if first.is_none() && matches!(node.data().value, NodeValue::Paragraph) {
+            first = Some(t.to_owned());
+        }
+        if !body.text.is_empty() {
+            body.text.push('\n');
+        }
+        body.text.push_str(t);
+    }
+    body.first_paragraph = first.unwrap_or_default();
+
+    let sanitize = has_raw_html && !opts.unsafe_html;
+    let render_opts = options(has_raw_html);
+    let code = CodeAdapter {
+        highlighter: opts.highlighter,
+    };
+    let headings = Headings { ids: Mutex::new(ids) };
+    let mut plugins = Plugins::default();
+    plugins.render.codefence_syntax_highlighter = Some(&code);
+    plugins.render.heading_adapter = Some(&headings);
+    let mut html = String::with_capacity(markdown.len() * 2);
+    if format_html_with_plugins(root, &render_opts, &mut html, &plugins).is_err() {
+        diags.push(Diagnostic::error(Span::file(file), "could not render the Markdown body"));
+    }
+    if sanitize {
+        html = sanitizer().clean(&html).to_string();
+    }
+    body.html = post_process(&html);
+    (body, diags)
+}
+
+/// Small HTML adjustments comrak has no option for: lazy images and
+/// horizontally scrollable tables on narrow phones.
+fn post_process(html: &str) -> String {
+    html.replace("<img ", "<img loading=\"lazy\" decoding=\"async\" ")
+        .replace("<table>", "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滑动）\"><table>")
+        .replace("</table>", "</table></div>")
+}
+
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_tags([
+        "figure", "figcaption", "details", "summary", "video", "audio", "source", "track", "input", "section", "mark",
+        "abbr", "picture",
+    ])
+    .add_generic_attributes(["class", "id", "lang", "title", "aria-label", "aria-hidden", "role"])
+    .add_tag_attributes("input", ["type", "checked", "disabled"])
+    .add_tag_attributes("img", ["width", "height", "loading", "decoding"])
+    .add_tag_attributes("video", ["controls", "width", "height", "poster", "src", "preload"])
+    .add_tag_attributes("audio", ["controls", "src", "preload"])
+    .add_tag_attributes("source", ["src", "type", "srcset", "media"])
+    .add_tag_attributes("track", ["src", "kind", "srclang", "label"])
+    .add_tag_attributes("td", ["colspan", "rowspan", "align", "style"])
+    .add_tag_attributes("th", ["colspan", "rowspan", "align", "scope"])
+    .add_tag_attributes("a", ["data-footnote-ref", "data-footnote-backref", "data-footnote-backref-idx"])
+    .add_tag_attributes("section", ["data-footnotes"])
+    .link_rel(None);
+    b
+}
+
+enum Resolved {
+    Keep,
+    Url(String),
+    Page { url: String, file: String, anchor: Option<String> },
+    Error(String, String),
+    Warn(String, String),
+}
+
+fn split_anchor(url: &str) -> (&str, Option<String>) {
+    match url.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_owned()).filter(|a| !a.is_empty())),
+        None => (url, None),
+    }
+}
+
+fn with_anchor(url: String, anchor: &Option<String>) -> String {
+    match anchor {
+        Some(a) => format!("{url}#{a}"),
+        None => url,
+    }
+}
+
+fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
+    if let Some(rest) = url.strip_prefix("@/") {
+        let (path, anchor) = split_anchor(rest);
+        return match links.internal(path) {
+            Target::Page { url, file } => Resolved::Page {
+                url: with_anchor(url, &anchor),
+                file,
+                anchor,
+            },
+            Target::Url(u) => Resolved::Url(with_anchor(u, &anchor)),
+            Target::Missing(why) => Resolved::Error(
+                format!("broken internal link `{url}`: {why}"),
+                "`@/` 后面写 content/ 下的文件路径，例如 `@/drills/2025-fire.md`；请检查文件名和文件夹".into(),
+            ),
+            Target::Warn(u, msg) => Resolved::Warn(with_anchor(u, &anchor), msg),
+        };
+    }
+    let lower = url.to_ascii_lowercase();
+    let has_scheme = lower
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    if has_scheme || url.starts_with('#') || url.starts_with("//") || url.is_empty() {
+        return Resolved::Keep;
+    }
+    if url.starts_with('/') {
+        return Resolved::Url(links.rooted(url));
+    }
+    let (path, anchor) = split_anchor(url);
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    match links.relative(file, path) {
+        Target::Url(u) => Resolved::Url(with_anchor(
+            match query {
+                Some(q) => format!("{u}?{q}"),
+                None => u,
+            },
+            &anchor,
+        )),
+        Target::Page { url, file } => Resolved::Page {
+            url: with_anchor(url, &anchor),
+            file,
+            anchor,
+        },
+        Target::Missing(why) => Resolved::Warn(url.to_owned(), format!("link `{url}` points to nothing: {why}")),
+        Target::Warn(u, msg) => Resolved::Warn(with_anchor(u, &anchor), msg),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLinks;
+    impl Links for NoLinks {
+        fn internal(&self, path: &str) -> Target {
+            if path == "drills/a.md" {
+                Target::Page {
+                    url: "/drills/a/".into(),
+                    file: "content/drills/a.md".into(),
+                }
+            } else {
+                Target::Missing("no such file".into())
+            }
+        }
+        fn relative(&self, _: &str, url: &str) -> Target {
+            Target::Url(format!("/x/{url}"))
+        }
+        fn rooted(&self, url: &str) -> String {
+            format!("/base{url}")
+        }
+    }
+
+    fn md(s: &str) -> (Body, Vec<Diagnostic>) {
+        let h = Highlighter::new();
+        render(
+            "content/articles/t.md",
+            s,
+            4,
+            &NoLinks,
+            &MarkdownOptions {
+                highlighter: &h,
+                unsafe_html: false,
+            },
+        )
+    }
+
+    #[test]
+    fn render_cjk_emphasis_is_bold() {
+        let (b, _) = md("**注意：**请按时参加\n");
+        assert!(b.html.contains("<strong>注意：</strong>请按时参加"), "{}", b.html);
+    }
+
+    #[test]
+    fn render_soft_break_between_han_adds_no_space() {
+        let (b, _) = md("安全生产\n人人有责\n\nabc\ndef\n");
+        assert!(b.html.contains("安全生产人人有责"), "{}", b.html);
+        assert!(b.html.contains("abc\ndef"), "{}", b.html);
+    }
+
+    #[test]
+    fn render_chinese_heading_ids_are_unique() {
+        let (b, _) = md("## 一、工作措施\n\n## 一、工作措施\n\n### Fire Safety\n");
+        assert!(b.html.contains("<h2 id=\"一工作措施\">"), "{}", b.html);
+        assert!(b.html.contains("<h2 id=\"一工作措施-1\">"), "{}", b.html);
+        assert!(b.html.contains("<h3 id=\"fire-safety\">"), "{}", b.html);
+        assert_eq!(b.toc.len(), 3);
+    }
+
+    #[test]
+    fn render_internal_link_resolves_and_missing_is_error_at_file_line() {
+        let (b, d) = md("见[演练](@/drills/a.md#step)。\n\n另见[缺失](@/drills/none.md)\n");
+        assert!(b.html.contains("href=\"/drills/a/#step\""), "{}", b.html);
+        assert_eq!(b.links.len(), 1);
+        assert_eq!(d.len(), 1);
+        let span = d[0].span.as_ref().unwrap();
+        assert_eq!(span.line, 7);
+        assert!(d[0].is_error());
+    }
+
+    #[test]
+    fn render_sanitizes_raw_html() {
+        let (b, _) = md("<script>alert(1)</script>\n\n<p onclick=\"x()\">好</p>\n\n[x](javascript:alert(1))\n");
+        assert!(!b.html.contains("<script"), "{}", b.html);
+        assert!(!b.html.contains("onclick"), "{}", b.html);
+        assert!(!b.html.contains("javascript:"), "{}", b.html);
+    }
+
+    #[test]
+    fn render_code_is_highlighted_with_classes() {
+        let (b, _) = md("```yaml\ntitle: x\n```\n");
+        assert!(b.has_code);
+        assert!(b.html.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-yaml\">"), "{}", b.html);
+        assert!(b.html.contains("hl-"), "{}", b.html);
+    }
+
+    #[test]
+    fn render_first_paragraph_is_plain_text() {
+        let (b, _) = md("## 标题\n\n这是**第一段**，含[链接](https://x.cn)。\n\n第二段\n");
+        assert_eq!(b.first_paragraph, "这是第一段，含链接。");
+    }
+}

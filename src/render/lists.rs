@@ -1,0 +1,205 @@
+//! List pages: home, paginated kind lists, the drill list, areas, tags, 404.
+//!
+//! Imports: the parent module, `site`, `dates`, `error`.
+//!
+//! Invariants: lists are cut from the site's precomputed sorted indexes
+//! (no sorting here); page 1 of a list lives at `<dir>/`, page n at
+//! `<dir>/page/n/`.
+
+use serde::Serialize;
+
+use super::Renderer;
+use super::views::ItemView;
+use crate::dates;
+use crate::error::Diagnostic;
+use crate::site::PageId;
+
+type Out = Result<(String, Vec<u8>), Diagnostic>;
+
+#[derive(Debug, Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct ListView<'a> {
+    /// The `<h1>`.
+    heading: &'a str,
+    intro: &'a str,
+    items: Vec<&'a ItemView>,
+    total: usize,
+    pagination: Pagination,
+}
+
+#[derive(Debug, Serialize)]
+struct MonthGroup<'a> {
+    label: String,
+    items: Vec<&'a ItemView>,
+}
+
+fn page_dir(dir: &str, n: usize) -> String {
+    if n == 1 { dir.to_owned() } else { format!("{dir}page/{n}/") }
+}
+
+fn pagination(r: &Renderer<'_>, dir: &str, current: usize, total: usize) -> Pagination {
+    let url = |n: usize| r.site.url_of_dir(&page_dir(dir, n));
+    Pagination {
+        current,
+        total,
+        prev_url: (current > 1).then(|| url(current - 1)),
+        next_url: (current < total).then(|| url(current + 1)),
+        pages: (1..=total)
+            .map(|n| PageLink {
+                number: n,
+                url: url(n),
+                current: n == current,
+            })
+            .collect(),
+    }
+}
+
+/// Renders a paginated list of `ids` under `dir` with `list.html` (or `template`).
+#[allow(clippy::too_many_arguments)]
+fn paginated(r: &Renderer<'_>, template: &str, section: &str, dir: &str, heading: &str, intro: &str, ids: &[PageId], extra: &dyn Fn(&mut crate::theme::TemplateContext)) -> Vec<Out> {
+    let per = r.site.config.paginate.max(1);
+    let total = ids.len().div_ceil(per).max(1);
+    (1..=total)
+        .map(|n| {
+            let chunk = ids.chunks(per).nth(n - 1).unwrap_or(&[]);
+            let list = ListView {
+                heading,
+                intro,
+                items: chunk.iter().map(|&i| &r.items[i]).collect(),
+                total: ids.len(),
+                pagination: pagination(r, dir, n, total),
+            };
+            let title = if n == 1 { heading.to_owned() } else { format!("{heading}（第{n}页）") };
+            let d = page_dir(dir, n);
+            let mut ctx = r.context(section, &title, intro, &d);
+            ctx.insert("list", &list);
+            extra(&mut ctx);
+            r.emit(template, &ctx, &d, &format!("/{d}"))
+        })
+        .collect()
+}
+
+fn take<'a>(r: &'a Renderer<'_>, ids: &[PageId], n: usize) -> Vec<&'a ItemView> {
+    ids.iter().take(n).map(|&i| &r.items[i]).collect()
+}
+
+fn home(r: &Renderer<'_>) -> Out {
+    let site = r.site;
+    let mut ctx = r.context("", &site.config.title, &site.config.description, "");
+    ctx.insert("latest_articles", &take(r, &site.articles, 8));
+    ctx.insert("upcoming_drills", &take(r, &site.drills_upcoming, 5));
+    ctx.insert("recent_drills", &take(r, &site.drills_past, 3));
+    ctx.insert("recent_cases", &take(r, &site.cases, 5));
+    r.emit("index.html", &ctx, "", "the home page")
+}
+
+fn drills(r: &Renderer<'_>) -> Vec<Out> {
+    let site = r.site;
+    let all: Vec<PageId> = site.drills().collect();
+    let per = site.config.paginate.max(1);
+    let total = all.len().div_ceil(per).max(1);
+    let upcoming_count = site.drills_upcoming.len();
+    let heading = "应急演练";
+    let intro = "近期演练按开始时间排列，欢迎居民、职工和师生积极参加；已结束的演练按月份归档。";
+    (1..=total)
+        .map(|n| {
+            let start = (n - 1) * per;
+            let end = (start + per).min(all.len());
+            let range = start..end;
+            let upcoming: Vec<&ItemView> = range.clone().filter(|&i| i < upcoming_count).map(|i| &r.items[all[i]]).collect();
+            let mut months: Vec<MonthGroup<'_>> = Vec::new();
+            for i in range.filter(|&i| i >= upcoming_count) {
+                let id = all[i];
+                let label = site.pages[id]
+                    .drill()
+                    .map(|d| dates::month_zh(d.start.ts, &site.config.tz))
+                    .unwrap_or_default();
+                match months.last_mut() {
+                    Some(g) if g.label == label => g.items.push(&r.items[id]),
+                    _ => months.push(MonthGroup {
+                        label,
+                        items: vec![&r.items[id]],
+                    }),
+                }
+            }
+            let d = page_dir("drills/", n);
+            let title = if n == 1 { heading.to_owned() } else { format!("{heading}（第{n}页）") };
+            let mut ctx = r.context("drills", &title, intro, &d);
+            ctx.insert("heading", heading);
+            ctx.insert("intro", intro);
+            ctx.insert("upcoming", &upcoming);
+            ctx.insert("past_months", &months);
+            ctx.insert("total", &all.len());
+            ctx.insert("upcoming_total", &upcoming_count);
+            ctx.insert("pagination", &pagination(r, "drills/", n, total));
+            r.emit("drills.html", &ctx, &d, "/drills/")
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct TagView {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+/// Every list page of the site.
+pub fn all(r: &Renderer<'_>) -> Vec<Out> {
+    let site = r.site;
+    let cfg = &site.config;
+    let none = |_: &mut crate::theme::TemplateContext| {};
+    let mut out = vec![home(r)];
+    out.extend(paginated(r, "list.html", "articles", "articles/", "工作动态", "安全生产“五进”工作动态、通知公告。", &site.articles, &none));
+    out.extend(paginated(r, "list.html", "cases", "cases/", "警示案例", "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。", &site.cases, &none));
+    out.extend(drills(r));
+
+    let mut ctx = r.context("areas", "五进专栏", "安全生产宣传进企业、进农村、进社区、进学校、进家庭。", "areas/");
+    ctx.insert("heading", "五进专栏");
+    out.push(r.emit("areas.html", &ctx, "areas/", "/areas/"));
+    for (i, area) in cfg.areas.iter().enumerate() {
+        let heading = format!("安全生产宣传进{}", area.name);
+        let dir = format!("areas/{}/", area.slug);
+        let area_name = area.name.clone();
+        let extra = move |ctx: &mut crate::theme::TemplateContext| ctx.insert("area", &area_name);
+        out.extend(paginated(r, "list.html", "areas", &dir, &heading, &area.description, &site.areas[i], &extra));
+    }
+
+    let tags: Vec<TagView> = site
+        .tags
+        .iter()
+        .map(|t| TagView {
+            name: t.name.clone(),
+            url: site.url_of_dir(&site.tag_dir(t)),
+            count: t.pages.len(),
+        })
+        .collect();
+    let mut ctx = r.context("tags", "标签", "按标签浏览全部内容。", "tags/");
+    ctx.insert("heading", "标签");
+    ctx.insert("tags", &tags);
+    out.push(r.emit("tags.html", &ctx, "tags/", "/tags/"));
+    for t in &site.tags {
+        let heading = format!("标签：{}", t.name);
+        let intro = format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name);
+        out.extend(paginated(r, "list.html", "tags", &site.tag_dir(t), &heading, &intro, &t.pages, &none));
+    }
+
+    let ctx = r.context("", "页面未找到", "", "404.html");
+    out.push(r.emit("404.html", &ctx, "404.html", "404.html"));
+    out
+}

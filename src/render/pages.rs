@@ -1,0 +1,34 @@
+//! Single pages: one article, drill, case or standalone page.
+//!
+//! Imports: the parent module, `content`, `error`.
+
+use super::Renderer;
+use super::views;
+use crate::content::Kind;
+use crate::error::Diagnostic;
+use crate::site::PageId;
+
+fn template(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Article => "article.html",
+        Kind::Drill => "drill.html",
+        Kind::Case => "case.html",
+        Kind::Page => "page.html",
+    }
+}
+
+/// Renders page `id` to `<dir>/index.html`.
+pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnostic> {
+    let site = r.site;
+    let page = &site.pages[id];
+    let item = &r.items[id];
+    let view = views::page_view(site, id, item, &r.bodies[id], &r.items);
+    let dir = &site.dirs[id];
+    let section = match page.kind {
+        Kind::Page => page.slug.as_str(),
+        k => k.folder(),
+    };
+    let mut ctx = r.context(section, &page.title, &view.description, dir);
+    ctx.insert("page", &view);
+    r.emit(template(page.kind), &ctx, dir, &page.file)
+}

@@ -1,0 +1,279 @@
+//! Template views: small serializable structs computed once per page and
+//! handed to templates, so no template context carries the whole site.
+//!
+//! Imports: `site`, `content`, `dates`, `markdown`, `config`.
+//!
+//! Invariants: every string here is plain text (templates escape it) except
+//! `PageView::content`, which is the sanitized body HTML.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Kind, Page};
+use crate::dates::{self, When};
+use crate::markdown::{Body, TocEntry};
+use crate::site::{PageId, Site, join_url};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// 2025年6月16日 (with 09:30 when a time was given)
+    pub zh: String,
+    /// 2025-06-16
+    pub ymd: String,
+    /// For `<time datetime>`.
+    pub iso: String,
+}
+
+impl DateView {
+    pub fn new(w: When, cfg: &Config) -> Self {
+        DateView {
+            zh: dates::when_zh(w, &cfg.tz),
+            ymd: dates::ymd(w.ts, &cfg.tz),
+            iso: dates::html_datetime(w, &cfg.tz),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaLink {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DrillView {
+    pub start: DateView,
+    pub end: DateView,
+    /// 2025年6月16日 09:30—11:00
+    pub time_range: String,
+    pub location: String,
+    pub address: Option<String>,
+    pub organizer: String,
+    pub drill_type: String,
+    pub participants: Option<u64>,
+    pub audience: Option<String>,
+    pub contact: Option<String>,
+    /// upcoming / ongoing / finished / cancelled / postponed
+    pub status: &'static str,
+    /// 未开始 / 进行中 / 已结束 / 已取消 / 已延期
+    pub status_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub accident_date: DateView,
+    pub place: String,
+    pub industry: Option<String>,
+    pub accident_type: String,
+    pub deaths: u64,
+    pub serious_injuries: u64,
+    pub injuries: u64,
+    /// Formatted, e.g. `1,234.5`; none when not reported.
+    pub direct_loss_wan: Option<String>,
+    /// 一般 / 较大 / 重大 / 特别重大
+    pub grade: &'static str,
+    pub grade_class: &'static str,
+    pub causes: Vec<String>,
+    pub lessons: Vec<String>,
+}
+
+/// What a list shows for one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    /// The date shown beside the item (publication date, or a drill's start).
+    pub date: Option<DateView>,
+    pub areas: Vec<AreaLink>,
+    pub drill: Option<DrillView>,
+    pub case: Option<CaseView>,
+}
+
+/// Everything a single-page template sees as `page`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    #[serde(flatten)]
+    pub item: &'a ItemView,
+    pub permalink: String,
+    pub description: String,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub tags: Vec<LinkView>,
+    pub source: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub editor: Option<&'a str>,
+    pub reviewer: Option<&'a str>,
+    pub extra: &'a serde_json::Value,
+    pub prev: Option<LinkView>,
+    pub next: Option<LinkView>,
+    pub has_code: bool,
+}
+
+/// Formats a number of 万元 with thousands separators and at most two decimals.
+pub fn format_wan(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{grouped}.{f}"),
+        None => grouped,
+    }
+}
+
+/// Cuts plain text to at most `max` characters, ending with `…` when cut.
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+pub fn area_links(site: &Site, page: &Page) -> Vec<AreaLink> {
+    page.areas
+        .iter()
+        .map(|&a| {
+            let area = &site.config.areas[a];
+            AreaLink {
+                name: area.name.clone(),
+                slug: area.slug.clone(),
+                url: join_url(&site.config.base_path, &format!("areas/{}/", area.slug)),
+            }
+        })
+        .collect()
+}
+
+fn drill_view(site: &Site, page: &Page) -> Option<DrillView> {
+    let d = page.drill()?;
+    let cfg = &site.config;
+    let status = d.status_at(site.now);
+    Some(DrillView {
+        start: DateView::new(d.start, cfg),
+        end: DateView::new(d.end, cfg),
+        time_range: dates::range_zh(d.start, d.end, &cfg.tz),
+        location: d.location.clone(),
+        address: d.address.clone(),
+        organizer: d.organizer.clone(),
+        drill_type: d.drill_type.clone(),
+        participants: d.participants,
+        audience: d.audience.clone(),
+        contact: d.contact.clone(),
+        status: status.name(),
+        status_label: status.label(),
+    })
+}
+
+fn case_view(site: &Site, page: &Page) -> Option<CaseView> {
+    let c = page.case()?;
+    Some(CaseView {
+        accident_date: DateView::new(c.accident_date, &site.config),
+        place: c.place.clone(),
+        industry: c.industry.clone(),
+        accident_type: c.accident_type.clone(),
+        deaths: c.deaths,
+        serious_injuries: c.serious_injuries,
+        injuries: c.injuries,
+        direct_loss_wan: c.direct_loss_wan.map(format_wan),
+        grade: c.grade.label(),
+        grade_class: c.grade.name(),
+        causes: c.causes.clone(),
+        lessons: c.lessons.clone(),
+    })
+}
+
+/// The summary shown in lists: the explicit one, or the first paragraph.
+pub fn summary(page: &Page, body: &Body) -> String {
+    match &page.summary {
+        Some(s) => s.clone(),
+        None => truncate_chars(&body.first_paragraph, 160),
+    }
+}
+
+pub fn item_view(site: &Site, id: PageId, body: &Body) -> ItemView {
+    let page = &site.pages[id];
+    ItemView {
+        kind: page.kind.name(),
+        kind_label: page.kind.label(),
+        title: page.title.clone(),
+        url: site.url(id),
+        summary: summary(page, body),
+        date: page.list_date().map(|w| DateView::new(w, &site.config)),
+        areas: area_links(site, page),
+        drill: drill_view(site, page),
+        case: case_view(site, page),
+    }
+}
+
+pub fn page_view<'a>(site: &'a Site, id: PageId, item: &'a ItemView, body: &'a Body, items: &[ItemView]) -> PageView<'a> {
+    let page = &site.pages[id];
+    let (prev, next) = site.neighbours[id];
+    let link = |i: PageId| LinkView {
+        name: items[i].title.clone(),
+        url: items[i].url.clone(),
+    };
+    PageView {
+        item,
+        permalink: site.permalink(id),
+        description: truncate_chars(&item.summary, 120),
+        content: &body.html,
+        toc: &body.toc,
+        tags: page
+            .tags
+            .iter()
+            .map(|t| LinkView {
+                name: t.clone(),
+                url: site.tag_url(t).unwrap_or_default(),
+            })
+            .collect(),
+        source: page.source.as_deref(),
+        author: page.author.as_deref(),
+        editor: page.editor.as_deref(),
+        reviewer: page.reviewer.as_deref(),
+        extra: &page.extra,
+        prev: prev.map(link),
+        next: next.map(link),
+        has_code: body.has_code,
+    }
+}
+
+pub fn is_listed(kind: Kind) -> bool {
+    kind != Kind::Page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_wan_groups_thousands() {
+        assert_eq!(format_wan(1234.5), "1,234.5");
+        assert_eq!(format_wan(12000.0), "12,000");
+        assert_eq!(format_wan(999.95), "999.95");
+        assert_eq!(format_wan(0.0), "0");
+    }
+
+    #[test]
+    fn truncate_chars_counts_characters() {
+        assert_eq!(truncate_chars("安全生产人人有责", 5), "安全生产…");
+        assert_eq!(truncate_chars("安全", 5), "安全");
+    }
+}

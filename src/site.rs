@@ -1,0 +1,304 @@
+//! Assembling the site: publishing rules, URLs, duplicate checks, ordering,
+//! and the precomputed lists every list page is cut from.
+//!
+//! Owns: [`Site`] (immutable once assembled; pages refer to each other by
+//! [`PageId`]) and the publishing rules. Imports: `config`, `content`,
+//! `dates`, `error`.
+//!
+//! Invariants: every list is sorted with a total order (date, then title,
+//! then file) so output is deterministic; each output path belongs to one
+//! page; all lists are built once here in O(n log n).
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::content::slug::{encode_segment, slugify};
+use crate::content::{Kind, Page};
+use crate::dates::{self, Timestamp};
+use crate::error::{Diagnostic, Span};
+
+pub type PageId = usize;
+
+/// Which unpublished content to include.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PublishOptions {
+    pub drafts: bool,
+    pub future: bool,
+}
+
+/// Why a page was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    Draft,
+    Future,
+    Expired,
+}
+
+impl Unpublished {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Unpublished::Draft => "is a draft (draft: true)",
+            Unpublished::Future => "is scheduled for a later date",
+            Unpublished::Expired => "has expired",
+        }
+    }
+}
+
+/// The publishing rule: drafts, future-dated and expired content is left out.
+/// A drill's `start` never hides it; only its publication `date` does.
+pub fn publication(page: &Page, now: Timestamp, opts: PublishOptions, cfg: &Config) -> Option<Unpublished> {
+    if page.draft && !opts.drafts {
+        return Some(Unpublished::Draft);
+    }
+    if let Some(date) = page.date {
+        if date.ts > now && !opts.future {
+            return Some(Unpublished::Future);
+        }
+    }
+    if let Some(exp) = page.expires {
+        if now >= dates::end_of_day(exp, &cfg.tz) {
+            return Some(Unpublished::Expired);
+        }
+    }
+    None
+}
+
+/// A tag and the pages carrying it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    /// URL segment (percent-encoded in links, raw in file names).
+    pub slug: String,
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub now: Timestamp,
+    pub pages: Vec<Page>,
+    /// Output directory of each page, no leading slash: `articles/x/`.
+    pub dirs: Vec<String>,
+    /// Source file → page, for `@/` links.
+    pub by_file: HashMap<String, PageId>,
+    /// Source files left out by the publishing rules.
+    pub unpublished: HashMap<String, Unpublished>,
+    /// Newest first.
+    pub articles: Vec<PageId>,
+    /// Newest first.
+    pub cases: Vec<PageId>,
+    /// Drills not yet ended, soonest first.
+    pub drills_upcoming: Vec<PageId>,
+    /// Ended drills, most recent first.
+    pub drills_past: Vec<PageId>,
+    /// Standalone pages, by title.
+    pub standalone: Vec<PageId>,
+    /// Per area (index of `Config::areas`): articles, drills and cases, newest first.
+    pub areas: Vec<Vec<PageId>>,
+    /// By name.
+    pub tags: Vec<Tag>,
+    /// Tag slug → index into `tags`.
+    pub tag_by_slug: HashMap<String, usize>,
+    /// Previous (newer) and next (older) page of the same kind, for articles and cases.
+    pub neighbours: Vec<(Option<PageId>, Option<PageId>)>,
+}
+
+/// Top-level URL segments a standalone page may not take.
+pub const RESERVED: &[&str] = &[
+    "articles", "drills", "cases", "areas", "tags", "search", "assets", "css", "js", "images", "404.html",
+    "page", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt", "__anxuan",
+];
+
+impl Site {
+    /// The root-relative URL of an output directory: base path + dir.
+    pub fn url_of_dir(&self, dir: &str) -> String {
+        join_url(&self.config.base_path, dir)
+    }
+
+    pub fn url(&self, id: PageId) -> String {
+        self.url_of_dir(&self.dirs[id])
+    }
+
+    /// Absolute URL when `base_url` is absolute, else root-relative.
+    pub fn permalink(&self, id: PageId) -> String {
+        self.config.permalink(&self.url(id))
+    }
+
+    pub fn tag_dir(&self, tag: &Tag) -> String {
+        format!("tags/{}/", tag.slug)
+    }
+
+    /// The URL of the tag page for a tag as written on a page.
+    pub fn tag_url(&self, name: &str) -> Option<String> {
+        let slug = tag_slug(name);
+        let tag = &self.tags[*self.tag_by_slug.get(&slug)?];
+        Some(self.url_of_dir(&self.tag_dir(tag)))
+    }
+
+    /// All drills: upcoming first (soonest first), then past (most recent first).
+    pub fn drills(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.drills_upcoming.iter().chain(self.drills_past.iter()).copied()
+    }
+}
+
+/// Joins a base path (`/` or `/sub/`) and a directory with percent-encoded
+/// segments (`tags/消防/` → `/sub/tags/%E6%B6%88%E9%98%B2/`).
+pub fn join_url(base_path: &str, dir: &str) -> String {
+    let mut url = base_path.to_owned();
+    let segments: Vec<String> = dir.split('/').filter(|s| !s.is_empty()).map(encode_segment).collect();
+    url.push_str(&segments.join("/"));
+    if dir.ends_with('/') && !segments.is_empty() {
+        url.push('/');
+    }
+    url
+}
+
+/// The URL segment of a tag: slugified, keeping Chinese characters.
+pub fn tag_slug(name: &str) -> String {
+    let slug = slugify(name);
+    if slug.is_empty() { encode_segment(name) } else { slug }
+}
+
+fn order_newest_first(pages: &[Page], ids: &mut [PageId]) {
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        pb.list_date()
+            .cmp(&pa.list_date())
+            .then_with(|| pa.title.cmp(&pb.title))
+            .then_with(|| pa.file.cmp(&pb.file))
+    });
+}
+
+/// Builds the site from validated, published pages. Duplicate output paths
+/// and reserved slugs are errors naming every file involved.
+pub fn assemble(
+    config: Config,
+    mut pages: Vec<Page>,
+    unpublished: HashMap<String, Unpublished>,
+    now: Timestamp,
+) -> Result<Site, Vec<Diagnostic>> {
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut diags = Vec::new();
+    let dirs: Vec<String> = pages
+        .iter()
+        .map(|p| match p.kind {
+            Kind::Page => format!("{}/", p.slug),
+            k => format!("{}/{}/", k.folder(), p.slug),
+        })
+        .collect();
+    let mut owners: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
+    for (id, dir) in dirs.iter().enumerate() {
+        owners.entry(dir.as_str()).or_default().push(id);
+    }
+    for (dir, ids) in &owners {
+        if ids.len() > 1 {
+            let files: Vec<&str> = ids.iter().map(|&i| pages[i].file.as_str()).collect();
+            for &i in ids {
+                let others: Vec<&str> = files.iter().copied().filter(|f| *f != pages[i].file).collect();
+                diags.push(
+                    Diagnostic::error(Span::file(pages[i].file.clone()), format!("duplicate URL /{dir}: also produced by {}", others.join(", ")))
+                        .with_help("两个文件生成了同一个网址；请修改其中一个的文件名或 `slug`"),
+                );
+            }
+        }
+    }
+    for (id, p) in pages.iter().enumerate() {
+        if p.kind == Kind::Page && RESERVED.contains(&p.slug.as_str()) {
+            diags.push(
+                Diagnostic::error(Span::file(p.file.clone()), format!("the URL /{} is reserved by anxuan", dirs[id]))
+                    .with_help("单页的网址不能与栏目同名；请修改文件名或 `slug`"),
+            );
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let by_file = pages.iter().enumerate().map(|(i, p)| (p.file.clone(), i)).collect();
+    let of_kind = |k: Kind| -> Vec<PageId> { (0..pages.len()).filter(|&i| pages[i].kind == k).collect() };
+    let mut articles = of_kind(Kind::Article);
+    order_newest_first(&pages, &mut articles);
+    let mut cases = of_kind(Kind::Case);
+    order_newest_first(&pages, &mut cases);
+    let mut standalone = of_kind(Kind::Page);
+    standalone.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title).then(pages[a].file.cmp(&pages[b].file)));
+
+    let (mut upcoming, mut past): (Vec<PageId>, Vec<PageId>) = of_kind(Kind::Drill)
+        .into_iter()
+        .partition(|&i| pages[i].drill().is_some_and(|d| d.is_current(now)));
+    let start = |i: PageId| pages[i].drill().map(|d| d.start);
+    upcoming.sort_by(|&a, &b| start(a).cmp(&start(b)).then(pages[a].file.cmp(&pages[b].file)));
+    past.sort_by(|&a, &b| start(b).cmp(&start(a)).then(pages[a].file.cmp(&pages[b].file)));
+
+    let mut areas = vec![Vec::new(); config.areas.len()];
+    let mut tag_map: BTreeMap<String, Tag> = BTreeMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        if p.kind == Kind::Page {
+            continue;
+        }
+        for &a in &p.areas {
+            areas[a].push(id);
+        }
+        for t in &p.tags {
+            let slug = tag_slug(t);
+            tag_map
+                .entry(slug.clone())
+                .or_insert_with(|| Tag {
+                    name: t.clone(),
+                    slug,
+                    pages: Vec::new(),
+                })
+                .pages
+                .push(id);
+        }
+    }
+    for list in &mut areas {
+        order_newest_first(&pages, list);
+    }
+    let mut tags: Vec<Tag> = tag_map.into_values().collect();
+    for t in &mut tags {
+        order_newest_first(&pages, &mut t.pages);
+    }
+    tags.sort_by(|a, b| a.name.cmp(&b.name));
+    let tag_by_slug = tags.iter().enumerate().map(|(i, t)| (t.slug.clone(), i)).collect();
+
+    let mut neighbours = vec![(None, None); pages.len()];
+    for list in [&articles, &cases] {
+        for (i, &id) in list.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| list[j]);
+            let next = list.get(i + 1).copied();
+            neighbours[id] = (prev, next);
+        }
+    }
+
+    Ok(Site {
+        config,
+        now,
+        pages,
+        dirs,
+        by_file,
+        unpublished,
+        articles,
+        cases,
+        drills_upcoming: upcoming,
+        drills_past: past,
+        standalone,
+        areas,
+        tags,
+        tag_by_slug,
+        neighbours,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_url_encodes_segments_under_base_path() {
+        assert_eq!(join_url("/", "articles/x/"), "/articles/x/");
+        assert_eq!(join_url("/aq/", "tags/消防/"), "/aq/tags/%E6%B6%88%E9%98%B2/");
+        assert_eq!(join_url("/", ""), "/");
+        assert_eq!(join_url("/aq/", "atom.xml"), "/aq/atom.xml");
+    }
+}

@@ -1,0 +1,173 @@
+//! Themes: the embedded default theme, on-disk overrides, and Tera.
+//!
+//! Owns: the only use of `tera`. Imports: `error`, `dates`.
+//!
+//! The default theme in `themes/default/` is compiled into the binary, so a
+//! site needs no theme folder. A site's `themes/<name>/templates/*.html` and
+//! `themes/<name>/static/**` override the embedded files one by one (and may
+//! add new ones); templates extend each other with `{% extends %}` and
+//! `{% block %}`. A test keeps [`EMBEDDED`] equal to the folder.
+//!
+//! Invariants: autoescaping is on for every template (`.html`, `.xml`,
+//! `.txt`); templates are compiled once per build; rendering takes only
+//! the context given (no globals, no clock).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::{Context, Tera};
+
+use crate::error::{Diagnostic, Span};
+
+/// A file of the embedded default theme: path under `themes/default/`.
+pub struct EmbeddedFile {
+    pub path: &'static str,
+    pub bytes: &'static [u8],
+}
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(EmbeddedFile { path: $path, bytes: include_bytes!(concat!("../themes/default/", $path)) }),*]
+    };
+}
+
+/// Every file of `themes/default/`.
+pub const EMBEDDED: &[EmbeddedFile] = embed![
+    "templates/base.html",
+    "templates/item.html",
+    "templates/pagination.html",
+    "templates/index.html",
+    "templates/article.html",
+    "templates/drill.html",
+    "templates/case.html",
+    "templates/page.html",
+    "templates/list.html",
+    "templates/drills.html",
+    "templates/areas.html",
+    "templates/tags.html",
+    "templates/404.html",
+    "static/css/site.css",
+];
+
+/// Compiled templates plus the theme's static files.
+pub struct Theme {
+    tera: Tera,
+    /// Output path (no leading slash) → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Template name → where it came from (for messages).
+    origins: BTreeMap<String, String>,
+}
+
+fn read_dir_files(dir: &Path, prefix: &str, out: &mut Vec<(String, std::path::PathBuf)>) -> std::io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with('_') {
+            continue;
+        }
+        let ft = e.file_type()?;
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        if ft.is_dir() {
+            read_dir_files(&e.path(), &rel, out)?;
+        } else if ft.is_file() {
+            out.push((rel, e.path()));
+        }
+    }
+    Ok(())
+}
+
+fn tera_diagnostic(err: &tera::Error, origins: &BTreeMap<String, String>, context: &str) -> Diagnostic {
+    use std::error::Error as _;
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = origins.get(r.filename()).cloned().unwrap_or_else(|| r.filename().to_owned());
+            let span = r.span();
+            Diagnostic::error(Span::new(file, span.start_line, span.start_col + 1), format!("template error{context}: {}", r.message()))
+                .with_help("模板错误：请检查该模板文件；如未修改过主题，请报告此问题")
+        }
+        _ => {
+            let mut msg = err.to_string();
+            let mut src = err.source();
+            while let Some(s) = src {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                src = s.source();
+            }
+            Diagnostic::global(crate::error::Severity::Error, format!("template error{context}: {msg}"))
+        }
+    }
+}
+
+impl Theme {
+    /// Loads the embedded default theme overridden by `root/themes/<name>/`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        for f in EMBEDDED {
+            if let Some(t) = f.path.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(f.bytes).into_owned();
+                templates.insert(t.to_owned(), (format!("(built-in) themes/default/{}", f.path), text));
+            } else if let Some(s) = f.path.strip_prefix("static/") {
+                statics.insert(s.to_owned(), f.bytes.to_vec());
+            }
+        }
+        let dir = root.join("themes").join(name);
+        let mut diags = Vec::new();
+        if name != "default" && !dir.is_dir() {
+            return Err(vec![
+                Diagnostic::error(Span::file("site.yaml"), format!("theme `{name}` not found: no folder themes/{name}/"))
+                    .with_help("删除 site.yaml 中的 theme 使用内置默认主题，或创建该主题文件夹"),
+            ]);
+        }
+        let mut files = Vec::new();
+        for (sub, is_tpl) in [("templates", true), ("static", false)] {
+            files.clear();
+            if let Err(e) = read_dir_files(&dir.join(sub), "", &mut files) {
+                diags.push(Diagnostic::error(Span::file(format!("themes/{name}/{sub}")), format!("cannot read: {e}")));
+            }
+            for (rel, abs) in &files {
+                let shown = format!("themes/{name}/{sub}/{rel}");
+                match std::fs::read(abs) {
+                    Ok(bytes) if is_tpl => match String::from_utf8(bytes) {
+                        Ok(text) => {
+                            templates.insert(rel.clone(), (shown, text));
+                        }
+                        Err(_) => diags.push(Diagnostic::error(Span::file(shown), "template is not valid UTF-8")),
+                    },
+                    Ok(bytes) => {
+                        statics.insert(rel.clone(), bytes);
+                    }
+                    Err(e) => diags.push(Diagnostic::error(Span::file(shown), format!("cannot read: {e}"))),
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml", ".txt"]);
+        let origins: BTreeMap<String, String> = templates.iter().map(|(k, (o, _))| (k.clone(), o.clone())).collect();
+        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(k, (_, t))| (k.as_str(), t.as_str()))) {
+            return Err(vec![tera_diagnostic(&e, &origins, "")]);
+        }
+        Ok(Theme { tera, statics, origins })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders `template` for the page `what` (named in errors).
+    pub fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.origins, &format!(" while rendering {what}")))
+    }
+}
+
+pub use tera::Context as TemplateContext;
+pub use tera::Value as TemplateValue;
