@@ -55,7 +55,9 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into a folder (default: <root>/public).
-    #[command(after_help = "Example:\n  anxuan build --root mysite --out public --now 2025-06-16T09:00:00+08:00")]
+    #[command(
+        after_help = "Example:\n  anxuan build --root mysite --out public --now 2025-06-16T09:00:00+08:00"
+    )]
     Build(BuildArgs),
     /// Validate everything `build` validates, without writing anything.
     #[command(after_help = "Example:\n  anxuan check --root mysite")]
@@ -64,7 +66,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  anxuan init mysite && anxuan build --root mysite")]
     Init(InitArgs),
     /// Create a new content file with its front matter filled in.
-    #[command(after_help = "Examples:\n  anxuan new article 2025-safety-month --title \"安全生产月活动启动\"\n  anxuan new drill school-fire-drill\n  anxuan new case 2025-warehouse-fire\n  anxuan new page about --title 关于本站")]
+    #[command(
+        after_help = "Examples:\n  anxuan new article 2025-safety-month --title \"安全生产月活动启动\"\n  anxuan new drill school-fire-drill\n  anxuan new case 2025-warehouse-fire\n  anxuan new page about --title 关于本站"
+    )]
     New(NewArgs),
 }
 

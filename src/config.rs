@@ -89,11 +89,31 @@ pub const DEFAULT_DRILL_TYPES: &[&str] = &[
 
 pub fn default_areas() -> Vec<Area> {
     [
-        ("企业", "enterprise", "安全生产宣传进企业：落实企业主体责任，强化全员安全培训。"),
-        ("农村", "village", "安全生产宣传进农村：农用车辆、用电用气、防汛防火常识进村入户。"),
-        ("社区", "community", "安全生产宣传进社区：燃气、电动自行车、消防通道等身边隐患随手查。"),
-        ("学校", "school", "安全生产宣传进学校：应急知识进课堂，疏散演练常态化。"),
-        ("家庭", "family", "安全生产宣传进家庭：一个孩子带动一个家庭，人人讲安全、个个会应急。"),
+        (
+            "企业",
+            "enterprise",
+            "安全生产宣传进企业：落实企业主体责任，强化全员安全培训。",
+        ),
+        (
+            "农村",
+            "village",
+            "安全生产宣传进农村：农用车辆、用电用气、防汛防火常识进村入户。",
+        ),
+        (
+            "社区",
+            "community",
+            "安全生产宣传进社区：燃气、电动自行车、消防通道等身边隐患随手查。",
+        ),
+        (
+            "学校",
+            "school",
+            "安全生产宣传进学校：应急知识进课堂，疏散演练常态化。",
+        ),
+        (
+            "家庭",
+            "family",
+            "安全生产宣传进家庭：一个孩子带动一个家庭，人人讲安全、个个会应急。",
+        ),
     ]
     .into_iter()
     .map(|(name, slug, description)| Area {
@@ -175,7 +195,10 @@ impl Config {
             paginate: 10,
             hotline: "12350".into(),
             areas: default_areas(),
-            drill_types: DEFAULT_DRILL_TYPES.iter().map(|s| (*s).to_owned()).collect(),
+            drill_types: DEFAULT_DRILL_TYPES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
             unsafe_html: false,
             menu: None,
             footer: Footer::default(),
@@ -188,11 +211,15 @@ impl Config {
         let path = CONFIG_FILE;
         let node = yaml::parse(text, 0).map_err(|e| {
             vec![
-                Diagnostic::error(Span::new(path, e.line, e.col), format!("invalid YAML: {}", e.message))
-                    .with_help("请检查缩进（用空格，不要用 Tab）和冒号后的空格"),
+                Diagnostic::error(
+                    Span::new(path, e.line, e.col),
+                    format!("invalid YAML: {}", e.message),
+                )
+                .with_help("请检查缩进（用空格，不要用 Tab）和冒号后的空格"),
             ]
         })?;
-        let mut cfg = Config::defaults().map_err(|e| vec![Diagnostic::global(crate::error::Severity::Error, e)])?;
+        let mut cfg = Config::defaults()
+            .map_err(|e| vec![Diagnostic::global(crate::error::Severity::Error, e)])?;
         let mut f = Fields::new(path, &node, "site.yaml");
         if let Some(v) = f.string("title") {
             cfg.title = v;
@@ -232,7 +259,11 @@ impl Config {
         }
         if let Some(node) = f.get("paginate") {
             match f.count("paginate") {
-                Some(0) => f.error(node, "`paginate` must be at least 1", "每页条数，例如 `paginate: 10`"),
+                Some(0) => f.error(
+                    node,
+                    "`paginate` must be at least 1",
+                    "每页条数，例如 `paginate: 10`",
+                ),
                 Some(n) => cfg.paginate = n as usize,
                 None => {}
             }
@@ -276,7 +307,11 @@ impl Config {
             cfg.extra = node.to_json();
         }
         let diags = f.finish(KEYS);
-        if diags.is_empty() { Ok(cfg) } else { Err(diags) }
+        if diags.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(diags)
+        }
     }
 
     /// Applies `--base-url`.
@@ -301,7 +336,11 @@ impl Config {
 
 fn parse_areas(f: &mut Fields<'_>, node: &Yaml) -> Vec<Area> {
     let Value::Seq(items) = &node.value else {
-        f.error(node, "`areas` must be a list", "例如\nareas:\n  - name: 企业\n    slug: enterprise");
+        f.error(
+            node,
+            "`areas` must be a list",
+            "例如\nareas:\n  - name: 企业\n    slug: enterprise",
+        );
         return default_areas();
     };
     let mut areas: Vec<Area> = Vec::new();
@@ -319,12 +358,20 @@ fn parse_areas(f: &mut Fields<'_>, node: &Yaml) -> Vec<Area> {
             if !ok {
                 if let Some(n) = slug_node {
                     diags.push(
-                        Diagnostic::error(f.span_of(n), format!("area slug `{slug}` must be lowercase ASCII letters, digits or `-`"))
-                            .with_help("网址中使用英文，例如 `enterprise`、`village`"),
+                        Diagnostic::error(
+                            f.span_of(n),
+                            format!(
+                                "area slug `{slug}` must be lowercase ASCII letters, digits or `-`"
+                            ),
+                        )
+                        .with_help("网址中使用英文，例如 `enterprise`、`village`"),
                     );
                 }
             } else if areas.iter().any(|a| a.slug == slug || a.name == name) {
-                diags.push(Diagnostic::error(f.span_of(item), format!("area `{name}` ({slug}) is listed twice")));
+                diags.push(Diagnostic::error(
+                    f.span_of(item),
+                    format!("area `{name}` ({slug}) is listed twice"),
+                ));
             } else {
                 areas.push(Area {
                     name,
@@ -340,7 +387,11 @@ fn parse_areas(f: &mut Fields<'_>, node: &Yaml) -> Vec<Area> {
 
 fn parse_menu(f: &mut Fields<'_>, node: &Yaml) -> Vec<MenuItem> {
     let Value::Seq(items) = &node.value else {
-        f.error(node, "`menu` must be a list", "例如\nmenu:\n  - name: 首页\n    url: /");
+        f.error(
+            node,
+            "`menu` must be a list",
+            "例如\nmenu:\n  - name: 首页\n    url: /",
+        );
         return Vec::new();
     };
     let mut menu = Vec::new();
@@ -363,7 +414,14 @@ mod tests {
     #[test]
     fn split_base_url_handles_subpaths() {
         let (u, o, p) = split_base_url("https://www.example.gov.cn/aq").unwrap();
-        assert_eq!((u.as_str(), o.as_str(), p.as_str()), ("https://www.example.gov.cn/aq/", "https://www.example.gov.cn", "/aq/"));
+        assert_eq!(
+            (u.as_str(), o.as_str(), p.as_str()),
+            (
+                "https://www.example.gov.cn/aq/",
+                "https://www.example.gov.cn",
+                "/aq/"
+            )
+        );
         let (_, o, p) = split_base_url("/").unwrap();
         assert_eq!((o.as_str(), p.as_str()), ("", "/"));
         let (_, o, p) = split_base_url("http://127.0.0.1:1111").unwrap();
@@ -382,7 +440,10 @@ mod tests {
     #[test]
     fn parse_footer_extracts_police_record_code() {
         let c = Config::parse("footer:\n  police_record: 浙公网安备 33010602000001号\n").unwrap();
-        assert_eq!(c.footer.police_record_code.as_deref(), Some("33010602000001"));
+        assert_eq!(
+            c.footer.police_record_code.as_deref(),
+            Some("33010602000001")
+        );
     }
 
     #[test]

@@ -61,7 +61,9 @@ impl PartialOrd for When {
 
 impl Ord for When {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.ts.cmp(&other.ts).then(self.has_time.cmp(&other.has_time))
+        self.ts
+            .cmp(&other.ts)
+            .then(self.has_time.cmp(&other.has_time))
     }
 }
 
@@ -95,7 +97,10 @@ pub fn parse_when(input: &str, tz: &SiteTz) -> Result<When, String> {
             .tz
             .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
             .map_err(|e| format!("date `{s}` does not exist in {}: {e}", tz.name))?;
-        return Ok(When { ts, has_time: false });
+        return Ok(When {
+            ts,
+            has_time: false,
+        });
     }
     let normalized = s.replacen(' ', "T", 1);
     let dt: DateTime = normalized
@@ -135,7 +140,11 @@ pub fn end_of_day(w: When, tz: &SiteTz) -> Timestamp {
     let date = w.ts.to_zoned_datetime(tz.tz.clone()).date();
     date.tomorrow()
         .ok()
-        .and_then(|d| tz.tz.to_timestamp(d.to_datetime(jiff::civil::Time::midnight())).ok())
+        .and_then(|d| {
+            tz.tz
+                .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+        })
         .unwrap_or(w.ts)
 }
 
@@ -172,7 +181,10 @@ pub fn when_zh(w: When, tz: &SiteTz) -> String {
         return date_zh(w.ts, tz);
     }
     let p = parts(w.ts, tz);
-    format!("{}年{}月{}日 {:02}:{:02}", p.year, p.month, p.day, p.hour, p.minute)
+    format!(
+        "{}年{}月{}日 {:02}:{:02}",
+        p.year, p.month, p.day, p.hour, p.minute
+    )
 }
 
 /// `2025-06-16`, the date shown beside every list item.
@@ -195,7 +207,11 @@ pub fn rfc3339(ts: Timestamp, tz: &SiteTz) -> String {
 
 /// A machine-readable value for `<time datetime>`: a date, or RFC 3339.
 pub fn html_datetime(w: When, tz: &SiteTz) -> String {
-    if w.has_time { rfc3339(w.ts, tz) } else { ymd(w.ts, tz) }
+    if w.has_time {
+        rfc3339(w.ts, tz)
+    } else {
+        ymd(w.ts, tz)
+    }
 }
 
 /// A drill's time span: `2025年6月16日 09:30—11:00` on one day,
@@ -270,14 +286,20 @@ mod tests {
         let e2 = parse_when("2025-06-17 11:00", &tz).unwrap();
         assert_eq!(range_zh(s, e2, &tz), "2025年6月16日 09:30—6月17日 11:00");
         let e3 = parse_when("2026-01-02 08:00", &tz).unwrap();
-        assert_eq!(range_zh(s, e3, &tz), "2025年6月16日 09:30—2026年1月2日 08:00");
+        assert_eq!(
+            range_zh(s, e3, &tz),
+            "2025年6月16日 09:30—2026年1月2日 08:00"
+        );
     }
 
     #[test]
     fn end_of_day_covers_the_whole_expiry_date() {
         let tz = sh();
         let w = parse_when("2025-12-31", &tz).unwrap();
-        assert_eq!(rfc3339(end_of_day(w, &tz), &tz), "2026-01-01T00:00:00+08:00");
+        assert_eq!(
+            rfc3339(end_of_day(w, &tz), &tz),
+            "2026-01-01T00:00:00+08:00"
+        );
     }
 
     #[test]

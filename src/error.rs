@@ -177,8 +177,11 @@ mod tests {
 
     #[test]
     fn diagnostic_with_help_prints_compiler_style() {
-        let d = Diagnostic::error(Span::new("content/drills/fire.md", 7, 1), "unknown field `strat`")
-            .with_help("did you mean `start`?");
+        let d = Diagnostic::error(
+            Span::new("content/drills/fire.md", 7, 1),
+            "unknown field `strat`",
+        )
+        .with_help("did you mean `start`?");
         assert_eq!(
             d.to_string(),
             "content/drills/fire.md:7:1: error: unknown field `strat`\n  help: did you mean `start`?"

@@ -94,7 +94,10 @@ struct CodeAdapter<'a> {
     highlighter: &'a Highlighter,
 }
 
-fn write_attrs(out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+fn write_attrs(
+    out: &mut dyn fmt::Write,
+    attrs: HashMap<&'static str, Cow<'_, str>>,
+) -> fmt::Result {
     let mut attrs: Vec<_> = attrs.into_iter().collect();
     attrs.sort_by(|a, b| a.0.cmp(b.0));
     for (k, v) in attrs {
@@ -104,15 +107,28 @@ fn write_attrs(out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, st
 }
 
 impl SyntaxHighlighterAdapter for CodeAdapter<'_> {
-    fn write_highlighted(&self, out: &mut dyn fmt::Write, lang: Option<&str>, code: &str) -> fmt::Result {
+    fn write_highlighted(
+        &self,
+        out: &mut dyn fmt::Write,
+        lang: Option<&str>,
+        code: &str,
+    ) -> fmt::Result {
         out.write_str(&self.highlighter.highlight(lang, code))
     }
-    fn write_pre_tag(&self, out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+    fn write_pre_tag(
+        &self,
+        out: &mut dyn fmt::Write,
+        attrs: HashMap<&'static str, Cow<'_, str>>,
+    ) -> fmt::Result {
         out.write_str("<pre class=\"code\" tabindex=\"0\"")?;
         write_attrs(out, attrs)?;
         out.write_str(">")
     }
-    fn write_code_tag(&self, out: &mut dyn fmt::Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+    fn write_code_tag(
+        &self,
+        out: &mut dyn fmt::Write,
+        attrs: HashMap<&'static str, Cow<'_, str>>,
+    ) -> fmt::Result {
         out.write_str("<code")?;
         write_attrs(out, attrs)?;
         out.write_str(">")
@@ -125,8 +141,18 @@ struct Headings {
 }
 
 impl HeadingAdapter for Headings {
-    fn enter(&self, out: &mut dyn fmt::Write, h: &HeadingMeta, _: Option<Sourcepos>) -> fmt::Result {
-        let id = self.ids.lock().ok().and_then(|mut q| q.pop_front()).unwrap_or_default();
+    fn enter(
+        &self,
+        out: &mut dyn fmt::Write,
+        h: &HeadingMeta,
+        _: Option<Sourcepos>,
+    ) -> fmt::Result {
+        let id = self
+            .ids
+            .lock()
+            .ok()
+            .and_then(|mut q| q.pop_front())
+            .unwrap_or_default();
         write!(out, "<h{} id=\"{}\">", h.level, escape_attr(&id))
     }
     fn exit(&self, out: &mut dyn fmt::Write, h: &HeadingMeta) -> fmt::Result {
@@ -205,7 +231,11 @@ fn flatten<'a>(node: &'a AstNode<'a>, out: &mut String) {
 fn edge_char<'a>(node: &'a AstNode<'a>, last: bool) -> Option<char> {
     let mut text = String::new();
     flatten(node, &mut text);
-    if last { text.chars().next_back() } else { text.chars().next() }
+    if last {
+        text.chars().next_back()
+    } else {
+        text.chars().next()
+    }
 }
 
 /// Renders a page body. `line_offset` is the number of file lines before it.
@@ -237,9 +267,17 @@ pub fn render(
                 let mut title = String::new();
                 flatten(node, &mut title);
                 let base = heading_id(&title);
-                let base = if base.is_empty() { "section".to_owned() } else { base };
+                let base = if base.is_empty() {
+                    "section".to_owned()
+                } else {
+                    base
+                };
                 let n = used_ids.entry(base.clone()).or_insert(0);
-                let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+                let id = if *n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                };
                 *n += 1;
                 // A generated id could collide with a literal heading text like "x-1".
                 used_ids.entry(id.clone()).or_insert(1);
@@ -259,12 +297,23 @@ pub fn render(
                 match resolved {
                     Resolved::Keep => {}
                     Resolved::Url(u) => link.url = u,
-                    Resolved::Page { url: u, file: target, anchor } => {
+                    Resolved::Page {
+                        url: u,
+                        file: target,
+                        anchor,
+                    } => {
                         link.url = u;
-                        body.links.push(PageLink { target, anchor, line, col });
+                        body.links.push(PageLink {
+                            target,
+                            anchor,
+                            line,
+                            col,
+                        });
                     }
                     Resolved::Error(msg, help) => {
-                        diags.push(Diagnostic::error(Span::new(file, line, col), msg).with_help(help));
+                        diags.push(
+                            Diagnostic::error(Span::new(file, line, col), msg).with_help(help),
+                        );
                     }
                     Resolved::Warn(u, msg) => {
                         link.url = u;
@@ -312,13 +361,18 @@ pub fn render(
     let code = CodeAdapter {
         highlighter: opts.highlighter,
     };
-    let headings = Headings { ids: Mutex::new(ids) };
+    let headings = Headings {
+        ids: Mutex::new(ids),
+    };
     let mut plugins = Plugins::default();
     plugins.render.codefence_syntax_highlighter = Some(&code);
     plugins.render.heading_adapter = Some(&headings);
     let mut html = String::with_capacity(markdown.len() * 2);
     if format_html_with_plugins(root, &render_opts, &mut html, &plugins).is_err() {
-        diags.push(Diagnostic::error(Span::file(file), "could not render the Markdown body"));
+        diags.push(Diagnostic::error(
+            Span::file(file),
+            "could not render the Markdown body",
+        ));
     }
     if sanitize {
         html = sanitizer().clean(&html).to_string();
@@ -338,19 +392,48 @@ fn post_process(html: &str) -> String {
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_tags([
-        "figure", "figcaption", "details", "summary", "video", "audio", "source", "track", "input", "section", "mark",
-        "abbr", "picture",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "input",
+        "section",
+        "mark",
+        "abbr",
+        "picture",
     ])
-    .add_generic_attributes(["class", "id", "lang", "title", "aria-label", "aria-hidden", "role"])
+    .add_generic_attributes([
+        "class",
+        "id",
+        "lang",
+        "title",
+        "aria-label",
+        "aria-hidden",
+        "role",
+    ])
     .add_tag_attributes("input", ["type", "checked", "disabled"])
     .add_tag_attributes("img", ["width", "height", "loading", "decoding"])
-    .add_tag_attributes("video", ["controls", "width", "height", "poster", "src", "preload"])
+    .add_tag_attributes(
+        "video",
+        ["controls", "width", "height", "poster", "src", "preload"],
+    )
     .add_tag_attributes("audio", ["controls", "src", "preload"])
     .add_tag_attributes("source", ["src", "type", "srcset", "media"])
     .add_tag_attributes("track", ["src", "kind", "srclang", "label"])
     .add_tag_attributes("td", ["colspan", "rowspan", "align", "style"])
     .add_tag_attributes("th", ["colspan", "rowspan", "align", "scope"])
-    .add_tag_attributes("a", ["data-footnote-ref", "data-footnote-backref", "data-footnote-backref-idx"])
+    .add_tag_attributes(
+        "a",
+        [
+            "data-footnote-ref",
+            "data-footnote-backref",
+            "data-footnote-backref-idx",
+        ],
+    )
     .add_tag_attributes("section", ["data-footnotes"])
     .link_rel(None);
     b
@@ -359,7 +442,11 @@ fn sanitizer() -> ammonia::Builder<'static> {
 enum Resolved {
     Keep,
     Url(String),
-    Page { url: String, file: String, anchor: Option<String> },
+    Page {
+        url: String,
+        file: String,
+        anchor: Option<String>,
+    },
     Error(String, String),
     Warn(String, String),
 }
@@ -396,9 +483,11 @@ fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
         };
     }
     let lower = url.to_ascii_lowercase();
-    let has_scheme = lower
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let has_scheme = lower.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     if has_scheme || url.starts_with('#') || url.starts_with("//") || url.is_empty() {
         return Resolved::Keep;
     }
@@ -423,7 +512,10 @@ fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
             file,
             anchor,
         },
-        Target::Missing(why) => Resolved::Warn(url.to_owned(), format!("link `{url}` points to nothing: {why}")),
+        Target::Missing(why) => Resolved::Warn(
+            url.to_owned(),
+            format!("link `{url}` points to nothing: {why}"),
+        ),
         Target::Warn(u, msg) => Resolved::Warn(with_anchor(u, &anchor), msg),
     }
 }
@@ -469,7 +561,11 @@ mod tests {
     #[test]
     fn render_cjk_emphasis_is_bold() {
         let (b, _) = md("**注意：**请按时参加\n");
-        assert!(b.html.contains("<strong>注意：</strong>请按时参加"), "{}", b.html);
+        assert!(
+            b.html.contains("<strong>注意：</strong>请按时参加"),
+            "{}",
+            b.html
+        );
     }
 
     #[test]
@@ -501,7 +597,9 @@ mod tests {
 
     #[test]
     fn render_sanitizes_raw_html() {
-        let (b, _) = md("<script>alert(1)</script>\n\n<p onclick=\"x()\">好</p>\n\n[x](javascript:alert(1))\n");
+        let (b, _) = md(
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">好</p>\n\n[x](javascript:alert(1))\n",
+        );
         assert!(!b.html.contains("<script"), "{}", b.html);
         assert!(!b.html.contains("onclick"), "{}", b.html);
         assert!(!b.html.contains("javascript:"), "{}", b.html);
@@ -511,7 +609,12 @@ mod tests {
     fn render_code_is_highlighted_with_classes() {
         let (b, _) = md("```yaml\ntitle: x\n```\n");
         assert!(b.has_code);
-        assert!(b.html.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-yaml\">"), "{}", b.html);
+        assert!(
+            b.html
+                .contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-yaml\">"),
+            "{}",
+            b.html
+        );
         assert!(b.html.contains("hl-"), "{}", b.html);
     }
 

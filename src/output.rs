@@ -28,7 +28,9 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map_err(|e| Error::io(".", e))?.join(path)
+        std::env::current_dir()
+            .map_err(|e| Error::io(".", e))?
+            .join(path)
     };
     // Canonicalize the longest existing ancestor so `..` and symlinks resolve.
     let mut existing = abs.as_path();
@@ -42,7 +44,9 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             _ => break,
         }
     }
-    let mut out = existing.canonicalize().map_err(|e| Error::io(existing, e))?;
+    let mut out = existing
+        .canonicalize()
+        .map_err(|e| Error::io(existing, e))?;
     for name in rest.into_iter().rev() {
         if name == ".." {
             out.pop();
@@ -61,7 +65,10 @@ fn refuse(path: &Path, reason: impl Into<String>) -> Error {
 }
 
 fn is_empty_dir(path: &Path) -> Result<bool> {
-    Ok(fs::read_dir(path).map_err(|e| Error::io(path, e))?.next().is_none())
+    Ok(fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
+        .next()
+        .is_none())
 }
 
 /// Checks that `out` may be replaced by a build of the site at `root`.
@@ -69,14 +76,20 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
     let root = absolute(root)?;
     let out = absolute(out)?;
     if out == root {
-        return Err(refuse(&out, "it is the site root; use a folder such as `public/`"));
+        return Err(refuse(
+            &out,
+            "it is the site root; use a folder such as `public/`",
+        ));
     }
     if root.starts_with(&out) {
         return Err(refuse(&out, "it contains the site root"));
     }
     for source in ["content", "themes", "static"] {
         if out.starts_with(root.join(source)) {
-            return Err(refuse(&out, format!("it is inside the site's `{source}/` folder")));
+            return Err(refuse(
+                &out,
+                format!("it is inside the site's `{source}/` folder"),
+            ));
         }
     }
     if out.parent().is_none() {
@@ -87,12 +100,17 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
             return Err(refuse(&out, "it is a file, not a folder"));
         }
         if out.join("content").is_dir() {
-            return Err(refuse(&out, "it contains a `content/` folder (it looks like a site, not build output)"));
+            return Err(refuse(
+                &out,
+                "it contains a `content/` folder (it looks like a site, not build output)",
+            ));
         }
         if !out.join(MARKER).is_file() && !is_empty_dir(&out)? {
             return Err(refuse(
                 &out,
-                format!("it is not empty and was not created by anxuan (no {MARKER} file); remove it yourself or choose another --out"),
+                format!(
+                    "it is not empty and was not created by anxuan (no {MARKER} file); remove it yourself or choose another --out"
+                ),
             ));
         }
     }
@@ -100,7 +118,10 @@ pub fn check_target(root: &Path, out: &Path) -> Result<PathBuf> {
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
-    let mut name = out.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = out
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(suffix);
     out.with_file_name(name)
 }
@@ -113,7 +134,10 @@ fn clear_leftover(path: &Path) -> Result<()> {
     if path.is_dir() && (path.join(MARKER).is_file() || is_empty_dir(path)?) {
         return fs::remove_dir_all(path).map_err(|e| Error::io(path, e));
     }
-    Err(refuse(path, "a leftover folder with this name exists and was not created by anxuan"))
+    Err(refuse(
+        path,
+        "a leftover folder with this name exists and was not created by anxuan",
+    ))
 }
 
 /// Statistics of a write.
@@ -168,12 +192,10 @@ fn fill(dir: &Path, files: &Files, copies: &[Asset]) -> Result<Written> {
         fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
     }
     let entries: Vec<(&String, &Vec<u8>)> = files.iter().collect();
-    entries
-        .par_iter()
-        .try_for_each(|(path, bytes)| {
-            let p = dir.join(path);
-            fs::write(&p, bytes).map_err(|e| Error::io(p, e))
-        })?;
+    entries.par_iter().try_for_each(|(path, bytes)| {
+        let p = dir.join(path);
+        fs::write(&p, bytes).map_err(|e| Error::io(p, e))
+    })?;
     let copied: u64 = copies
         .par_iter()
         .map(|c| {

@@ -69,7 +69,12 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
                     .with_help("这不是一个 anxuan 站点目录：请用 --root 指定站点目录，或运行 `anxuan init 目录名` 新建站点"),
             ]);
         }
-        Err(e) => return Err(vec![Diagnostic::error(Span::file(CONFIG_FILE), format!("cannot read: {e}"))]),
+        Err(e) => {
+            return Err(vec![Diagnostic::error(
+                Span::file(CONFIG_FILE),
+                format!("cannot read: {e}"),
+            )]);
+        }
     };
     Config::parse(&text)
 }
@@ -149,7 +154,10 @@ impl SiteLinks<'_> {
         if let Some((why, dir)) = self.unpublished.get(file) {
             return Target::Warn(
                 self.site.url_of_dir(dir),
-                format!("links to {file}, which {} and is not on the site yet", why.reason()),
+                format!(
+                    "links to {file}, which {} and is not on the site yet",
+                    why.reason()
+                ),
             );
         }
         if self.failed.contains(file) {
@@ -160,7 +168,12 @@ impl SiteLinks<'_> {
 
     fn asset_url(&self, out: &str) -> String {
         let mut url = self.site.config.base_path.clone();
-        url.push_str(&out.split('/').map(encode_segment).collect::<Vec<_>>().join("/"));
+        url.push_str(
+            &out.split('/')
+                .map(encode_segment)
+                .collect::<Vec<_>>()
+                .join("/"),
+        );
         url
     }
 }
@@ -169,7 +182,11 @@ impl Links for SiteLinks<'_> {
     fn internal(&self, path: &str) -> Target {
         let path = path.trim_start_matches('/');
         let path = path.strip_prefix("content/").unwrap_or(path);
-        let file = if path.ends_with(".md") { format!("content/{path}") } else { format!("content/{path}.md") };
+        let file = if path.ends_with(".md") {
+            format!("content/{path}")
+        } else {
+            format!("content/{path}.md")
+        };
         self.page_target(&file)
     }
 
@@ -193,14 +210,11 @@ impl Links for SiteLinks<'_> {
     }
 
     fn rooted(&self, url: &str) -> String {
-        format!("{}{}", self.site.config.base_path, url.trim_start_matches('/'))
-    }
-}
-
-fn output_dir_of(page: &Page) -> String {
-    match page.kind {
-        Kind::Page => format!("{}/", page.slug),
-        k => format!("{}/{}/", k.folder(), page.slug),
+        format!(
+            "{}{}",
+            self.site.config.base_path,
+            url.trim_start_matches('/')
+        )
     }
 }
 
@@ -210,12 +224,23 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
     let mut cfg = load_config(root)?;
     if let Some(url) = &opts.base_url {
         cfg.override_base_url(url).map_err(|e| {
-            vec![Diagnostic::global(Severity::Error, format!("invalid --base-url: {e}"))]
+            vec![Diagnostic::global(
+                Severity::Error,
+                format!("invalid --base-url: {e}"),
+            )]
         })?;
     }
     let now: Timestamp = match &opts.now {
-        Some(s) => dates::parse_now(s, &cfg.tz)
-            .map_err(|e| vec![Diagnostic::global(Severity::Error, format!("invalid --now: {e}")).with_help(format!("例如 --now 2025-06-16T09:00:00+08:00；也可写 {}", dates::ACCEPTED_FORMATS))])?,
+        Some(s) => dates::parse_now(s, &cfg.tz).map_err(|e| {
+            vec![
+                Diagnostic::global(Severity::Error, format!("invalid --now: {e}")).with_help(
+                    format!(
+                        "例如 --now 2025-06-16T09:00:00+08:00；也可写 {}",
+                        dates::ACCEPTED_FORMATS
+                    ),
+                ),
+            ]
+        })?,
         None => dates::wall_clock(),
     };
 
@@ -227,8 +252,12 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
         .sources
         .par_iter()
         .map(|src| {
-            let bytes = std::fs::read(&src.abs)
-                .map_err(|e| vec![Diagnostic::error(Span::file(src.rel.clone()), format!("cannot read: {e}"))])?;
+            let bytes = std::fs::read(&src.abs).map_err(|e| {
+                vec![Diagnostic::error(
+                    Span::file(src.rel.clone()),
+                    format!("cannot read: {e}"),
+                )]
+            })?;
             content::load(src, &bytes, &cfg)
         })
         .collect();
@@ -255,7 +284,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
     for page in pages {
         match site::publication(&page, now, opts.publish, &cfg) {
             Some(why) => {
-                unpublished.insert(page.file.clone(), (why, output_dir_of(&page)));
+                unpublished.insert(page.file.clone(), (why, site::page_dir(&page)));
             }
             None => published.push(page),
         }
@@ -272,18 +301,19 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
             Kind::Page => stats.pages += 1,
         }
     }
-    let reasons = unpublished.iter().map(|(k, (w, _))| (k.clone(), *w)).collect();
-    let site = match site::assemble(cfg, published, reasons, now) {
-        Ok(site) => site,
-        Err(d) => {
-            diags.extend(d);
-            if let Err(t) = theme {
-                diags.extend(t);
-            }
-            sort_diagnostics(&mut diags);
-            return Err(diags);
-        }
-    };
+    let reasons = unpublished
+        .iter()
+        .map(|(k, (w, _))| (k.clone(), *w))
+        .collect();
+    let published_files: Vec<String> = published.iter().map(|p| p.file.clone()).collect();
+    let (site, assemble_diags) = site::assemble(cfg, published, reasons, now);
+    diags.extend(assemble_diags);
+    // Pages dropped by assemble (duplicate URLs) are reported already.
+    failed.extend(
+        published_files
+            .into_iter()
+            .filter(|f| !site.by_file.contains_key(f)),
+    );
     timer.lap("assemble");
 
     let assets: HashSet<String> = found.assets.iter().map(|a| a.out.clone()).collect();
@@ -310,15 +340,28 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
     }
     for (id, body) in bodies.iter().enumerate() {
         for link in &body.links {
-            let (Some(anchor), Some(&target)) = (&link.anchor, site.by_file.get(&link.target)) else {
+            let (Some(anchor), Some(&target)) = (&link.anchor, site.by_file.get(&link.target))
+            else {
                 continue;
             };
             let anchors = &bodies[target].anchors;
             if !anchors.iter().any(|a| a == anchor) {
-                let known = anchors.iter().take(8).map(|a| format!("#{a}")).collect::<Vec<_>>().join(" ");
+                let known = anchors
+                    .iter()
+                    .take(8)
+                    .map(|a| format!("#{a}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 diags.push(
-                    Diagnostic::warning(Span::new(site.pages[id].file.clone(), link.line, link.col), format!("{} has no heading `#{anchor}`", link.target))
-                        .with_help(if known.is_empty() { "目标页面没有小标题".to_owned() } else { format!("可用的锚点：{known}") }),
+                    Diagnostic::warning(
+                        Span::new(site.pages[id].file.clone(), link.line, link.col),
+                        format!("{} has no heading `#{anchor}`", link.target),
+                    )
+                    .with_help(if known.is_empty() {
+                        "目标页面没有小标题".to_owned()
+                    } else {
+                        format!("可用的锚点：{known}")
+                    }),
                 );
             }
         }
@@ -342,7 +385,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
     timer.lap("render");
     for path in files.keys().chain(found.assets.iter().map(|a| &a.out)) {
         if !is_safe_output_path(path) {
-            diags.push(Diagnostic::global(Severity::Error, format!("refusing to write outside the output folder: `{path}`")));
+            diags.push(Diagnostic::global(
+                Severity::Error,
+                format!("refusing to write outside the output folder: `{path}`"),
+            ));
         }
     }
     sort_diagnostics(&mut diags);
@@ -366,12 +412,15 @@ pub fn is_safe_output_path(path: &str) -> bool {
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains('\0')
-        && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 /// The canonical site root for `--root`.
 pub fn site_root(root: Option<&Path>) -> PathBuf {
-    root.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    root.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 #[cfg(test)]
@@ -380,7 +429,10 @@ mod tests {
 
     #[test]
     fn normalize_refuses_escapes() {
-        assert_eq!(normalize(Path::new("content/a/../b.png")).as_deref(), Some("content/b.png"));
+        assert_eq!(
+            normalize(Path::new("content/a/../b.png")).as_deref(),
+            Some("content/b.png")
+        );
         assert_eq!(normalize(Path::new("content/../../x")), None);
     }
 

@@ -31,12 +31,18 @@ const RESET: &str = "\x1b[0m";
 impl Shell {
     /// `color`: `Some(true/false)` forces; `None` means "if stderr is a terminal".
     pub fn new(verbosity: Verbosity, color: Option<bool>) -> Self {
-        let color = color.unwrap_or_else(|| std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+        let color = color.unwrap_or_else(|| {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        });
         Shell { verbosity, color }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("{code}{text}{RESET}") } else { text.to_owned() }
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
     }
 
     fn write(&self, line: &str) {
@@ -49,13 +55,19 @@ impl Shell {
         if self.verbosity == Verbosity::Quiet {
             return;
         }
-        self.write(&format!("{} {message}", self.paint(GREEN, &format!("{verb:>12}"))));
+        self.write(&format!(
+            "{} {message}",
+            self.paint(GREEN, &format!("{verb:>12}"))
+        ));
     }
 
     /// Shown only with `--verbose`.
     pub fn verbose(&self, verb: &str, message: &str) {
         if self.verbosity == Verbosity::Verbose {
-            self.write(&format!("{} {message}", self.paint(CYAN, &format!("{verb:>12}"))));
+            self.write(&format!(
+                "{} {message}",
+                self.paint(CYAN, &format!("{verb:>12}"))
+            ));
         }
     }
 

@@ -46,7 +46,12 @@ impl Unpublished {
 
 /// The publishing rule: drafts, future-dated and expired content is left out.
 /// A drill's `start` never hides it; only its publication `date` does.
-pub fn publication(page: &Page, now: Timestamp, opts: PublishOptions, cfg: &Config) -> Option<Unpublished> {
+pub fn publication(
+    page: &Page,
+    now: Timestamp,
+    opts: PublishOptions,
+    cfg: &Config,
+) -> Option<Unpublished> {
     if page.draft && !opts.drafts {
         return Some(Unpublished::Draft);
     }
@@ -105,8 +110,23 @@ pub struct Site {
 
 /// Top-level URL segments a standalone page may not take.
 pub const RESERVED: &[&str] = &[
-    "articles", "drills", "cases", "areas", "tags", "search", "assets", "css", "js", "images", "404.html",
-    "page", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt", "__anxuan",
+    "articles",
+    "drills",
+    "cases",
+    "areas",
+    "tags",
+    "search",
+    "assets",
+    "css",
+    "js",
+    "images",
+    "404.html",
+    "page",
+    "atom.xml",
+    "rss.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "__anxuan",
 ];
 
 impl Site {
@@ -137,7 +157,10 @@ impl Site {
 
     /// All drills: upcoming first (soonest first), then past (most recent first).
     pub fn drills(&self) -> impl Iterator<Item = PageId> + '_ {
-        self.drills_upcoming.iter().chain(self.drills_past.iter()).copied()
+        self.drills_upcoming
+            .iter()
+            .chain(self.drills_past.iter())
+            .copied()
     }
 }
 
@@ -145,7 +168,11 @@ impl Site {
 /// segments (`tags/消防/` → `/sub/tags/%E6%B6%88%E9%98%B2/`).
 pub fn join_url(base_path: &str, dir: &str) -> String {
     let mut url = base_path.to_owned();
-    let segments: Vec<String> = dir.split('/').filter(|s| !s.is_empty()).map(encode_segment).collect();
+    let segments: Vec<String> = dir
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(encode_segment)
+        .collect();
     url.push_str(&segments.join("/"));
     if dir.ends_with('/') && !segments.is_empty() {
         url.push('/');
@@ -156,7 +183,11 @@ pub fn join_url(base_path: &str, dir: &str) -> String {
 /// The URL segment of a tag: slugified, keeping Chinese characters.
 pub fn tag_slug(name: &str) -> String {
     let slug = slugify(name);
-    if slug.is_empty() { encode_segment(name) } else { slug }
+    if slug.is_empty() {
+        encode_segment(name)
+    } else {
+        slug
+    }
 }
 
 fn order_newest_first(pages: &[Page], ids: &mut [PageId]) {
@@ -169,66 +200,107 @@ fn order_newest_first(pages: &[Page], ids: &mut [PageId]) {
     });
 }
 
+/// The output directory of a page: `articles/<slug>/`, or `<slug>/` for a
+/// standalone page.
+pub fn page_dir(page: &Page) -> String {
+    match page.kind {
+        Kind::Page => format!("{}/", page.slug),
+        k => format!("{}/{}/", k.folder(), page.slug),
+    }
+}
+
 /// Builds the site from validated, published pages. Duplicate output paths
-/// and reserved slugs are errors naming every file involved.
+/// and reserved slugs are errors naming every file involved; the pages
+/// involved are left out so the rest of the build can still report its
+/// own problems in the same run.
 pub fn assemble(
     config: Config,
     mut pages: Vec<Page>,
     unpublished: HashMap<String, Unpublished>,
     now: Timestamp,
-) -> Result<Site, Vec<Diagnostic>> {
+) -> (Site, Vec<Diagnostic>) {
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     let mut diags = Vec::new();
-    let dirs: Vec<String> = pages
-        .iter()
-        .map(|p| match p.kind {
-            Kind::Page => format!("{}/", p.slug),
-            k => format!("{}/{}/", k.folder(), p.slug),
-        })
-        .collect();
+    let dirs: Vec<String> = pages.iter().map(page_dir).collect();
     let mut owners: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
     for (id, dir) in dirs.iter().enumerate() {
         owners.entry(dir.as_str()).or_default().push(id);
     }
+    let mut dropped = vec![false; pages.len()];
     for (dir, ids) in &owners {
         if ids.len() > 1 {
             let files: Vec<&str> = ids.iter().map(|&i| pages[i].file.as_str()).collect();
             for &i in ids {
-                let others: Vec<&str> = files.iter().copied().filter(|f| *f != pages[i].file).collect();
+                dropped[i] = true;
+                let others: Vec<&str> = files
+                    .iter()
+                    .copied()
+                    .filter(|f| *f != pages[i].file)
+                    .collect();
                 diags.push(
-                    Diagnostic::error(Span::file(pages[i].file.clone()), format!("duplicate URL /{dir}: also produced by {}", others.join(", ")))
-                        .with_help("两个文件生成了同一个网址；请修改其中一个的文件名或 `slug`"),
+                    Diagnostic::error(
+                        Span::file(pages[i].file.clone()),
+                        format!(
+                            "duplicate URL /{dir}: also produced by {}",
+                            others.join(", ")
+                        ),
+                    )
+                    .with_help("两个文件生成了同一个网址；请修改其中一个的文件名或 `slug`"),
                 );
             }
         }
     }
     for (id, p) in pages.iter().enumerate() {
         if p.kind == Kind::Page && RESERVED.contains(&p.slug.as_str()) {
+            dropped[id] = true;
             diags.push(
-                Diagnostic::error(Span::file(p.file.clone()), format!("the URL /{} is reserved by anxuan", dirs[id]))
-                    .with_help("单页的网址不能与栏目同名；请修改文件名或 `slug`"),
+                Diagnostic::error(
+                    Span::file(p.file.clone()),
+                    format!("the URL /{} is reserved by anxuan", dirs[id]),
+                )
+                .with_help("单页的网址不能与栏目同名；请修改文件名或 `slug`"),
             );
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if dropped.contains(&true) {
+        let mut keep = dropped.iter().map(|d| !d);
+        pages.retain(|_| keep.next().unwrap_or(true));
     }
+    let dirs: Vec<String> = pages.iter().map(page_dir).collect();
 
-    let by_file = pages.iter().enumerate().map(|(i, p)| (p.file.clone(), i)).collect();
-    let of_kind = |k: Kind| -> Vec<PageId> { (0..pages.len()).filter(|&i| pages[i].kind == k).collect() };
+    let by_file = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.clone(), i))
+        .collect();
+    let of_kind =
+        |k: Kind| -> Vec<PageId> { (0..pages.len()).filter(|&i| pages[i].kind == k).collect() };
     let mut articles = of_kind(Kind::Article);
     order_newest_first(&pages, &mut articles);
     let mut cases = of_kind(Kind::Case);
     order_newest_first(&pages, &mut cases);
     let mut standalone = of_kind(Kind::Page);
-    standalone.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title).then(pages[a].file.cmp(&pages[b].file)));
+    standalone.sort_by(|&a, &b| {
+        pages[a]
+            .title
+            .cmp(&pages[b].title)
+            .then(pages[a].file.cmp(&pages[b].file))
+    });
 
     let (mut upcoming, mut past): (Vec<PageId>, Vec<PageId>) = of_kind(Kind::Drill)
         .into_iter()
         .partition(|&i| pages[i].drill().is_some_and(|d| d.is_current(now)));
     let start = |i: PageId| pages[i].drill().map(|d| d.start);
-    upcoming.sort_by(|&a, &b| start(a).cmp(&start(b)).then(pages[a].file.cmp(&pages[b].file)));
-    past.sort_by(|&a, &b| start(b).cmp(&start(a)).then(pages[a].file.cmp(&pages[b].file)));
+    upcoming.sort_by(|&a, &b| {
+        start(a)
+            .cmp(&start(b))
+            .then(pages[a].file.cmp(&pages[b].file))
+    });
+    past.sort_by(|&a, &b| {
+        start(b)
+            .cmp(&start(a))
+            .then(pages[a].file.cmp(&pages[b].file))
+    });
 
     let mut areas = vec![Vec::new(); config.areas.len()];
     let mut tag_map: BTreeMap<String, Tag> = BTreeMap::new();
@@ -260,7 +332,11 @@ pub fn assemble(
         order_newest_first(&pages, &mut t.pages);
     }
     tags.sort_by(|a, b| a.name.cmp(&b.name));
-    let tag_by_slug = tags.iter().enumerate().map(|(i, t)| (t.slug.clone(), i)).collect();
+    let tag_by_slug = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.clone(), i))
+        .collect();
 
     let mut neighbours = vec![(None, None); pages.len()];
     for list in [&articles, &cases] {
@@ -271,7 +347,7 @@ pub fn assemble(
         }
     }
 
-    Ok(Site {
+    let site = Site {
         config,
         now,
         pages,
@@ -287,7 +363,8 @@ pub fn assemble(
         tags,
         tag_by_slug,
         neighbours,
-    })
+    };
+    (site, diags)
 }
 
 #[cfg(test)]
@@ -297,7 +374,10 @@ mod tests {
     #[test]
     fn join_url_encodes_segments_under_base_path() {
         assert_eq!(join_url("/", "articles/x/"), "/articles/x/");
-        assert_eq!(join_url("/aq/", "tags/消防/"), "/aq/tags/%E6%B6%88%E9%98%B2/");
+        assert_eq!(
+            join_url("/aq/", "tags/消防/"),
+            "/aq/tags/%E6%B6%88%E9%98%B2/"
+        );
         assert_eq!(join_url("/", ""), "/");
         assert_eq!(join_url("/aq/", "atom.xml"), "/aq/atom.xml");
     }

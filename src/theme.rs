@@ -58,7 +58,11 @@ pub struct Theme {
     origins: BTreeMap<String, String>,
 }
 
-fn read_dir_files(dir: &Path, prefix: &str, out: &mut Vec<(String, std::path::PathBuf)>) -> std::io::Result<()> {
+fn read_dir_files(
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, std::path::PathBuf)>,
+) -> std::io::Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
@@ -70,7 +74,11 @@ fn read_dir_files(dir: &Path, prefix: &str, out: &mut Vec<(String, std::path::Pa
             continue;
         }
         let ft = e.file_type()?;
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         if ft.is_dir() {
             read_dir_files(&e.path(), &rel, out)?;
         } else if ft.is_file() {
@@ -80,14 +88,24 @@ fn read_dir_files(dir: &Path, prefix: &str, out: &mut Vec<(String, std::path::Pa
     Ok(())
 }
 
-fn tera_diagnostic(err: &tera::Error, origins: &BTreeMap<String, String>, context: &str) -> Diagnostic {
+fn tera_diagnostic(
+    err: &tera::Error,
+    origins: &BTreeMap<String, String>,
+    context: &str,
+) -> Diagnostic {
     use std::error::Error as _;
     match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let file = origins.get(r.filename()).cloned().unwrap_or_else(|| r.filename().to_owned());
+            let file = origins
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| r.filename().to_owned());
             let span = r.span();
-            Diagnostic::error(Span::new(file, span.start_line, span.start_col + 1), format!("template error{context}: {}", r.message()))
-                .with_help("模板错误：请检查该模板文件；如未修改过主题，请报告此问题")
+            Diagnostic::error(
+                Span::new(file, span.start_line, span.start_col + 1),
+                format!("template error{context}: {}", r.message()),
+            )
+            .with_help("模板错误：请检查该模板文件；如未修改过主题，请报告此问题")
         }
         _ => {
             let mut msg = err.to_string();
@@ -97,7 +115,10 @@ fn tera_diagnostic(err: &tera::Error, origins: &BTreeMap<String, String>, contex
                 msg.push_str(&s.to_string());
                 src = s.source();
             }
-            Diagnostic::global(crate::error::Severity::Error, format!("template error{context}: {msg}"))
+            Diagnostic::global(
+                crate::error::Severity::Error,
+                format!("template error{context}: {msg}"),
+            )
         }
     }
 }
@@ -110,7 +131,10 @@ impl Theme {
         for f in EMBEDDED {
             if let Some(t) = f.path.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(f.bytes).into_owned();
-                templates.insert(t.to_owned(), (format!("(built-in) themes/default/{}", f.path), text));
+                templates.insert(
+                    t.to_owned(),
+                    (format!("(built-in) themes/default/{}", f.path), text),
+                );
             } else if let Some(s) = f.path.strip_prefix("static/") {
                 statics.insert(s.to_owned(), f.bytes.to_vec());
             }
@@ -119,15 +143,21 @@ impl Theme {
         let mut diags = Vec::new();
         if name != "default" && !dir.is_dir() {
             return Err(vec![
-                Diagnostic::error(Span::file("site.yaml"), format!("theme `{name}` not found: no folder themes/{name}/"))
-                    .with_help("删除 site.yaml 中的 theme 使用内置默认主题，或创建该主题文件夹"),
+                Diagnostic::error(
+                    Span::file("site.yaml"),
+                    format!("theme `{name}` not found: no folder themes/{name}/"),
+                )
+                .with_help("删除 site.yaml 中的 theme 使用内置默认主题，或创建该主题文件夹"),
             ]);
         }
         let mut files = Vec::new();
         for (sub, is_tpl) in [("templates", true), ("static", false)] {
             files.clear();
             if let Err(e) = read_dir_files(&dir.join(sub), "", &mut files) {
-                diags.push(Diagnostic::error(Span::file(format!("themes/{name}/{sub}")), format!("cannot read: {e}")));
+                diags.push(Diagnostic::error(
+                    Span::file(format!("themes/{name}/{sub}")),
+                    format!("cannot read: {e}"),
+                ));
             }
             for (rel, abs) in &files {
                 let shown = format!("themes/{name}/{sub}/{rel}");
@@ -136,12 +166,18 @@ impl Theme {
                         Ok(text) => {
                             templates.insert(rel.clone(), (shown, text));
                         }
-                        Err(_) => diags.push(Diagnostic::error(Span::file(shown), "template is not valid UTF-8")),
+                        Err(_) => diags.push(Diagnostic::error(
+                            Span::file(shown),
+                            "template is not valid UTF-8",
+                        )),
                     },
                     Ok(bytes) => {
                         statics.insert(rel.clone(), bytes);
                     }
-                    Err(e) => diags.push(Diagnostic::error(Span::file(shown), format!("cannot read: {e}"))),
+                    Err(e) => diags.push(Diagnostic::error(
+                        Span::file(shown),
+                        format!("cannot read: {e}"),
+                    )),
                 }
             }
         }
@@ -150,11 +186,20 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml", ".txt"]);
-        let origins: BTreeMap<String, String> = templates.iter().map(|(k, (o, _))| (k.clone(), o.clone())).collect();
-        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(k, (_, t))| (k.as_str(), t.as_str()))) {
+        let origins: BTreeMap<String, String> = templates
+            .iter()
+            .map(|(k, (o, _))| (k.clone(), o.clone()))
+            .collect();
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(k, (_, t))| (k.as_str(), t.as_str())))
+        {
             return Err(vec![tera_diagnostic(&e, &origins, "")]);
         }
-        Ok(Theme { tera, statics, origins })
+        Ok(Theme {
+            tera,
+            statics,
+            origins,
+        })
     }
 
     pub fn has_template(&self, name: &str) -> bool {

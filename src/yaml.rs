@@ -69,7 +69,9 @@ impl Yaml {
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
             Value::Str(s) => serde_json::Value::String(s.clone()),
-            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Yaml::to_json).collect()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Yaml::to_json).collect())
+            }
             Value::Map(entries) => serde_json::Value::Object(
                 entries
                     .iter()
@@ -251,9 +253,14 @@ impl<'a> Fields<'a> {
                 diags.push(
                     Diagnostic::error(
                         Span::new(path, node.line, node.col),
-                        format!("{what} must be a mapping of `key: value` lines, found {}", other.describe()),
+                        format!(
+                            "{what} must be a mapping of `key: value` lines, found {}",
+                            other.describe()
+                        ),
                     )
-                    .with_help("每行写一个“字段名: 值”，例如 `title: 关于开展安全生产月活动的通知`"),
+                    .with_help(
+                        "每行写一个“字段名: 值”，例如 `title: 关于开展安全生产月活动的通知`",
+                    ),
                 );
                 &[]
             }
@@ -288,7 +295,11 @@ impl<'a> Fields<'a> {
         self.used[i] = true;
         let node = &entries[i].1;
         // `key:` with nothing after it means "not given".
-        if node.value == Value::Null { None } else { Some(node) }
+        if node.value == Value::Null {
+            None
+        } else {
+            Some(node)
+        }
     }
 
     /// Records an error at `node`.
@@ -336,7 +347,11 @@ impl<'a> Fields<'a> {
         let s = self.string(key)?;
         if s.trim().is_empty() {
             if let Some(node) = self.get(key) {
-                self.error(node, format!("`{key}` must not be empty"), format!("例如 `{key}: {example}`"));
+                self.error(
+                    node,
+                    format!("`{key}` must not be empty"),
+                    format!("例如 `{key}: {example}`"),
+                );
             }
             return None;
         }
@@ -369,7 +384,11 @@ impl<'a> Fields<'a> {
         match &node.value {
             Value::Int(i) if *i >= 0 => Some(*i as u64),
             Value::Int(_) => {
-                self.error(node, format!("`{key}` must not be negative"), "请填写 0 或正整数");
+                self.error(
+                    node,
+                    format!("`{key}` must not be negative"),
+                    "请填写 0 或正整数",
+                );
                 None
             }
             other => {
@@ -391,7 +410,11 @@ impl<'a> Fields<'a> {
             Value::Int(i) if *i >= 0 => Some(*i as f64),
             Value::Float(f) if *f >= 0.0 && f.is_finite() => Some(*f),
             Value::Int(_) | Value::Float(_) => {
-                self.error(node, format!("`{key}` must be a non-negative number"), "请填写 0 或正数");
+                self.error(
+                    node,
+                    format!("`{key}` must be a non-negative number"),
+                    "请填写 0 或正数",
+                );
                 None
             }
             other => {
@@ -563,17 +586,23 @@ mod tests {
     #[test]
     fn parse_positions_are_file_absolute() {
         let y = parse("title: 你好\ntags: [a, b]\n", 1).unwrap();
-        let Value::Map(entries) = &y.value else { panic!() };
+        let Value::Map(entries) = &y.value else {
+            panic!()
+        };
         assert_eq!((entries[0].0.line, entries[0].0.col), (2, 1));
         assert_eq!((entries[0].1.line, entries[0].1.col), (2, 8));
-        let Value::Seq(items) = &entries[1].1.value else { panic!() };
+        let Value::Seq(items) = &entries[1].1.value else {
+            panic!()
+        };
         assert_eq!((items[1].line, items[1].col), (3, 11));
     }
 
     #[test]
     fn parse_booleans_are_strict() {
         let y = parse("draft: no\n", 0).unwrap();
-        let Value::Map(entries) = &y.value else { panic!() };
+        let Value::Map(entries) = &y.value else {
+            panic!()
+        };
         assert_eq!(entries[0].1.value, Value::Str("no".into()));
     }
 

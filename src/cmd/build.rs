@@ -38,7 +38,10 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
         s.articles, s.drills, s.cases, s.pages
     );
     if s.unpublished > 0 {
-        msg.push_str(&format!(", {} not published (draft, scheduled or expired)", s.unpublished));
+        msg.push_str(&format!(
+            ", {} not published (draft, scheduled or expired)",
+            s.unpublished
+        ));
     }
     shell.status("Rendered", &msg);
     let write_started = Instant::now();
@@ -53,8 +56,16 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let warnings = build.diags.iter().filter(|d| d.severity == Severity::Warning).count();
-    let warn = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
+    let warnings = build
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let warn = if warnings > 0 {
+        format!(", {warnings} warning(s)")
+    } else {
+        String::new()
+    };
     shell.status(
         "Finished",
         &format!(

@@ -16,21 +16,32 @@ pub fn run(shell: &Shell, args: &CheckArgs) -> Result<()> {
     match pipeline::build(&root, &opts) {
         Ok(build) => {
             report(shell, &build.diags);
-            let warnings = build.diags.iter().filter(|d| d.severity == Severity::Warning).count();
+            let warnings = build
+                .diags
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
             let s = &build.stats;
             shell.status(
                 "Finished",
                 &format!(
                     "no errors in {} pages{}",
                     s.articles + s.drills + s.cases + s.pages,
-                    if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() }
+                    if warnings > 0 {
+                        format!(" ({warnings} warning(s))")
+                    } else {
+                        String::new()
+                    }
                 ),
             );
             Ok(())
         }
         Err(diags) => {
             let errors = report(shell, &diags);
-            shell.error(&format!("the site has problems: {}", count_phrase(errors, diags.len() - errors)));
+            shell.error(&format!(
+                "the site has problems: {}",
+                count_phrase(errors, diags.len() - errors)
+            ));
             Err(site_error(errors))
         }
     }

@@ -33,9 +33,15 @@ footer:
 pub fn run(shell: &Shell, args: &InitArgs) -> Result<()> {
     let dir = &args.dir;
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_none();
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .next()
+            .is_none();
         if !empty {
-            return Err(Error::Usage(format!("{} exists and is not empty; choose a new folder", dir.display())));
+            return Err(Error::Usage(format!(
+                "{} exists and is not empty; choose a new folder",
+                dir.display()
+            )));
         }
     }
     let cfg = Config::defaults().map_err(Error::Other)?;
@@ -44,11 +50,16 @@ pub fn run(shell: &Shell, args: &InitArgs) -> Result<()> {
     let examples = [
         (NewKind::Article, "articles/welcome.md", "本站正式上线"),
         (NewKind::Drill, "drills/first-drill.md", "社区消防疏散演练"),
-        (NewKind::Case, "cases/first-case.md", "某仓库火灾事故警示案例"),
+        (
+            NewKind::Case,
+            "cases/first-case.md",
+            "某仓库火灾事故警示案例",
+        ),
         (NewKind::Page, "pages/about.md", "关于本站"),
     ];
     for (kind, path, title) in examples {
-        let text = super::new::template(kind, Some(title), &today, &cfg).replace("draft: true   # 准备发布时删除此行\n", "");
+        let text = super::new::template(kind, Some(title), &today, &cfg)
+            .replace("draft: true   # 准备发布时删除此行\n", "");
         super::new::create_file(&dir.join("content").join(path), &text)?;
     }
     super::new::create_file(&dir.join("static/.gitkeep"), "")?;

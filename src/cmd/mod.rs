@@ -37,11 +37,18 @@ pub(crate) fn build_options(args: &SiteArgs) -> BuildOptions {
 /// Prints diagnostics and a summary line; returns the error count.
 pub(crate) fn report(shell: &Shell, diags: &[Diagnostic]) -> usize {
     shell.diagnostics(diags);
-    diags.iter().filter(|d| d.severity == Severity::Error).count()
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
 }
 
 pub(crate) fn count_phrase(errors: usize, warnings: usize) -> String {
-    let e = if errors == 1 { "1 error".to_owned() } else { format!("{errors} errors") };
+    let e = if errors == 1 {
+        "1 error".to_owned()
+    } else {
+        format!("{errors} errors")
+    };
     match warnings {
         0 => e,
         1 => format!("{e}, 1 warning"),

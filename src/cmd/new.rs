@@ -25,7 +25,11 @@ pub fn template(kind: NewKind, title: Option<&str>, today: &str, cfg: &Config) -
             title("（请填写标题）")
         ),
         NewKind::Drill => {
-            let drill_type = cfg.drill_types.first().map(String::as_str).unwrap_or("综合演练");
+            let drill_type = cfg
+                .drill_types
+                .first()
+                .map(String::as_str)
+                .unwrap_or("综合演练");
             format!(
                 "---\ntitle: {}\nstart: {today} 09:00\nend: {today} 11:00\nlocation: \"（演练地点）\"\naddress: \"（详细地址）\"\norganizer: \"（组织单位）\"\ndrill_type: {drill_type}\nparticipants: 0\naudience: \"（参加对象）\"\ncontact: \"（联系人及电话）\"\nfive_into: [{area}]\ndraft: true   # 准备发布时删除此行\n---\n\n## 演练目的\n\n……\n\n## 演练流程\n\n1. 09:00 发出警报\n2. ……\n\n## 注意事项\n\n……\n",
                 title("（请填写演练名称）")
@@ -35,7 +39,10 @@ pub fn template(kind: NewKind, title: Option<&str>, today: &str, cfg: &Config) -
             "---\ntitle: {}\ndate: {today}\naccident_date: {today}\nplace: \"（事故地点）\"\nindustry: \"（行业）\"\naccident_type: 其他伤害\ndeaths: 0\nserious_injuries: 0\ninjuries: 0\ndirect_loss_wan: 0\ncauses: [\"（直接原因）\"]\nlessons: [\"（警示教训）\"]\nfive_into: [{area}]\ndraft: true   # 准备发布时删除此行\n---\n\n## 事故经过\n\n……\n\n## 原因分析\n\n……\n\n## 警示\n\n……\n",
             title("（请填写案例标题）")
         ),
-        NewKind::Page => format!("---\ntitle: {}\n---\n\n正文……\n", title("（请填写页面标题）")),
+        NewKind::Page => format!(
+            "---\ntitle: {}\n---\n\n正文……\n",
+            title("（请填写页面标题）")
+        ),
     }
 }
 
@@ -59,16 +66,29 @@ pub fn run(shell: &Shell, args: &NewArgs) -> Result<()> {
     };
     let slug = slugify(&args.slug);
     if slug.is_empty() {
-        return Err(Error::Usage(format!("`{}` cannot be used as a file name; use letters, digits or Chinese characters", args.slug)));
+        return Err(Error::Usage(format!(
+            "`{}` cannot be used as a file name; use letters, digits or Chinese characters",
+            args.slug
+        )));
     }
     let today = dates::today(dates::wall_clock(), &cfg.tz);
     let rel = format!("content/{}/{slug}.md", folder(args.kind));
     let path = root.join(&rel);
     if path.exists() {
-        return Err(Error::Usage(format!("{rel} already exists; choose another name")));
+        return Err(Error::Usage(format!(
+            "{rel} already exists; choose another name"
+        )));
     }
-    create_file(&path, &template(args.kind, args.title.as_deref(), &today, &cfg))?;
-    shell.status("Created", &format!("{rel} (draft: true — preview with `anxuan build --drafts`, remove the line to publish)"));
+    create_file(
+        &path,
+        &template(args.kind, args.title.as_deref(), &today, &cfg),
+    )?;
+    shell.status(
+        "Created",
+        &format!(
+            "{rel} (draft: true — preview with `anxuan build --drafts`, remove the line to publish)"
+        ),
+    );
     Ok(())
 }
 
@@ -90,4 +110,3 @@ pub(crate) fn today_default() -> String {
         .map(|tz| dates::today(dates::wall_clock(), &tz))
         .unwrap_or_else(|_| "2025-01-01".into())
 }
-

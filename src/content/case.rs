@@ -86,9 +86,14 @@ impl Grade {
     pub fn parse(s: &str) -> Option<Grade> {
         let s = s.trim();
         let s = s.strip_suffix("事故").unwrap_or(s);
-        [Grade::Ordinary, Grade::Larger, Grade::Major, Grade::ExtraordinarilyMajor]
-            .into_iter()
-            .find(|g| g.label() == s)
+        [
+            Grade::Ordinary,
+            Grade::Larger,
+            Grade::Major,
+            Grade::ExtraordinarilyMajor,
+        ]
+        .into_iter()
+        .find(|g| g.label() == s)
     }
 }
 
@@ -147,7 +152,11 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Case>, Option<When>, Ve
     let serious = f.count("serious_injuries");
     let injuries = f.count("injuries");
     let loss = f.number("direct_loss_wan");
-    let computed = compute_grade(deaths.unwrap_or(0), serious.unwrap_or(0), loss.unwrap_or(0.0));
+    let computed = compute_grade(
+        deaths.unwrap_or(0),
+        serious.unwrap_or(0),
+        loss.unwrap_or(0.0),
+    );
     if let Some(node) = f.get("grade") {
         if let Some(g) = f.string("grade") {
             match Grade::parse(&g) {
@@ -159,12 +168,12 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Case>, Option<When>, Ve
                 Some(given) if given != computed => f.error(
                     node,
                     format!(
-                        "grade `{}` disagrees with the computed grade `{}` (deaths {}, serious injuries {}, direct loss {} 万元)",
+                        "grade `{}` disagrees with the computed grade `{}` (deaths {}, serious injuries {}, direct loss {})",
                         given.label(),
                         computed.label(),
                         deaths.unwrap_or(0),
                         serious.unwrap_or(0),
-                        loss.map_or("未填".to_owned(), |l| l.to_string()),
+                        loss.map_or("not given".to_owned(), |l| format!("{l} 万元")),
                     ),
                     format!(
                         "按《生产安全事故报告和调查处理条例》第三条应为“{}事故”；请核对伤亡人数和直接经济损失，或删除 grade 让网站自动计算",
@@ -178,13 +187,24 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Case>, Option<When>, Ve
     if let (Some(s), Some(i), Some(node)) = (serious, injuries, f.get("injuries")) {
         if i < s {
             warnings.push(
-                Diagnostic::warning(f.span_of(node), format!("`injuries` ({i}) is less than `serious_injuries` ({s})"))
-                    .with_help("injuries 是受伤总人数（含重伤），应不少于 serious_injuries"),
+                Diagnostic::warning(
+                    f.span_of(node),
+                    format!("`injuries` ({i}) is less than `serious_injuries` ({s})"),
+                )
+                .with_help("injuries 是受伤总人数（含重伤），应不少于 serious_injuries"),
             );
         }
     }
-    let causes: Vec<String> = f.string_list("causes").into_iter().map(|(s, _)| s).collect();
-    let lessons: Vec<String> = f.string_list("lessons").into_iter().map(|(s, _)| s).collect();
+    let causes: Vec<String> = f
+        .string_list("causes")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let lessons: Vec<String> = f
+        .string_list("lessons")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     let case = match (accident_date, place, accident_type) {
         (Some(accident_date), Some(place), Some(accident_type)) => Some(Case {
             accident_date,

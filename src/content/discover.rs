@@ -55,7 +55,12 @@ fn hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Walks `root/dir`, calling `found(relative-to-dir, absolute)` for every file.
-fn walk(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>, mut found: impl FnMut(&Path, PathBuf)) {
+fn walk(
+    root: &Path,
+    dir: &str,
+    diags: &mut Vec<Diagnostic>,
+    mut found: impl FnMut(&Path, PathBuf),
+) {
     let base = root.join(dir);
     if !base.is_dir() {
         return;
@@ -111,10 +116,16 @@ pub fn discover(root: &Path) -> Discovery {
     walk(root, "content", &mut diags, |rel, abs| {
         let rel_s = rel_string(rel);
         let site_rel = format!("content/{rel_s}");
-        let is_md = rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+        let is_md = rel
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
         if is_md {
             let folder = rel_s.split('/').next().unwrap_or("");
-            let kind = if rel.components().count() > 1 { Kind::from_folder(folder) } else { None };
+            let kind = if rel.components().count() > 1 {
+                Kind::from_folder(folder)
+            } else {
+                None
+            };
             match kind {
                 Some(kind) => sources.push(SourceFile {
                     stem: rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),

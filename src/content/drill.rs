@@ -103,7 +103,11 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
     let end = super::required_when(f, "end", cfg, "2025-06-16 11:00");
     if let (Some(s), Some(e), Some(node)) = (start, end, f.get("end")) {
         if e.ts <= s.ts {
-            f.error(node, "`end` must be after `start`", "结束时间应晚于开始时间，例如 start: 2025-06-16 09:30，end: 2025-06-16 11:00");
+            f.error(
+                node,
+                "`end` must be after `start`",
+                "结束时间应晚于开始时间，例如 start: 2025-06-16 09:30，end: 2025-06-16 11:00",
+            );
         }
     }
     let location = f.required_string("location", "青石街道文化活动中心");
@@ -115,7 +119,10 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
             f.error(
                 node,
                 format!("`{t}` is not a drill type of this site"),
-                format!("drill_type 只能填写：{}（可在 site.yaml 的 drill_types 中增加）", cfg.drill_types.join("、")),
+                format!(
+                    "drill_type 只能填写：{}（可在 site.yaml 的 drill_types 中增加）",
+                    cfg.drill_types.join("、")
+                ),
             );
             None
         }
@@ -141,18 +148,20 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
         _ => None,
     };
     let drill = match (start, end, location, organizer, drill_type) {
-        (Some(start), Some(end), Some(location), Some(organizer), Some(drill_type)) => Some(Drill {
-            start,
-            end,
-            location,
-            address,
-            organizer,
-            drill_type,
-            participants,
-            audience,
-            contact,
-            status,
-        }),
+        (Some(start), Some(end), Some(location), Some(organizer), Some(drill_type)) => {
+            Some(Drill {
+                start,
+                end,
+                location,
+                address,
+                organizer,
+                drill_type,
+                participants,
+                audience,
+                contact,
+                status,
+            })
+        }
         _ => None,
     };
     (drill, date)

@@ -13,8 +13,10 @@ use crate::error::{Diagnostic, Span};
 pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(Diagnostic::error(Span::file(path), "file is UTF-16, not UTF-8")
-            .with_help("请用编辑器“另存为”UTF-8 编码（记事本：另存为 → 编码选 UTF-8）"));
+        return Err(
+            Diagnostic::error(Span::file(path), "file is UTF-16, not UTF-8")
+                .with_help("请用编辑器“另存为”UTF-8 编码（记事本：另存为 → 编码选 UTF-8）"),
+        );
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -39,8 +41,10 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     };
     if let Some(i) = text.find('\0') {
         let line = text[..i].matches('\n').count() + 1;
-        return Err(Diagnostic::error(Span::new(path, line, 0), "file contains a NUL byte")
-            .with_help("文件可能已损坏或不是文本文件；请检查是否误放了二进制文件"));
+        return Err(
+            Diagnostic::error(Span::new(path, line, 0), "file contains a NUL byte")
+                .with_help("文件可能已损坏或不是文本文件；请检查是否误放了二进制文件"),
+        );
     }
     if text.contains('\r') {
         Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
@@ -69,8 +73,11 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         } else {
             "文件第一行必须是 `---`，接着写 title 等字段，再用一行 `---` 结束，然后是正文"
         };
-        return Err(Diagnostic::error(Span::new(path, 1, 1), "missing front matter: the file must start with a `---` line")
-            .with_help(help));
+        return Err(Diagnostic::error(
+            Span::new(path, 1, 1),
+            "missing front matter: the file must start with a `---` line",
+        )
+        .with_help(help));
     }
     let after_open = first_line.len() + 1;
     let rest = text.get(after_open..).unwrap_or("");
@@ -89,8 +96,11 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(Span::new(path, 1, 1), "front matter is not closed: no second `---` line")
-        .with_help("在字段之后、正文之前加一行 `---`"))
+    Err(Diagnostic::error(
+        Span::new(path, 1, 1),
+        "front matter is not closed: no second `---` line",
+    )
+    .with_help("在字段之后、正文之前加一行 `---`"))
 }
 
 #[cfg(test)]

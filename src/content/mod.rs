@@ -165,7 +165,12 @@ pub(crate) fn when_field(f: &mut Fields<'_>, key: &str, cfg: &Config) -> Option<
 }
 
 /// Reads a required date field.
-pub(crate) fn required_when(f: &mut Fields<'_>, key: &str, cfg: &Config, example: &str) -> Option<When> {
+pub(crate) fn required_when(
+    f: &mut Fields<'_>,
+    key: &str,
+    cfg: &Config,
+    example: &str,
+) -> Option<When> {
     if f.get(key).is_none() {
         f.missing(key, example);
         return None;
@@ -175,7 +180,11 @@ pub(crate) fn required_when(f: &mut Fields<'_>, key: &str, cfg: &Config, example
 
 /// Loads one source file into a page, or every problem found in it.
 /// Warnings are returned beside a page.
-pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load(
+    file: &SourceFile,
+    bytes: &[u8],
+    cfg: &Config,
+) -> Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>> {
     let path = file.rel.as_str();
     let text = frontmatter::decode(path, bytes).map_err(|d| vec![d])?;
     let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
@@ -193,7 +202,11 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<
         Some(n) => f.string("slug").and_then(|s| {
             let s2 = slug::slugify(&s);
             if s2.is_empty() {
-                f.error(n, format!("slug `{s}` has no usable characters"), "slug 用于网址，例如 `fire-drill-2025`");
+                f.error(
+                    n,
+                    format!("slug `{s}` has no usable characters"),
+                    "slug 用于网址，例如 `fire-drill-2025`",
+                );
                 None
             } else {
                 Some(s2)
@@ -203,8 +216,11 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<
             let s = slug::slugify(&file.stem);
             if s.is_empty() {
                 f.diags.push(
-                    Diagnostic::error(Span::file(path), format!("cannot derive a URL from the file name `{}`", file.stem))
-                        .with_help("请重命名文件，或在前置元数据中写 `slug: 英文或中文网址名`"),
+                    Diagnostic::error(
+                        Span::file(path),
+                        format!("cannot derive a URL from the file name `{}`", file.stem),
+                    )
+                    .with_help("请重命名文件，或在前置元数据中写 `slug: 英文或中文网址名`"),
                 );
                 None
             } else {
@@ -212,12 +228,19 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<
             }
         }
     };
-    let summary = f.string("summary").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let summary = f
+        .string("summary")
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
     let mut tags: Vec<String> = Vec::new();
     for (tag, node) in f.string_list("tags") {
         let t = tag.trim().to_owned();
         if t.is_empty() || t.contains('/') {
-            f.error(node, format!("invalid tag `{tag}`"), "标签不能为空，也不能包含 `/`");
+            f.error(
+                node,
+                format!("invalid tag `{tag}`"),
+                "标签不能为空，也不能包含 `/`",
+            );
         } else if !tags.contains(&t) {
             tags.push(t);
         }
@@ -231,8 +254,14 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<
                 let names: Vec<&str> = cfg.areas.iter().map(|a| a.name.as_str()).collect();
                 f.error(
                     node,
-                    format!("`{name}` is not one of the site's areas: {}", names.join("、")),
-                    format!("five_into 只能填写：{}（可写多个，例如 `[企业, 社区]`）", names.join("、")),
+                    format!(
+                        "`{name}` is not one of the site's areas: {}",
+                        names.join("、")
+                    ),
+                    format!(
+                        "five_into 只能填写：{}（可写多个，例如 `[企业, 社区]`）",
+                        names.join("、")
+                    ),
                 );
             }
         }
@@ -247,7 +276,11 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<
     let extra = match f.get("extra") {
         Some(n) if matches!(n.value, yaml::Value::Map(_)) => n.to_json(),
         Some(n) => {
-            f.error(n, "`extra` must be a mapping", "例如\nextra:\n  cover: images/a.jpg");
+            f.error(
+                n,
+                "`extra` must be a mapping",
+                "例如\nextra:\n  cover: images/a.jpg",
+            );
             serde_json::Value::Null
         }
         None => serde_json::Value::Object(Default::default()),
@@ -280,7 +313,8 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<
         .copied()
         .collect();
     let diags = f.finish(&allowed);
-    let (errors, mut warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    let (errors, mut warnings): (Vec<_>, Vec<_>) =
+        diags.into_iter().partition(Diagnostic::is_error);
     warnings.append(&mut kind_warnings);
     if !errors.is_empty() {
         let mut all = errors;
@@ -288,10 +322,16 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Result<(Page, Vec<
         return Err(all);
     }
     let (Some(title), Some(slug), Some(data)) = (title, slug, data) else {
-        return Err(vec![Diagnostic::error(Span::file(path), "front matter is incomplete")]);
+        return Err(vec![Diagnostic::error(
+            Span::file(path),
+            "front matter is incomplete",
+        )]);
     };
     if matches!(file.kind, Kind::Article | Kind::Case) && date.is_none() {
-        return Err(vec![Diagnostic::error(Span::file(path), "front matter is incomplete")]);
+        return Err(vec![Diagnostic::error(
+            Span::file(path),
+            "front matter is incomplete",
+        )]);
     }
     let page = Page {
         file: file.rel.clone(),

@@ -12,7 +12,8 @@ pub fn slugify(input: &str) -> String {
         let c = c.to_ascii_lowercase();
         if c.is_alphanumeric() || c == '_' || c == '.' {
             out.push(c);
-        } else if (c.is_whitespace() || c == '-' || c == '—' || c == '·') && !out.ends_with('-') {
+        } else if (c.is_whitespace() || c == '-' || c == '—' || c == '·') && !out.ends_with('-')
+        {
             out.push('-');
         }
     }
@@ -25,7 +26,9 @@ pub fn encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

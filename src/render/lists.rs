@@ -49,7 +49,11 @@ struct MonthGroup<'a> {
 }
 
 fn page_dir(dir: &str, n: usize) -> String {
-    if n == 1 { dir.to_owned() } else { format!("{dir}page/{n}/") }
+    if n == 1 {
+        dir.to_owned()
+    } else {
+        format!("{dir}page/{n}/")
+    }
 }
 
 fn pagination(r: &Renderer<'_>, dir: &str, current: usize, total: usize) -> Pagination {
@@ -71,7 +75,16 @@ fn pagination(r: &Renderer<'_>, dir: &str, current: usize, total: usize) -> Pagi
 
 /// Renders a paginated list of `ids` under `dir` with `list.html` (or `template`).
 #[allow(clippy::too_many_arguments)]
-fn paginated(r: &Renderer<'_>, template: &str, section: &str, dir: &str, heading: &str, intro: &str, ids: &[PageId], extra: &dyn Fn(&mut crate::theme::TemplateContext)) -> Vec<Out> {
+fn paginated(
+    r: &Renderer<'_>,
+    template: &str,
+    section: &str,
+    dir: &str,
+    heading: &str,
+    intro: &str,
+    ids: &[PageId],
+    extra: &dyn Fn(&mut crate::theme::TemplateContext),
+) -> Vec<Out> {
     let per = r.site.config.paginate.max(1);
     let total = ids.len().div_ceil(per).max(1);
     (1..=total)
@@ -84,7 +97,11 @@ fn paginated(r: &Renderer<'_>, template: &str, section: &str, dir: &str, heading
                 total: ids.len(),
                 pagination: pagination(r, dir, n, total),
             };
-            let title = if n == 1 { heading.to_owned() } else { format!("{heading}（第{n}页）") };
+            let title = if n == 1 {
+                heading.to_owned()
+            } else {
+                format!("{heading}（第{n}页）")
+            };
             let d = page_dir(dir, n);
             let mut ctx = r.context(section, &title, intro, &d);
             ctx.insert("list", &list);
@@ -121,7 +138,11 @@ fn drills(r: &Renderer<'_>) -> Vec<Out> {
             let start = (n - 1) * per;
             let end = (start + per).min(all.len());
             let range = start..end;
-            let upcoming: Vec<&ItemView> = range.clone().filter(|&i| i < upcoming_count).map(|i| &r.items[all[i]]).collect();
+            let upcoming: Vec<&ItemView> = range
+                .clone()
+                .filter(|&i| i < upcoming_count)
+                .map(|i| &r.items[all[i]])
+                .collect();
             let mut months: Vec<MonthGroup<'_>> = Vec::new();
             for i in range.filter(|&i| i >= upcoming_count) {
                 let id = all[i];
@@ -138,7 +159,11 @@ fn drills(r: &Renderer<'_>) -> Vec<Out> {
                 }
             }
             let d = page_dir("drills/", n);
-            let title = if n == 1 { heading.to_owned() } else { format!("{heading}（第{n}页）") };
+            let title = if n == 1 {
+                heading.to_owned()
+            } else {
+                format!("{heading}（第{n}页）")
+            };
             let mut ctx = r.context("drills", &title, intro, &d);
             ctx.insert("heading", heading);
             ctx.insert("intro", intro);
@@ -165,11 +190,34 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
     let cfg = &site.config;
     let none = |_: &mut crate::theme::TemplateContext| {};
     let mut out = vec![home(r)];
-    out.extend(paginated(r, "list.html", "articles", "articles/", "工作动态", "安全生产“五进”工作动态、通知公告。", &site.articles, &none));
-    out.extend(paginated(r, "list.html", "cases", "cases/", "警示案例", "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。", &site.cases, &none));
+    out.extend(paginated(
+        r,
+        "list.html",
+        "articles",
+        "articles/",
+        "工作动态",
+        "安全生产“五进”工作动态、通知公告。",
+        &site.articles,
+        &none,
+    ));
+    out.extend(paginated(
+        r,
+        "list.html",
+        "cases",
+        "cases/",
+        "警示案例",
+        "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。",
+        &site.cases,
+        &none,
+    ));
     out.extend(drills(r));
 
-    let mut ctx = r.context("areas", "五进专栏", "安全生产宣传进企业、进农村、进社区、进学校、进家庭。", "areas/");
+    let mut ctx = r.context(
+        "areas",
+        "五进专栏",
+        "安全生产宣传进企业、进农村、进社区、进学校、进家庭。",
+        "areas/",
+    );
     ctx.insert("heading", "五进专栏");
     out.push(r.emit("areas.html", &ctx, "areas/", "/areas/"));
     for (i, area) in cfg.areas.iter().enumerate() {
@@ -177,7 +225,16 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
         let dir = format!("areas/{}/", area.slug);
         let area_name = area.name.clone();
         let extra = move |ctx: &mut crate::theme::TemplateContext| ctx.insert("area", &area_name);
-        out.extend(paginated(r, "list.html", "areas", &dir, &heading, &area.description, &site.areas[i], &extra));
+        out.extend(paginated(
+            r,
+            "list.html",
+            "areas",
+            &dir,
+            &heading,
+            &area.description,
+            &site.areas[i],
+            &extra,
+        ));
     }
 
     let tags: Vec<TagView> = site
@@ -196,7 +253,16 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
     for t in &site.tags {
         let heading = format!("标签：{}", t.name);
         let intro = format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name);
-        out.extend(paginated(r, "list.html", "tags", &site.tag_dir(t), &heading, &intro, &t.pages, &none));
+        out.extend(paginated(
+            r,
+            "list.html",
+            "tags",
+            &site.tag_dir(t),
+            &heading,
+            &intro,
+            &t.pages,
+            &none,
+        ));
     }
 
     let ctx = r.context("", "页面未找到", "", "404.html");

@@ -97,7 +97,13 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme: &'a Theme, bodies: &'a [Body], opts: &'a RenderOptions, highlight_css: &[u8]) -> Self {
+    fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        bodies: &'a [Body],
+        opts: &'a RenderOptions,
+        highlight_css: &[u8],
+    ) -> Self {
         let cfg = &site.config;
         let items: Vec<ItemView> = (0..site.pages.len())
             .into_par_iter()
@@ -108,19 +114,34 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|MenuItem { name, url }| MenuView {
                     name: name.clone(),
-                    url: if url.starts_with('/') { join_url(&cfg.base_path, url) } else { url.clone() },
-                    section: url.trim_matches('/').split('/').next().unwrap_or("").to_owned(),
+                    url: if url.starts_with('/') {
+                        join_url(&cfg.base_path, url)
+                    } else {
+                        url.clone()
+                    },
+                    section: url
+                        .trim_matches('/')
+                        .split('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
                 })
                 .collect(),
             None => {
-                let mut m: Vec<MenuView> = [("首页", ""), ("工作动态", "articles"), ("应急演练", "drills"), ("警示案例", "cases"), ("五进专栏", "areas")]
-                    .into_iter()
-                    .map(|(name, sec)| MenuView {
-                        name: name.into(),
-                        url: join_url(&cfg.base_path, &format!("{sec}/")),
-                        section: sec.into(),
-                    })
-                    .collect();
+                let mut m: Vec<MenuView> = [
+                    ("首页", ""),
+                    ("工作动态", "articles"),
+                    ("应急演练", "drills"),
+                    ("警示案例", "cases"),
+                    ("五进专栏", "areas"),
+                ]
+                .into_iter()
+                .map(|(name, sec)| MenuView {
+                    name: name.into(),
+                    url: join_url(&cfg.base_path, &format!("{sec}/")),
+                    section: sec.into(),
+                })
+                .collect();
                 for &id in &site.standalone {
                     m.push(MenuView {
                         name: site.pages[id].title.clone(),
@@ -155,10 +176,18 @@ impl<'a> Renderer<'a> {
             extra: &cfg.extra,
             generator: format!("anxuan {}", env!("CARGO_PKG_VERSION")),
         };
-        let css = theme.statics.get("css/site.css").map(|b| fingerprint(b)).unwrap_or_default();
+        let css = theme
+            .statics
+            .get("css/site.css")
+            .map(|b| fingerprint(b))
+            .unwrap_or_default();
         let assets = AssetsView {
             css: format!("{}?v={css}", join_url(&cfg.base_path, "css/site.css")),
-            highlight_css: format!("{}?v={}", join_url(&cfg.base_path, HIGHLIGHT_CSS), fingerprint(highlight_css)),
+            highlight_css: format!(
+                "{}?v={}",
+                join_url(&cfg.base_path, HIGHLIGHT_CSS),
+                fingerprint(highlight_css)
+            ),
         };
         let mut base = TemplateContext::new();
         base.insert("site", &site_view);
@@ -176,19 +205,38 @@ impl<'a> Renderer<'a> {
     }
 
     /// A context with the shared values and the page's own.
-    pub fn context(&self, section: &str, title: &str, description: &str, dir: &str) -> TemplateContext {
+    pub fn context(
+        &self,
+        section: &str,
+        title: &str,
+        description: &str,
+        dir: &str,
+    ) -> TemplateContext {
         let mut ctx = self.base.clone();
         ctx.insert("section", section);
         ctx.insert("title", title);
-        let description = if description.is_empty() { self.site.config.description.as_str() } else { description };
+        let description = if description.is_empty() {
+            self.site.config.description.as_str()
+        } else {
+            description
+        };
         ctx.insert("description", description);
         ctx.insert("url", &self.site.url_of_dir(dir));
-        ctx.insert("canonical", &self.site.config.permalink(&self.site.url_of_dir(dir)));
+        ctx.insert(
+            "canonical",
+            &self.site.config.permalink(&self.site.url_of_dir(dir)),
+        );
         ctx
     }
 
     /// Renders a template to `dir/index.html` (or to `dir` when it is a file name).
-    pub fn emit(&self, template: &str, ctx: &TemplateContext, dir: &str, what: &str) -> Result<(String, Vec<u8>), Diagnostic> {
+    pub fn emit(
+        &self,
+        template: &str,
+        ctx: &TemplateContext,
+        dir: &str,
+        what: &str,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
         let html = self.theme.render(template, ctx, what)?;
         let path = if dir.is_empty() {
             "index.html".to_owned()
@@ -202,9 +250,18 @@ impl<'a> Renderer<'a> {
 }
 
 /// Renders every file of the site. Errors name the template and the page.
-pub fn render(site: &Site, theme: &Theme, bodies: &[Body], opts: &RenderOptions) -> (Files, Vec<Diagnostic>) {
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Body],
+    opts: &RenderOptions,
+) -> (Files, Vec<Diagnostic>) {
     let any_code = bodies.iter().any(|b| b.has_code);
-    let highlight_css = if any_code { crate::highlight::stylesheet() } else { String::new() };
+    let highlight_css = if any_code {
+        crate::highlight::stylesheet()
+    } else {
+        String::new()
+    };
     let r = Renderer::new(site, theme, bodies, opts, highlight_css.as_bytes());
     let mut results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()

@@ -223,7 +223,13 @@ pub fn item_view(site: &Site, id: PageId, body: &Body) -> ItemView {
     }
 }
 
-pub fn page_view<'a>(site: &'a Site, id: PageId, item: &'a ItemView, body: &'a Body, items: &[ItemView]) -> PageView<'a> {
+pub fn page_view<'a>(
+    site: &'a Site,
+    id: PageId,
+    item: &'a ItemView,
+    body: &'a Body,
+    items: &[ItemView],
+) -> PageView<'a> {
     let page = &site.pages[id];
     let (prev, next) = site.neighbours[id];
     let link = |i: PageId| LinkView {

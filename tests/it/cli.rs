@@ -1,0 +1,165 @@
+//! The command line: exit codes, output-folder safety, init, new, check.
+
+use crate::support::*;
+
+#[test]
+fn version_and_help_with_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["--version"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(env!("CARGO_PKG_VERSION")));
+    let o = anxuan(dir.path(), &["--help"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("Examples:") && out.contains("anxuan build"),
+        "{out}"
+    );
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        anxuan(dir.path(), &["build", "--no-such-flag"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(anxuan(dir.path(), &["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn build_outside_a_site_explains_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("site.yaml:"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("anxuan init"), "{}", stderr(&o));
+}
+
+fn refused(site: &TestSite, out: &str) -> String {
+    let o = site.run(&["build", "--now", NOW, "--out", out]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "--out {out} must be refused: {}",
+        stderr(&o)
+    );
+    stderr(&o)
+}
+
+#[test]
+fn out_refusals_never_delete_anything() {
+    let site = TestSite::new();
+    site.write("content/articles/a.md", &article("", "正文"));
+    let before = snapshot_dir(site.root());
+    assert!(refused(&site, ".").contains("site root"));
+    assert!(refused(&site, "content").contains("content"));
+    assert!(refused(&site, "..").contains("contains the site root"));
+    site.write("other/content/x.md", "x")
+        .write("mine/notes.txt", "私人文件")
+        .write("file.txt", "x");
+    assert!(refused(&site, "other").contains("content"));
+    assert!(refused(&site, "mine").contains("not empty"));
+    assert!(refused(&site, "file.txt").contains("file"));
+    let after = snapshot_dir(site.root());
+    for (k, v) in &before {
+        assert_eq!(after.get(k), Some(v), "{k} changed");
+    }
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("mine/notes.txt")).unwrap(),
+        "私人文件"
+    );
+}
+
+#[test]
+fn out_created_by_anxuan_is_replaced_and_empty_folder_accepted() {
+    let site = TestSite::new();
+    site.write("content/articles/a.md", &article("", "正文"));
+    std::fs::create_dir(site.root().join("empty")).unwrap();
+    let o = site.run(&["build", "--now", NOW, "--out", "empty"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    site.write("content/articles/b.md", &article("", "第二篇"));
+    std::fs::remove_file(site.root().join("content/articles/a.md")).unwrap();
+    let o = site.run(&["build", "--now", NOW, "--out", "empty"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.root().join("empty/articles/b/index.html").exists());
+    assert!(
+        !site.root().join("empty/articles/a").exists(),
+        "stale pages are removed by the swap"
+    );
+}
+
+#[test]
+fn init_creates_a_site_that_builds_and_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["init", "mysite"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let root = dir.path().join("mysite");
+    assert!(root.join("site.yaml").is_file());
+    assert!(
+        !root.join("themes").exists(),
+        "the default theme is built in"
+    );
+    let o = anxuan(&root, &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = anxuan(&root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for kind in ["articles", "drills", "cases"] {
+        assert!(
+            std::fs::read_dir(root.join("public").join(kind))
+                .unwrap()
+                .count()
+                >= 2,
+            "{kind}"
+        );
+    }
+    assert_eq!(
+        anxuan(dir.path(), &["init", "mysite"]).status.code(),
+        Some(2),
+        "refuses a non-empty folder"
+    );
+}
+
+#[test]
+fn new_creates_valid_drafts_of_each_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(anxuan(dir.path(), &["init", "s"]).status.success());
+    let root = dir.path().join("s");
+    for (kind, slug) in [
+        ("article", "a1"),
+        ("drill", "d1"),
+        ("case", "c1"),
+        ("page", "p1"),
+    ] {
+        let o = anxuan(&root, &["new", kind, slug, "--title", "新的标题"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let text = std::fs::read_to_string(root.join("content/drills/d1.md")).unwrap();
+    assert!(
+        text.contains("title: \"新的标题\"") && text.contains("draft: true"),
+        "{text}"
+    );
+    let o = anxuan(&root, &["check"]);
+    assert!(
+        o.status.success(),
+        "new files must pass check: {}",
+        stderr(&o)
+    );
+    let o = anxuan(&root, &["new", "article", "a1"]);
+    assert_eq!(o.status.code(), Some(2), "refuses to overwrite");
+}
+
+#[test]
+fn check_writes_nothing_and_finds_errors() {
+    let site = TestSite::new();
+    site.write("content/articles/bad.md", "---\ntitle: x\n---\n");
+    let o = site.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("content/articles/bad.md:1:1: error: missing required field `date`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!site.root().join("public").exists());
+}

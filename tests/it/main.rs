@@ -1,0 +1,18 @@
+//! Integration tests of anxuan: one binary, one module per feature.
+//! Fixture sites live under `tests/fixtures/<case>/`; small sites are also
+//! written on the fly by [`support::TestSite`].
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr,
+    clippy::print_stdout
+)]
+
+mod architecture;
+mod build;
+mod cli;
+mod errors;
+mod publishing;
+mod support;

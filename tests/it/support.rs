@@ -1,0 +1,141 @@
+//! Test helpers: temporary sites, running the pipeline and the binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use anxuan::error::Diagnostic;
+use anxuan::pipeline::{self, Build, BuildOptions};
+
+/// The repository root (the example site).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(name)
+}
+
+/// A fixed clock for reproducible builds.
+pub const NOW: &str = "2026-11-28T12:00:00+08:00";
+
+pub const SITE_YAML: &str = "title: 测试站\nbase_url: https://aq.example.gov.cn/\n";
+
+/// A site in a temporary folder.
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    pub fn new() -> Self {
+        let t = TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        t.write("site.yaml", SITE_YAML);
+        t
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    pub fn build_with(&self, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>> {
+        pipeline::build(self.root(), opts)
+    }
+
+    pub fn build(&self) -> Result<Build, Vec<Diagnostic>> {
+        self.build_with(&opts())
+    }
+
+    /// Diagnostics of a build that must fail.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        match self.build() {
+            Ok(_) => panic!("the build should fail"),
+            Err(d) => d,
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        anxuan(self.root(), args)
+    }
+}
+
+pub fn opts() -> BuildOptions {
+    BuildOptions {
+        now: Some(NOW.into()),
+        ..BuildOptions::default()
+    }
+}
+
+/// Runs the anxuan binary in `dir`.
+pub fn anxuan(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_anxuan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// An article with the given extra front-matter lines and body.
+pub fn article(extra: &str, body: &str) -> String {
+    format!("---\ntitle: 测试文章\ndate: 2026-06-16\n{extra}---\n\n{body}\n")
+}
+
+pub fn html(build: &Build, path: &str) -> String {
+    let bytes = build.files.get(path).unwrap_or_else(|| {
+        panic!(
+            "no output file {path}; have: {:?}",
+            build.files.keys().take(50).collect::<Vec<_>>()
+        )
+    });
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+/// The `<main>` element of a page, for assertions that ignore the chrome.
+pub fn main_of(html: &str) -> String {
+    let start = html.find("<main").expect("no <main>");
+    let end = html.find("</main>").expect("no </main>") + "</main>".len();
+    html[start..end].to_owned()
+}
+
+/// Every file under `dir` with its bytes.
+pub fn snapshot_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(base).unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// `path:line:col` of a diagnostic.
+pub fn loc(d: &Diagnostic) -> String {
+    d.span.as_ref().map(|s| s.to_string()).unwrap_or_default()
+}
