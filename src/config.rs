@@ -227,9 +227,10 @@ impl Config {
         if let Some(v) = f.string("description") {
             cfg.description = v;
         }
-        if let Some(node) = f.get("base_url") {
-            if let Some(v) = f.string("base_url") {
-                match split_base_url(&v) {
+        if let Some(node) = f.get("base_url")
+            && let Some(v) = f.string("base_url")
+        {
+            match split_base_url(&v) {
                     Ok((url, origin, bp)) => {
                         cfg.base_url = url;
                         cfg.origin = origin;
@@ -241,17 +242,16 @@ impl Config {
                         "例如 `base_url: https://aq.example.gov.cn/`，部署在子目录时写 `https://www.example.gov.cn/aq/`",
                     ),
                 }
-            }
         }
         if let Some(v) = f.string("language") {
             cfg.language = v;
         }
-        if let Some(node) = f.get("timezone") {
-            if let Some(v) = f.string("timezone") {
-                match SiteTz::new(&v) {
-                    Ok(tz) => cfg.tz = tz,
-                    Err(e) => f.error(node, e, "例如 `timezone: Asia/Shanghai`"),
-                }
+        if let Some(node) = f.get("timezone")
+            && let Some(v) = f.string("timezone")
+        {
+            match SiteTz::new(&v) {
+                Ok(tz) => cfg.tz = tz,
+                Err(e) => f.error(node, e, "例如 `timezone: Asia/Shanghai`"),
             }
         }
         if let Some(v) = f.string("theme") {

@@ -156,7 +156,7 @@ impl HeadingAdapter for Headings {
         write!(out, "<h{} id=\"{}\">", h.level, escape_attr(&id))
     }
     fn exit(&self, out: &mut dyn fmt::Write, h: &HeadingMeta) -> fmt::Result {
-        write!(out, "</h{}>\n", h.level)
+        writeln!(out, "</h{}>", h.level)
     }
 }
 
@@ -330,10 +330,11 @@ pub fn render(
     for node in soft_breaks {
         let prev = node.previous_sibling().and_then(|p| edge_char(p, true));
         let next = node.next_sibling().and_then(|n| edge_char(n, false));
-        if let (Some(a), Some(b)) = (prev, next) {
-            if is_cjk(a) && is_cjk(b) {
-                node.detach();
-            }
+        if let (Some(a), Some(b)) = (prev, next)
+            && is_cjk(a)
+            && is_cjk(b)
+        {
+            node.detach();
         }
     }
 

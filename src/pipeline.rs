@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::slug::encode_segment;
-use crate::content::{self, Asset, Kind, Page, discover};
+use crate::content::{self, Asset, Kind, discover};
 use crate::dates::{self, Timestamp};
 use crate::error::{Diagnostic, Severity, Span, has_errors, sort_diagnostics};
 use crate::highlight::Highlighter;
@@ -200,10 +200,10 @@ impl Links for SiteLinks<'_> {
             return self.page_target(&joined);
         }
         for prefix in ["content/", "static/"] {
-            if let Some(out) = joined.strip_prefix(prefix) {
-                if self.assets.contains(out) {
-                    return Target::Url(self.asset_url(out));
-                }
+            if let Some(out) = joined.strip_prefix(prefix)
+                && self.assets.contains(out)
+            {
+                return Target::Url(self.asset_url(out));
             }
         }
         Target::Missing(format!("there is no file {joined}"))
@@ -248,7 +248,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
     let mut diags = found.diags;
     timer.lap("discover");
 
-    let loaded: Vec<Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>>> = found
+    let loaded: Vec<content::Loaded> = found
         .sources
         .par_iter()
         .map(|src| {

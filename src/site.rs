@@ -55,15 +55,16 @@ pub fn publication(
     if page.draft && !opts.drafts {
         return Some(Unpublished::Draft);
     }
-    if let Some(date) = page.date {
-        if date.ts > now && !opts.future {
-            return Some(Unpublished::Future);
-        }
+    if let Some(date) = page.date
+        && date.ts > now
+        && !opts.future
+    {
+        return Some(Unpublished::Future);
     }
-    if let Some(exp) = page.expires {
-        if now >= dates::end_of_day(exp, &cfg.tz) {
-            return Some(Unpublished::Expired);
-        }
+    if let Some(exp) = page.expires
+        && now >= dates::end_of_day(exp, &cfg.tz)
+    {
+        return Some(Unpublished::Expired);
     }
     None
 }

@@ -540,10 +540,10 @@ const CHINESE_KEYS: &[(&str, &str)] = &[
 /// The closest allowed key to `key`: a Chinese alias, the same key spelled
 /// with other separators or case, or one within a small edit distance.
 pub fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    if let Some((_, en)) = CHINESE_KEYS.iter().find(|(zh, _)| *zh == key) {
-        if let Some(a) = allowed.iter().find(|a| *a == en) {
-            return Some(a);
-        }
+    if let Some((_, en)) = CHINESE_KEYS.iter().find(|(zh, _)| *zh == key)
+        && let Some(a) = allowed.iter().find(|a| *a == en)
+    {
+        return Some(a);
     }
     let squash = |s: &str| -> String {
         s.chars()

@@ -157,9 +157,10 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Case>, Option<When>, Ve
         serious.unwrap_or(0),
         loss.unwrap_or(0.0),
     );
-    if let Some(node) = f.get("grade") {
-        if let Some(g) = f.string("grade") {
-            match Grade::parse(&g) {
+    if let Some(node) = f.get("grade")
+        && let Some(g) = f.string("grade")
+    {
+        match Grade::parse(&g) {
                 None => f.error(
                     node,
                     format!("invalid grade `{g}`"),
@@ -182,18 +183,17 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Case>, Option<When>, Ve
                 ),
                 Some(_) => {}
             }
-        }
     }
-    if let (Some(s), Some(i), Some(node)) = (serious, injuries, f.get("injuries")) {
-        if i < s {
-            warnings.push(
-                Diagnostic::warning(
-                    f.span_of(node),
-                    format!("`injuries` ({i}) is less than `serious_injuries` ({s})"),
-                )
-                .with_help("injuries 是受伤总人数（含重伤），应不少于 serious_injuries"),
-            );
-        }
+    if let (Some(s), Some(i), Some(node)) = (serious, injuries, f.get("injuries"))
+        && i < s
+    {
+        warnings.push(
+            Diagnostic::warning(
+                f.span_of(node),
+                format!("`injuries` ({i}) is less than `serious_injuries` ({s})"),
+            )
+            .with_help("injuries 是受伤总人数（含重伤），应不少于 serious_injuries"),
+        );
     }
     let causes: Vec<String> = f
         .string_list("causes")

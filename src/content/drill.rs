@@ -101,14 +101,14 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
     let date = super::when_field(f, "date", cfg);
     let start = super::required_when(f, "start", cfg, "2025-06-16 09:30");
     let end = super::required_when(f, "end", cfg, "2025-06-16 11:00");
-    if let (Some(s), Some(e), Some(node)) = (start, end, f.get("end")) {
-        if e.ts <= s.ts {
-            f.error(
-                node,
-                "`end` must be after `start`",
-                "结束时间应晚于开始时间，例如 start: 2025-06-16 09:30，end: 2025-06-16 11:00",
-            );
-        }
+    if let (Some(s), Some(e), Some(node)) = (start, end, f.get("end"))
+        && e.ts <= s.ts
+    {
+        f.error(
+            node,
+            "`end` must be after `start`",
+            "结束时间应晚于开始时间，例如 start: 2025-06-16 09:30，end: 2025-06-16 11:00",
+        );
     }
     let location = f.required_string("location", "青石街道文化活动中心");
     let address = f.string("address");

@@ -178,13 +178,12 @@ pub(crate) fn required_when(
     when_field(f, key, cfg)
 }
 
+/// A loaded page with its warnings, or every problem found in the file.
+pub type Loaded = Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Loads one source file into a page, or every problem found in it.
 /// Warnings are returned beside a page.
-pub fn load(
-    file: &SourceFile,
-    bytes: &[u8],
-    cfg: &Config,
-) -> Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
     let path = file.rel.as_str();
     let text = frontmatter::decode(path, bytes).map_err(|d| vec![d])?;
     let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
