@@ -15,4 +15,5 @@ mod build;
 mod cli;
 mod errors;
 mod publishing;
+mod snapshots;
 mod support;
