@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod shell;
 pub mod site;
 pub mod theme;

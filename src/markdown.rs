@@ -222,6 +222,7 @@ fn flatten<'a>(node: &'a AstNode<'a>, out: &mut String) {
         match &d.data().value {
             NodeValue::Text(t) => out.push_str(t),
             NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::CodeBlock(c) => out.push_str(&c.literal),
             NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
             _ => {}
         }

@@ -46,7 +46,10 @@ pub const EMBEDDED: &[EmbeddedFile] = embed![
     "templates/areas.html",
     "templates/tags.html",
     "templates/404.html",
+    "templates/search.html",
     "static/css/site.css",
+    "static/js/search-core.js",
+    "static/js/search.js",
 ];
 
 /// Compiled templates plus the theme's static files.

@@ -265,6 +265,14 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
         ));
     }
 
+    let ctx = r.context(
+        "search",
+        "站内搜索",
+        "搜索本站的工作动态、应急演练和警示案例。",
+        "search/",
+    );
+    out.push(r.emit("search.html", &ctx, "search/", "/search/"));
+
     let ctx = r.context("", "页面未找到", "", "404.html");
     out.push(r.emit("404.html", &ctx, "404.html", "404.html"));
     out

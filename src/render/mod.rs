@@ -72,6 +72,8 @@ struct SiteView<'a> {
 struct AssetsView {
     css: String,
     highlight_css: String,
+    search_core_js: String,
+    search_js: String,
 }
 
 /// 64-bit FNV-1a, for cache-busting query strings.
@@ -176,13 +178,18 @@ impl<'a> Renderer<'a> {
             extra: &cfg.extra,
             generator: format!("anxuan {}", env!("CARGO_PKG_VERSION")),
         };
-        let css = theme
-            .statics
-            .get("css/site.css")
-            .map(|b| fingerprint(b))
-            .unwrap_or_default();
+        let versioned = |path: &str| {
+            let v = theme
+                .statics
+                .get(path)
+                .map(|b| fingerprint(b))
+                .unwrap_or_default();
+            format!("{}?v={v}", join_url(&cfg.base_path, path))
+        };
         let assets = AssetsView {
-            css: format!("{}?v={css}", join_url(&cfg.base_path, "css/site.css")),
+            css: versioned("css/site.css"),
+            search_core_js: versioned("js/search-core.js"),
+            search_js: versioned("js/search.js"),
             highlight_css: format!(
                 "{}?v={}",
                 join_url(&cfg.base_path, HIGHLIGHT_CSS),
@@ -268,6 +275,7 @@ pub fn render(
         .map(|id| pages::single(&r, id))
         .collect();
     results.extend(lists::all(&r));
+    let search = crate::search::index::build(site, bodies);
     let mut files = Files::new();
     let mut diags = Vec::new();
     for res in results {
@@ -284,6 +292,7 @@ pub fn render(
     if any_code {
         files.insert(HIGHLIGHT_CSS.to_owned(), highlight_css.into_bytes());
     }
+    files.extend(search);
     (files, diags)
 }
 

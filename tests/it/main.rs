@@ -15,5 +15,6 @@ mod build;
 mod cli;
 mod errors;
 mod publishing;
+mod search;
 mod snapshots;
 mod support;

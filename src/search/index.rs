@@ -1,0 +1,541 @@
+//! Building the search index: documents → sharded postings, per-document
+//! display data and text chunks (format: docs/search-format.md).
+//!
+//! Imports: `search::tokenize`, `site`, `markdown` (Body), `render::views`
+//! (summaries), `content`, `dates`. Pure: no disk, no clock.
+//!
+//! Invariants: document ids are assigned newest first (so a lower id wins
+//! ties: recency); postings are sorted by document id; every file is a
+//! deterministic function of the site; body chunks are cut only at separator
+//! characters, so a query phrase (which never contains a separator) is
+//! always inside one chunk.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::tokenize::{Class, class, fold, for_each_token};
+use crate::content::Kind;
+use crate::dates;
+use crate::markdown::Body;
+use crate::render::views;
+use crate::site::{PageId, Site};
+
+pub const FORMAT_VERSION: u32 = 1;
+/// Target size of a body chunk, in characters.
+pub const CHUNK_CHARS: usize = 400;
+/// At most this many body chunks per document (bits 1..=30 of the mask).
+pub const MAX_CHUNKS: usize = 30;
+/// Postings larger than this go to their own file.
+pub const INLINE_LIMIT: usize = 192;
+/// BM25F field weights: title, tags and areas, summary, body.
+pub const WEIGHTS: [f64; 4] = [5.0, 3.0, 2.0, 1.0];
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// impact = round(score × IMPACT_SCALE), capped at 255.
+pub const IMPACT_SCALE: f64 = 10.0;
+/// A bonus added by the query engine when every query token is in the title.
+pub const TITLE_BONUS: u32 = 64;
+
+const TITLE: usize = 0;
+const META: usize = 1;
+const SUMMARY: usize = 2;
+const BODY: usize = 3;
+
+/// One document as the index sees it.
+struct Doc {
+    title: String,
+    tags: Vec<String>,
+    areas: Vec<String>,
+    area_slugs: Vec<String>,
+    summary: String,
+    chunks: Vec<String>,
+    kind: Kind,
+    url: String,
+    date: String,
+    year: Option<i16>,
+}
+
+/// Splits body text into chunks of about `CHUNK_CHARS` characters, cutting
+/// only at separator characters (preferably after a sentence end).
+pub fn chunk_text(text: &str) -> Vec<String> {
+    let total = text.chars().count();
+    if total == 0 {
+        return Vec::new();
+    }
+    let target = CHUNK_CHARS.max(total.div_ceil(MAX_CHUNKS));
+    let mut chunks = Vec::new();
+    let mut cur = String::new();
+    let mut len = 0;
+    let mut last_sep_byte = None;
+    for c in text.chars() {
+        cur.push(c);
+        len += 1;
+        let is_sep = class(fold(c)) == Class::Sep;
+        if is_sep {
+            last_sep_byte = Some(cur.len());
+        }
+        let sentence_end = matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';');
+        if len >= target && (sentence_end || (len >= target + target / 2 && is_sep)) {
+            chunks.push(std::mem::take(&mut cur));
+            len = 0;
+            last_sep_byte = None;
+        } else if len >= target * 2 {
+            // No sentence end for a long time: cut at the last separator.
+            if let Some(cut) = last_sep_byte {
+                let rest = cur.split_off(cut);
+                chunks.push(std::mem::replace(&mut cur, rest));
+                len = cur.chars().count();
+                last_sep_byte = None;
+            }
+        }
+    }
+    if !cur.trim().is_empty() {
+        chunks.push(cur);
+    }
+    // Merge a tiny tail into the previous chunk, within the chunk limit.
+    while chunks.len() > MAX_CHUNKS {
+        let tail = chunks.pop().unwrap_or_default();
+        if let Some(last) = chunks.last_mut() {
+            last.push_str(&tail);
+        }
+    }
+    chunks
+}
+
+/// Key of a token: Han bigrams and unigrams packed into integers, words by text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key {
+    Packed(u64),
+    Word(String),
+}
+
+fn key_of(token: &str) -> Key {
+    let mut it = token.chars();
+    match (it.next(), it.next(), it.next()) {
+        (Some(a), None, _) if super::tokenize::is_han(a) => Key::Packed(u64::from(a as u32)),
+        (Some(a), Some(b), None) if super::tokenize::is_han(a) && super::tokenize::is_han(b) => {
+            Key::Packed((1 << 42) | (u64::from(a as u32) << 21) | u64::from(b as u32))
+        }
+        _ => Key::Word(token.to_owned()),
+    }
+}
+
+fn key_text(key: &Key) -> String {
+    match key {
+        Key::Word(w) => w.clone(),
+        Key::Packed(p) if p >> 42 == 1 => {
+            let a = char::from_u32(((p >> 21) & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+            let b = char::from_u32((p & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+            format!("{a}{b}")
+        }
+        Key::Packed(p) => char::from_u32(*p as u32)
+            .map(String::from)
+            .unwrap_or_default(),
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Acc {
+    tf: [u16; 4],
+    mask: u32,
+}
+
+/// Per-document token statistics.
+struct DocStats {
+    lens: [u32; 4],
+    tokens: Vec<(Key, Acc)>,
+}
+
+fn doc_stats(doc: &Doc) -> DocStats {
+    let mut map: HashMap<Key, Acc> = HashMap::new();
+    let mut lens = [0u32; 4];
+    let add = |text: &str,
+               field: usize,
+               chunk: usize,
+               map: &mut HashMap<Key, Acc>,
+               lens: &mut [u32; 4]| {
+        for_each_token(text, true, |t, _| {
+            let acc = map.entry(key_of(t)).or_default();
+            acc.tf[field] = acc.tf[field].saturating_add(1);
+            acc.mask |= 1 << chunk;
+            lens[field] += 1;
+        });
+    };
+    add(&doc.title, TITLE, 0, &mut map, &mut lens);
+    add(&doc.tags.join(" "), META, 0, &mut map, &mut lens);
+    add(&doc.areas.join(" "), META, 0, &mut map, &mut lens);
+    add(&doc.summary, SUMMARY, 0, &mut map, &mut lens);
+    for (i, chunk) in doc.chunks.iter().enumerate() {
+        add(chunk, BODY, i + 1, &mut map, &mut lens);
+    }
+    let mut filters: Vec<String> = vec![format!("#k:{}", doc.kind.name())];
+    filters.extend(doc.area_slugs.iter().map(|a| format!("#a:{a}")));
+    if let Some(y) = doc.year {
+        filters.push(format!("#y:{y}"));
+    }
+    for f in filters {
+        map.insert(
+            Key::Word(f),
+            Acc {
+                tf: [0; 4],
+                mask: 0,
+            },
+        );
+    }
+    let mut tokens: Vec<(Key, Acc)> = map.into_iter().collect();
+    tokens.sort_by(|a, b| a.0.cmp(&b.0));
+    DocStats { lens, tokens }
+}
+
+/// A raw posting before impacts are known.
+#[derive(Clone, Copy)]
+struct Raw {
+    doc: u32,
+    /// BM25 saturation × 1000 (needs idf to become an impact).
+    sat: u16,
+    /// mask × 2 + (1 if in the title)
+    flags: u32,
+}
+
+/// 32-bit FNV-1a of the UTF-8 bytes: the bucket hash (same in JavaScript).
+pub fn fnv1a32(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.as_bytes() {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7F) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// JSON with `<`, `>` and `&` escaped, so no file of the index can be
+/// mistaken for markup even when served with a wrong content type.
+fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    let s = serde_json::to_string(value).unwrap_or_default();
+    s.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .into_bytes()
+}
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    t: &'a str,
+    u: &'a str,
+    k: &'a str,
+    a: &'a [String],
+    g: &'a [String],
+    d: &'a str,
+    s: &'a str,
+    n: usize,
+}
+
+#[derive(Serialize)]
+struct Facet {
+    id: String,
+    label: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    generator: String,
+    docs: usize,
+    buckets: usize,
+    tokens: usize,
+    #[serde(rename = "titleBonus")]
+    title_bonus: u32,
+    kinds: Vec<Facet>,
+    areas: Vec<Facet>,
+    years: Vec<Facet>,
+    #[serde(rename = "chunkChars")]
+    chunk_chars: usize,
+    weights: &'a [f64; 4],
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Article => "文章",
+        Kind::Drill => "演练",
+        Kind::Case => "案例",
+        Kind::Page => "页面",
+    }
+}
+
+/// Builds every file of the search index (paths relative to the output root).
+pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
+    let cfg = &site.config;
+    // Newest first; undated standalone pages last, by title.
+    let mut ids: Vec<PageId> = (0..site.pages.len()).collect();
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        pb.list_date()
+            .is_some()
+            .cmp(&pa.list_date().is_some())
+            .then(pb.list_date().cmp(&pa.list_date()))
+            .then(pa.title.cmp(&pb.title))
+            .then(pa.file.cmp(&pb.file))
+    });
+    let docs: Vec<Doc> = ids
+        .par_iter()
+        .map(|&id| {
+            let page = &site.pages[id];
+            let date = page.list_date();
+            Doc {
+                title: page.title.clone(),
+                tags: page.tags.clone(),
+                areas: page
+                    .areas
+                    .iter()
+                    .map(|&a| cfg.areas[a].name.clone())
+                    .collect(),
+                area_slugs: page
+                    .areas
+                    .iter()
+                    .map(|&a| cfg.areas[a].slug.clone())
+                    .collect(),
+                summary: views::summary(page, &bodies[id]),
+                chunks: chunk_text(&bodies[id].text),
+                kind: page.kind,
+                url: site.dirs[id].clone(),
+                date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
+                year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
+            }
+        })
+        .collect();
+    let stats: Vec<DocStats> = docs.par_iter().map(doc_stats).collect();
+    let n = docs.len().max(1) as f64;
+    let mut avg = [0f64; 4];
+    for s in &stats {
+        for (f, l) in s.lens.iter().enumerate() {
+            avg[f] += f64::from(*l);
+        }
+    }
+    for a in &mut avg {
+        *a = (*a / n).max(1.0);
+    }
+
+    // Saturations per document (parallel), then postings grouped by key.
+    let raws: Vec<Vec<(Key, Raw)>> = stats
+        .into_par_iter()
+        .enumerate()
+        .map(|(doc, s)| {
+            s.tokens
+                .into_iter()
+                .map(|(key, acc)| {
+                    let mut tf = 0.0;
+                    for f in 0..4 {
+                        let norm = 1.0 - B + B * f64::from(s.lens[f]) / avg[f];
+                        tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm;
+                    }
+                    let sat = tf * (K1 + 1.0) / (K1 + tf);
+                    let flags = acc.mask * 2 + u32::from(acc.tf[TITLE] > 0);
+                    let raw = Raw {
+                        doc: doc as u32,
+                        sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
+                        flags,
+                    };
+                    (key, raw)
+                })
+                .collect()
+        })
+        .collect();
+    let mut postings: HashMap<Key, Vec<Raw>> = HashMap::new();
+    for list in raws {
+        for (key, raw) in list {
+            postings.entry(key).or_default().push(raw);
+        }
+    }
+    let token_count = postings.len();
+    let buckets = (token_count / 16).next_power_of_two().clamp(16, 16_384);
+
+    // Encode postings; group tokens by bucket.
+    let mut by_bucket: Vec<Vec<(String, Vec<Raw>)>> = vec![Vec::new(); buckets];
+    for (key, list) in postings {
+        let text = key_text(&key);
+        let b = (fnv1a32(&text) as usize) % buckets;
+        by_bucket[b].push((text, list));
+    }
+    let encoded: Vec<Vec<(String, Vec<u8>)>> = by_bucket
+        .into_par_iter()
+        .enumerate()
+        .map(|(b, mut tokens)| {
+            tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+            let mut files = Vec::new();
+            let mut bucket = Vec::new();
+            varint(&mut bucket, tokens.len() as u64);
+            let mut ext = 0;
+            for (text, list) in &tokens {
+                let df = list.len() as f64;
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                let mut block = Vec::with_capacity(list.len() * 3);
+                let mut prev = 0u32;
+                for (i, r) in list.iter().enumerate() {
+                    let gap = if i == 0 { r.doc } else { r.doc - prev };
+                    prev = r.doc;
+                    varint(&mut block, u64::from(gap));
+                    let impact = if text.starts_with('#') {
+                        0
+                    } else {
+                        (idf * f64::from(r.sat) / 1000.0 * IMPACT_SCALE)
+                            .round()
+                            .clamp(1.0, 255.0) as u8
+                    };
+                    block.push(impact);
+                    varint(&mut block, u64::from(r.flags));
+                }
+                varint(&mut bucket, text.len() as u64);
+                bucket.extend_from_slice(text.as_bytes());
+                varint(&mut bucket, list.len() as u64);
+                if block.len() > INLINE_LIMIT {
+                    ext += 1;
+                    varint(&mut bucket, ext);
+                    files.push((format!("search/t/{b}-{ext}.bin"), block));
+                } else {
+                    varint(&mut bucket, 0);
+                    varint(&mut bucket, block.len() as u64);
+                    bucket.extend_from_slice(&block);
+                }
+            }
+            files.push((format!("search/b/{b}.bin"), bucket));
+            files
+        })
+        .collect();
+
+    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for files in encoded {
+        out.extend(files);
+    }
+    let doc_files: Vec<(String, Vec<u8>)> = docs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(id, d)| {
+            let json = DocJson {
+                t: &d.title,
+                u: &d.url,
+                k: d.kind.name(),
+                a: &d.areas,
+                g: &d.tags,
+                d: &d.date,
+                s: &d.summary,
+                n: d.chunks.len(),
+            };
+            let mut files = vec![(format!("search/d/{id}.json"), json_bytes(&json))];
+            for (k, c) in d.chunks.iter().enumerate() {
+                files.push((
+                    format!("search/c/{id}-{}.txt", k + 1),
+                    c.as_bytes().to_vec(),
+                ));
+            }
+            files
+        })
+        .collect();
+    out.extend(doc_files);
+
+    let count = |f: &dyn Fn(&Doc) -> bool| docs.iter().filter(|d| f(d)).count();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|&k| Facet {
+            id: k.name().into(),
+            label: kind_label(k).into(),
+            count: count(&|d: &Doc| d.kind == k),
+        })
+        .filter(|f| f.count > 0)
+        .collect();
+    let areas = cfg
+        .areas
+        .iter()
+        .map(|a| Facet {
+            id: a.slug.clone(),
+            label: a.name.clone(),
+            count: count(&|d: &Doc| d.area_slugs.contains(&a.slug)),
+        })
+        .collect();
+    let mut years: BTreeMap<i16, usize> = BTreeMap::new();
+    for d in &docs {
+        if let Some(y) = d.year {
+            *years.entry(y).or_default() += 1;
+        }
+    }
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        generator: format!("anxuan {}", env!("CARGO_PKG_VERSION")),
+        docs: docs.len(),
+        buckets,
+        tokens: token_count,
+        title_bonus: TITLE_BONUS,
+        kinds,
+        areas,
+        years: years
+            .into_iter()
+            .rev()
+            .map(|(y, c)| Facet {
+                id: y.to_string(),
+                label: format!("{y}年"),
+                count: c,
+            })
+            .collect(),
+        chunk_chars: CHUNK_CHARS,
+        weights: &WEIGHTS,
+    };
+    out.insert("search/manifest.json".into(), json_bytes(&manifest));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_text_cuts_only_at_separators() {
+        let sentence = "安全生产人人有责".repeat(10) + "。";
+        let text = sentence.repeat(20);
+        let chunks = chunk_text(&text);
+        assert!(chunks.len() > 1);
+        assert_eq!(chunks.concat(), text);
+        for c in &chunks {
+            assert!(c.ends_with('。'), "{c}");
+        }
+    }
+
+    #[test]
+    fn chunk_text_without_separators_stays_whole() {
+        let text = "安".repeat(2000);
+        assert_eq!(chunk_text(&text), vec![text]);
+    }
+
+    #[test]
+    fn chunk_text_caps_the_number_of_chunks() {
+        let text = "安全。".repeat(20_000);
+        let chunks = chunk_text(&text);
+        assert!(chunks.len() <= MAX_CHUNKS);
+        assert_eq!(chunks.concat(), text);
+    }
+
+    #[test]
+    fn key_round_trips() {
+        for t in ["安全", "火", "gb6441", "#k:drill", "𠀀𠀁"] {
+            assert_eq!(key_text(&key_of(t)), t);
+        }
+    }
+
+    #[test]
+    fn fnv1a32_known_values() {
+        assert_eq!(fnv1a32(""), 0x811c9dc5);
+        assert_eq!(fnv1a32("a"), 0xe40c292c);
+    }
+}

@@ -1,0 +1,247 @@
+//! Search: the index built from a site and queried by the browser engine
+//! under node (ground truth of the corpus generator, a differential test
+//! against brute force, filters), and one end-to-end run in headless
+//! Chromium against a served build.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::*;
+
+fn require(tool: &str) -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(tool))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!("`{tool}` is required by the search tests (CI installs it; see .ci/run)")
+    })
+}
+
+fn build_to(root: &Path, out: &Path) {
+    let o = anxuan(
+        root,
+        &["build", "--now", NOW, "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+fn engine_check(public: &Path, queries: Option<&Path>) {
+    let node = require("node");
+    let mut cmd = Command::new(node);
+    cmd.arg(repo_root().join("tests/js/engine-check.js"))
+        .arg(public);
+    if let Some(q) = queries {
+        cmd.arg(q);
+    }
+    let o = cmd.output().unwrap();
+    assert!(
+        o.status.success(),
+        "engine-check failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    eprintln!("{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Writes a corpus from the generator (benches/gen_corpus.py) as a site.
+pub fn generated_site(dir: &Path, articles: u32, drills: u32, cases: u32, seed: u32) {
+    let python = require("python3");
+    let o = Command::new(python)
+        .arg(repo_root().join("benches/gen_corpus.py"))
+        .args(["--out", dir.to_str().unwrap(), "--flavor", "anxuan"])
+        .args([
+            "--articles",
+            &articles.to_string(),
+            "--drills",
+            &drills.to_string(),
+            "--cases",
+            &cases.to_string(),
+        ])
+        .args(["--seed", &seed.to_string()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(dir.join("site.yaml"), "title: 语料站\nbase_url: /\n").unwrap();
+}
+
+#[test]
+fn engine_returns_exactly_the_generator_ground_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    generated_site(&site, 240, 30, 30, 20240601);
+    let public = dir.path().join("public");
+    build_to(&site, &public);
+    engine_check(&public, Some(&site.join("queries.json")));
+}
+
+#[test]
+fn engine_agrees_with_brute_force_on_the_example_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    build_to(&repo_root(), &public);
+    engine_check(&public, None);
+}
+
+#[test]
+fn index_has_manifest_shards_and_no_markup() {
+    let b = anxuan::pipeline::build(&repo_root(), &opts()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&b.files["search/manifest.json"]).unwrap();
+    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["docs"].as_u64().unwrap() as usize, 35);
+    let buckets = manifest["buckets"].as_u64().unwrap() as usize;
+    assert!(buckets.is_power_of_two());
+    assert!(b.files.keys().any(|k| k.starts_with("search/b/")));
+    assert!(b.files.keys().all(|k| {
+        !k.starts_with("search/b/")
+            || k.trim_start_matches("search/b/")
+                .trim_end_matches(".bin")
+                .parse::<usize>()
+                .unwrap()
+                < buckets
+    }));
+    for (k, v) in &b.files {
+        if k.starts_with("search/") && k.ends_with(".json") {
+            assert!(!v.contains(&b'<'), "{k} must escape <");
+        }
+    }
+    let page = html(&b, "search/index.html");
+    assert!(page.contains("search-core.js?v=") && page.contains("<noscript>"));
+    assert!(
+        html(&b, "index.html").contains("role=\"search\""),
+        "every page has a search box"
+    );
+}
+
+/// A minimal static file server for the browser test.
+fn serve_dir(dir: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                        break;
+                    }
+                }
+                let target = line.split_whitespace().nth(1).unwrap_or("/");
+                let path = target.split('?').next().unwrap_or("/");
+                let mut decoded = Vec::new();
+                let bytes = path.as_bytes();
+                let mut i = 0;
+                while i < bytes.len() {
+                    if bytes[i] == b'%' && i + 2 < bytes.len() {
+                        decoded.push(
+                            u8::from_str_radix(
+                                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap(),
+                                16,
+                            )
+                            .unwrap(),
+                        );
+                        i += 3;
+                    } else {
+                        decoded.push(bytes[i]);
+                        i += 1;
+                    }
+                }
+                let rel = String::from_utf8(decoded).unwrap();
+                assert!(!rel.contains(".."));
+                let mut file = dir.join(rel.trim_start_matches('/'));
+                if file.is_dir() {
+                    file = file.join("index.html");
+                }
+                let (status, body, ctype) = match std::fs::read(&file) {
+                    Ok(b) => {
+                        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+                        let ctype = match ext {
+                            "html" => "text/html; charset=utf-8",
+                            "css" => "text/css",
+                            "js" => "text/javascript",
+                            "json" => "application/json",
+                            "txt" => "text/plain; charset=utf-8",
+                            _ => "application/octet-stream",
+                        };
+                        ("200 OK", b, ctype)
+                    }
+                    Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn search_page_finds_results_in_headless_chromium() {
+    let chromium = require("chromium");
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    build_to(&repo_root(), &public);
+    let port = serve_dir(public);
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!(
+        "http://127.0.0.1:{port}/search/?q=%E5%8D%81%E4%BA%8C%E4%B8%89%E4%BA%94%E9%9B%B6&kind=page"
+    );
+    let url_main =
+        format!("http://127.0.0.1:{port}/search/?q=%E7%87%83%E6%B0%94%E8%BD%AF%E7%AE%A1");
+    for (url, expect) in [(url_main.as_str(), "燃气软管"), (url.as_str(), "没有找到")] {
+        let o = Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+            ])
+            .args([
+                "--disable-component-update",
+                "--disable-sync",
+                "--virtual-time-budget=15000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(["--dump-dom", url])
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            dom.contains("id=\"search-results\""),
+            "no search page in DOM: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            dom.contains(expect),
+            "expected {expect:?} in the rendered page:\n{dom}"
+        );
+        if expect == "燃气软管" {
+            let results = dom.matches("class=\"result result-").count();
+            assert!(
+                results >= 2,
+                "expected several results, got {results}:\n{dom}"
+            );
+            assert!(
+                dom.contains("<mark>燃气软管</mark>"),
+                "matches are highlighted"
+            );
+            assert!(dom.contains("找到"), "the live region announces the count");
+        }
+    }
+}
