@@ -2,6 +2,7 @@
 //!
 //! Owns: the only use of `clap`. Imports nothing from the crate.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -12,6 +13,7 @@ Examples:
   anxuan build --root mysite --out /var/www/aq --base-url https://aq.example.gov.cn/
   anxuan build --now 2025-06-16T09:00:00+08:00   reproducible build at a fixed time
   anxuan check --root mysite           validate everything, write nothing
+  anxuan serve                         preview on http://127.0.0.1:1111/ with live reload
   anxuan init mysite                   start a new site
   anxuan new drill 2025-fire-drill --title \"青石小学消防疏散演练\"";
 
@@ -62,6 +64,11 @@ pub enum Command {
     /// Validate everything `build` validates, without writing anything.
     #[command(after_help = "Example:\n  anxuan check --root mysite")]
     Check(CheckArgs),
+    /// Build in memory, serve on http://127.0.0.1:1111/ and rebuild and reload the browser on every change.
+    #[command(
+        after_help = "Examples:\n  anxuan serve --root mysite --drafts\n  anxuan serve --bind 0.0.0.0 --port 8080   preview on a phone in the same network\n  anxuan serve --poll                       WSL2, network drives"
+    )]
+    Serve(ServeArgs),
     /// Create a new site with an example of each kind of content.
     #[command(after_help = "Example:\n  anxuan init mysite && anxuan build --root mysite")]
     Init(InitArgs),
@@ -104,6 +111,24 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The address to listen on; 0.0.0.0 makes the preview reachable from the LAN.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Poll the files instead of relying on change events (WSL2, network drives).
+    #[arg(long)]
+    pub poll: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Build(args) => anxuan::cmd::build::run(&shell, args),
         Command::Check(args) => anxuan::cmd::check::run(&shell, args),
+        Command::Serve(args) => anxuan::cmd::serve::run(&shell, args),
         Command::Init(args) => anxuan::cmd::init::run(&shell, args),
         Command::New(args) => anxuan::cmd::new::run(&shell, args),
     };

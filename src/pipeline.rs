@@ -218,8 +218,24 @@ impl Links for SiteLinks<'_> {
     }
 }
 
+/// What the pipeline keeps between builds of the same site (`anxuan serve`).
+/// Every cached value is reused only when its inputs are unchanged, so a
+/// cached build returns exactly the bytes of a fresh one.
+#[derive(Default)]
+pub struct Cache {}
+
 /// Runs the whole pipeline. `Err` carries every diagnostic when any is an error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>> {
+    build_cached(root, opts, &mut Cache::default())
+}
+
+/// [`build`], reusing and refreshing `cache`.
+pub fn build_cached(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: &mut Cache,
+) -> Result<Build, Vec<Diagnostic>> {
+    let _ = cache;
     let mut timer = Timer::new();
     let mut cfg = load_config(root)?;
     if let Some(url) = &opts.base_url {

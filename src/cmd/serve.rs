@@ -1,0 +1,31 @@
+//! `anxuan serve`: turn the arguments into [`ServeOptions`] and run the
+//! server (see `serve`).
+
+use super::{build_options, root_of};
+use crate::cli::ServeArgs;
+use crate::dates;
+use crate::error::Result;
+use crate::serve::{self, ServeOptions};
+use crate::shell::Shell;
+
+pub fn run(shell: &Shell, args: &ServeArgs) -> Result<()> {
+    let mut build = build_options(&args.site);
+    build.render.live_reload = true;
+    // Read the clock once: every rebuild of this session sees the same
+    // `now`, so a rebuild changes only what the edit changed (restart the
+    // server to move scheduled content along).
+    if build.now.is_none() {
+        build.now = Some(dates::wall_clock().to_string());
+    }
+    serve::run(
+        shell,
+        ServeOptions {
+            root: root_of(&args.site.root),
+            bind: args.bind,
+            port: args.port,
+            build,
+            poll: args.poll,
+            open: args.open,
+        },
+    )
+}

@@ -1,0 +1,550 @@
+//! HTTP for `anxuan serve`: a pure handler plus a thin tiny_http loop.
+//!
+//! Owns: the only use of `tiny_http`; URL decoding and the traversal rules;
+//! MIME types; ETags and conditional requests; redirects; the 404 page.
+//! Imports: `render` (the `Files` type), `serve::livereload`.
+//!
+//! Invariants: [`respond`] is a pure function of the snapshot and the
+//! request (it may only `stat` the disk files the build lists). No request
+//! path is ever joined to a directory: files are looked up by key in the
+//! build's in-memory map or in its list of copied assets, so nothing outside
+//! the site can be read; malformed or suspicious paths (`..`, encoded
+//! slashes, backslashes, NUL, control characters, absolute URLs, URLs longer
+//! than [`MAX_URL`]) are refused with 400 before any lookup.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::error::Diagnostic;
+use crate::render::Files;
+
+use super::livereload::{self, Hub};
+
+/// The longest request target accepted.
+pub const MAX_URL: usize = 2048;
+
+/// What the server serves at one moment: the last good build and the errors
+/// of the last rebuild (empty when it succeeded).
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Rendered files, by output path.
+    pub files: Arc<Files>,
+    /// Files served from disk as they are: output path → source file.
+    pub copies: Arc<HashMap<String, PathBuf>>,
+    /// Errors of the last rebuild; the files are then those of an older build.
+    pub errors: Vec<Diagnostic>,
+    /// `/` or `/sub/`: where the site lives.
+    pub base_path: String,
+    /// Increases with every successful build.
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Other,
+}
+
+/// The parts of a request the handler looks at.
+#[derive(Debug, Clone)]
+pub struct Req<'a> {
+    pub method: Method,
+    /// The raw request target, e.g. `/tags/%E6%B6%88%E9%98%B2/?x=1`.
+    pub url: &'a str,
+    pub if_none_match: Option<&'a str>,
+}
+
+/// A response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Empty,
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    /// A file on disk, streamed: path and length.
+    Disk(PathBuf, u64),
+    /// The Server-Sent Events stream (handled by the socket loop).
+    Events,
+}
+
+/// A response, before it meets the socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Body,
+}
+
+impl Reply {
+    fn new(status: u16, body: Body) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Cache-Control", "no-cache".to_owned())],
+            body,
+        }
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    fn text(status: u16, text: &str) -> Reply {
+        Reply::new(status, Body::Bytes(text.as_bytes().to_vec()))
+            .header("Content-Type", "text/plain; charset=utf-8")
+    }
+
+    /// The value of a header, for tests.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The Content-Type for an output path.
+pub fn mime(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "rss" => "application/rss+xml; charset=utf-8",
+        "atom" => "application/atom+xml; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "pdf" => "application/pdf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "zip" => "application/zip",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Strictly percent-decodes one path segment; `None` on a malformed escape
+/// or invalid UTF-8.
+fn decode_segment(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let h = hex(*bytes.get(i + 1)?)?;
+            let l = hex(*bytes.get(i + 2)?)?;
+            out.push(h * 16 + l);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Why a request path was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadPath {
+    TooLong,
+    Malformed,
+}
+
+/// Decodes the path of a request target into a site-relative path (no
+/// leading slash; a trailing slash is kept). Refuses everything that is not
+/// a plain path of normal segments.
+pub fn decode_path(url: &str) -> Result<String, BadPath> {
+    if url.len() > MAX_URL {
+        return Err(BadPath::TooLong);
+    }
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let Some(rest) = path.strip_prefix('/') else {
+        // `*`, `http://host/x`, `C:\x` …
+        return Err(BadPath::Malformed);
+    };
+    if path.contains('\\') || path.bytes().any(|b| b.is_ascii_control() || b == b' ') {
+        return Err(BadPath::Malformed);
+    }
+    if rest.is_empty() {
+        return Ok(String::new());
+    }
+    let segments: Vec<&str> = rest.split('/').collect();
+    let last = segments.len() - 1;
+    let mut out = Vec::with_capacity(segments.len());
+    for (i, raw) in segments.iter().enumerate() {
+        if raw.is_empty() {
+            if i == last {
+                break;
+            }
+            // `//`: never produced by our links.
+            return Err(BadPath::Malformed);
+        }
+        let seg = decode_segment(raw).ok_or(BadPath::Malformed)?;
+        if seg == "."
+            || seg == ".."
+            || seg.contains(['/', '\\', ':'])
+            || seg.chars().any(char::is_control)
+        {
+            return Err(BadPath::Malformed);
+        }
+        out.push(seg);
+    }
+    let mut joined = out.join("/");
+    if segments[last].is_empty() {
+        joined.push('/');
+    }
+    Ok(joined)
+}
+
+/// A strong ETag for bytes: 64-bit FNV-1a and the length.
+pub fn etag_of(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{h:016x}-{:x}\"", bytes.len())
+}
+
+fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {
+    if_none_match.is_some_and(|v| {
+        v.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag
+        })
+    })
+}
+
+/// A page shown when the first build failed and there is nothing to serve:
+/// it links the live-reload script, so the overlay lists the problems and
+/// the page reloads once they are fixed.
+fn no_build_page(base_path: &str) -> Vec<u8> {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>构建失败 - anxuan serve</title>\n<script src=\"{base_path}{}\" defer></script>\n</head>\n<body>\n<h1>站点还没有成功构建过</h1>\n<p>请根据下方（或终端中）的错误提示修改文件并保存，页面会自动刷新。</p>\n</body>\n</html>\n",
+        livereload::SCRIPT_PATH
+    )
+    .into_bytes()
+}
+
+fn not_found(snap: &Snapshot) -> Reply {
+    let body = match snap.files.get("404.html") {
+        Some(b) => b.clone(),
+        None if !snap.errors.is_empty() => no_build_page(&snap.base_path),
+        None => b"404 Not Found\n".to_vec(),
+    };
+    let ty = if body.starts_with(b"<") {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    Reply::new(404, Body::Bytes(body)).header("Content-Type", ty)
+}
+
+fn bytes_reply(req: &Req<'_>, path: &str, bytes: Body, etag: String) -> Reply {
+    if etag_matches(req.if_none_match, &etag) {
+        return Reply::new(304, Body::Empty).header("ETag", etag);
+    }
+    Reply::new(200, bytes)
+        .header("Content-Type", mime(path))
+        .header("ETag", etag)
+}
+
+/// Finds a file of the snapshot by output path.
+fn lookup(snap: &Snapshot, req: &Req<'_>, path: &str) -> Option<Reply> {
+    if let Some(bytes) = snap.files.get(path) {
+        let etag = etag_of(bytes);
+        return Some(bytes_reply(req, path, Body::Bytes(bytes.clone()), etag));
+    }
+    let abs = snap.copies.get(path)?;
+    let meta = std::fs::metadata(abs).ok().filter(|m| m.is_file())?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let etag = format!("\"{mtime:x}-{:x}\"", meta.len());
+    Some(bytes_reply(
+        req,
+        path,
+        Body::Disk(abs.clone(), meta.len()),
+        etag,
+    ))
+}
+
+fn has_dir(snap: &Snapshot, dir: &str) -> bool {
+    let index = format!("{dir}/index.html");
+    snap.files.contains_key(&index) || snap.copies.contains_key(&index)
+}
+
+/// The pure handler: a snapshot and a request in, a reply out.
+pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
+    let path = match decode_path(req.url) {
+        Ok(p) => p,
+        Err(BadPath::TooLong) => return Reply::text(400, "400 Bad Request: URL too long\n"),
+        Err(BadPath::Malformed) => return Reply::text(400, "400 Bad Request\n"),
+    };
+    if req.method == Method::Other {
+        return Reply::text(405, "405 Method Not Allowed\n").header("Allow", "GET, HEAD");
+    }
+    let base = snap.base_path.trim_start_matches('/');
+    // The live-reload endpoints answer at the root and under the base path.
+    let own = path
+        .strip_prefix(base)
+        .filter(|p| p.starts_with("__anxuan/"))
+        .unwrap_or(&path);
+    if own == livereload::SCRIPT_PATH {
+        let etag = etag_of(livereload::SCRIPT.as_bytes());
+        return bytes_reply(req, own, Body::Static(livereload::SCRIPT.as_bytes()), etag);
+    }
+    if own == livereload::EVENTS_PATH {
+        return Reply::new(200, Body::Events).header("Content-Type", "text/event-stream");
+    }
+    let Some(rel) = path.strip_prefix(base) else {
+        if path.is_empty() {
+            return Reply::new(302, Body::Empty).header("Location", snap.base_path.clone());
+        }
+        return not_found(snap);
+    };
+    if rel.is_empty() || rel.ends_with('/') {
+        return lookup(snap, req, &format!("{rel}index.html")).unwrap_or_else(|| not_found(snap));
+    }
+    if let Some(reply) = lookup(snap, req, rel) {
+        return reply;
+    }
+    if has_dir(snap, rel) {
+        let raw = req.url.split(['?', '#']).next().unwrap_or("");
+        let query = req
+            .url
+            .find('?')
+            .map(|i| &req.url[i..])
+            .unwrap_or("")
+            .split('#')
+            .next()
+            .unwrap_or("");
+        return Reply::new(301, Body::Empty).header("Location", format!("{raw}/{query}"));
+    }
+    not_found(snap)
+}
+
+/// Serves requests from `server` until it is closed: each request gets the
+/// current snapshot; the event stream is handed over to the hub.
+pub fn serve_loop(server: &tiny_http::Server, current: &dyn Fn() -> Arc<Snapshot>, hub: &Hub) {
+    while let Ok(request) = server.recv() {
+        handle(request, current, hub);
+    }
+}
+
+fn handle(request: tiny_http::Request, current: &dyn Fn() -> Arc<Snapshot>, hub: &Hub) {
+    let method = match request.method() {
+        tiny_http::Method::Get => Method::Get,
+        tiny_http::Method::Head => Method::Head,
+        _ => Method::Other,
+    };
+    let if_none_match = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("If-None-Match"))
+        .map(|h| h.value.as_str().to_owned());
+    let snap = current();
+    let reply = respond(
+        &snap,
+        &Req {
+            method,
+            url: request.url(),
+            if_none_match: if_none_match.as_deref(),
+        },
+    );
+    drop(snap);
+    if reply.body == Body::Events {
+        if method == Method::Get {
+            hub.subscribe(request.into_writer());
+        } else {
+            let _ = request.respond(tiny_http::Response::empty(200));
+        }
+        return;
+    }
+    let status = tiny_http::StatusCode(reply.status);
+    let headers: Vec<tiny_http::Header> = reply
+        .headers
+        .iter()
+        .filter_map(|(n, v)| tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()).ok())
+        .collect();
+    let (reader, len): (Box<dyn Read + Send>, Option<usize>) = match reply.body {
+        Body::Empty | Body::Events => (Box::new(std::io::empty()), Some(0)),
+        Body::Bytes(b) => {
+            let n = b.len();
+            (Box::new(std::io::Cursor::new(b)), Some(n))
+        }
+        Body::Static(b) => (Box::new(b), Some(b.len())),
+        Body::Disk(path, len) => match std::fs::File::open(&path) {
+            Ok(f) => (Box::new(f.take(len)), usize::try_from(len).ok()),
+            Err(_) => {
+                let _ = request.respond(tiny_http::Response::empty(404));
+                return;
+            }
+        },
+    };
+    let response = tiny_http::Response::new(status, headers, reader, len, None);
+    let _ = request.respond(response);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap() -> Snapshot {
+        let mut files = Files::new();
+        files.insert("index.html".into(), b"<!DOCTYPE html>home".to_vec());
+        files.insert("404.html".into(), b"<!DOCTYPE html>missing".to_vec());
+        files.insert("tags/消防安全/index.html".into(), b"<p>tag</p>".to_vec());
+        files.insert("css/site.css".into(), b"body{}".to_vec());
+        files.insert("feed.ics".into(), b"BEGIN:VCALENDAR".to_vec());
+        Snapshot {
+            files: Arc::new(files),
+            base_path: "/".into(),
+            version: 1,
+            ..Snapshot::default()
+        }
+    }
+
+    fn get(snap: &Snapshot, url: &str) -> Reply {
+        respond(
+            snap,
+            &Req {
+                method: Method::Get,
+                url,
+                if_none_match: None,
+            },
+        )
+    }
+
+    #[test]
+    fn decode_path_accepts_plain_and_encoded_chinese_paths() {
+        assert_eq!(decode_path("/").unwrap(), "");
+        assert_eq!(decode_path("/a/b/?q=1").unwrap(), "a/b/");
+        assert_eq!(
+            decode_path("/tags/%E6%B6%88%E9%98%B2/").unwrap(),
+            "tags/消防/"
+        );
+        assert_eq!(decode_path("/tags/消防/").unwrap(), "tags/消防/");
+    }
+
+    #[test]
+    fn decode_path_refuses_traversal_and_oddities() {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../x",
+            "/%2e%2e/x",
+            "/%2E%2E/%2E%2E/etc/passwd",
+            "/a%2fb",
+            "/a%2F..%2Fb",
+            "/a\\..\\b",
+            "/a%5c..%5cb",
+            "/a%00b",
+            "/a\0b",
+            "/./x",
+            "//etc/passwd",
+            "etc/passwd",
+            "http://example.com/etc/passwd",
+            "/C:%5cwindows",
+            "/%zz",
+            "/%e6%b6",
+        ] {
+            assert!(decode_path(bad).is_err(), "{bad:?} should be refused");
+        }
+        let long = format!("/{}", "a".repeat(MAX_URL));
+        assert_eq!(decode_path(&long), Err(BadPath::TooLong));
+    }
+
+    #[test]
+    fn respond_serves_index_redirects_dirs_and_404s() {
+        let s = snap();
+        let r = get(&s, "/");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.get("Content-Type"), Some("text/html; charset=utf-8"));
+        assert_eq!(r.get("Cache-Control"), Some("no-cache"));
+        let r = get(&s, "/tags/%E6%B6%88%E9%98%B2%E5%AE%89%E5%85%A8");
+        assert_eq!(r.status, 301);
+        assert_eq!(
+            r.get("Location"),
+            Some("/tags/%E6%B6%88%E9%98%B2%E5%AE%89%E5%85%A8/")
+        );
+        let r = get(&s, "/tags/%E6%B6%88%E9%98%B2%E5%AE%89%E5%85%A8/");
+        assert_eq!(r.status, 200);
+        let r = get(&s, "/nope/");
+        assert_eq!(r.status, 404);
+        assert_eq!(r.body, Body::Bytes(b"<!DOCTYPE html>missing".to_vec()));
+        assert_eq!(get(&s, "/%2e%2e/Cargo.toml").status, 400);
+    }
+
+    #[test]
+    fn respond_honours_if_none_match() {
+        let s = snap();
+        let r = get(&s, "/css/site.css");
+        assert_eq!(r.get("Content-Type"), Some("text/css; charset=utf-8"));
+        let etag = r.get("ETag").unwrap().to_owned();
+        let r = respond(
+            &s,
+            &Req {
+                method: Method::Get,
+                url: "/css/site.css",
+                if_none_match: Some(&etag),
+            },
+        );
+        assert_eq!(r.status, 304);
+        assert_eq!(r.body, Body::Empty);
+    }
+
+    #[test]
+    fn respond_serves_the_script_and_events_under_a_base_path() {
+        let mut s = snap();
+        s.base_path = "/aq/".into();
+        assert_eq!(get(&s, "/").status, 302);
+        assert_eq!(get(&s, "/aq/").status, 200);
+        assert_eq!(get(&s, "/index.html").status, 404);
+        assert_eq!(get(&s, "/aq/__anxuan/livereload.js").status, 200);
+        assert_eq!(get(&s, "/__anxuan/livereload.js").status, 200);
+        assert_eq!(get(&s, "/aq/__anxuan/events").body, Body::Events);
+    }
+
+    #[test]
+    fn mime_types() {
+        assert_eq!(mime("a/feed.ics"), "text/calendar; charset=utf-8");
+        assert_eq!(mime("x.WOFF2"), "font/woff2");
+        assert_eq!(mime("x.webp"), "image/webp");
+        assert_eq!(mime("x"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,136 @@
+// anxuan serve: live reload and the error overlay.
+// Served as /__anxuan/livereload.js only by `anxuan serve`; `anxuan build`
+// output never links it. No inline script or style attribute is used, so a
+// strict Content-Security-Policy holds (styles are set through the CSSOM).
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script && script.src
+    ? script.src.replace(/livereload\.js(\?.*)?$/, "")
+    : "/__anxuan/";
+  var eventsUrl = base + "events";
+  var state = { connected: false, id: null, version: null, reloads: 0 };
+  window.__anxuan = state;
+  var overlay = null;
+
+  function css(el, props) {
+    for (var k in props) {
+      if (Object.prototype.hasOwnProperty.call(props, k)) {
+        el.style[k] = props[k];
+      }
+    }
+    return el;
+  }
+
+  function clearErrors() {
+    if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  }
+
+  function showErrors(errors) {
+    clearErrors();
+    if (!errors || !errors.length) {
+      return;
+    }
+    overlay = document.createElement("div");
+    overlay.id = "anxuan-error-overlay";
+    overlay.setAttribute("role", "alert");
+    css(overlay, {
+      position: "fixed", left: "0", right: "0", bottom: "0", maxHeight: "60vh",
+      overflow: "auto", zIndex: "2147483647", background: "rgba(40, 0, 0, 0.94)",
+      color: "#fff", font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+      padding: "12px 16px", boxShadow: "0 -4px 16px rgba(0, 0, 0, 0.4)"
+    });
+    var head = document.createElement("div");
+    css(head, { display: "flex", justifyContent: "space-between", alignItems: "center",
+      fontWeight: "bold", marginBottom: "8px", fontFamily: "system-ui, sans-serif" });
+    var title = document.createElement("span");
+    title.textContent = "构建失败（" + errors.length + " 个问题）：下面仍显示上一次成功构建的页面；改正文件并保存后会自动刷新。";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "关闭";
+    css(close, { marginLeft: "12px", cursor: "pointer" });
+    close.addEventListener("click", clearErrors);
+    head.appendChild(title);
+    head.appendChild(close);
+    overlay.appendChild(head);
+    var list = document.createElement("ol");
+    css(list, { margin: "0", paddingLeft: "1.5em" });
+    errors.forEach(function (e) {
+      var li = document.createElement("li");
+      css(li, { marginBottom: "6px", whiteSpace: "pre-wrap" });
+      var where = document.createElement("strong");
+      where.textContent = e.location ? e.location + ": " : "";
+      li.appendChild(where);
+      li.appendChild(document.createTextNode(e.message));
+      if (e.help) {
+        var help = document.createElement("div");
+        css(help, { color: "#ffd27f" });
+        help.textContent = "提示：" + e.help;
+        li.appendChild(help);
+      }
+      list.appendChild(li);
+    });
+    overlay.appendChild(list);
+    (document.body || document.documentElement).appendChild(overlay);
+  }
+
+  function reloadCss() {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    Array.prototype.forEach.call(links, function (link) {
+      var url = new URL(link.href, location.href);
+      if (url.origin !== location.origin) {
+        return;
+      }
+      url.searchParams.set("anxuan-reload", String(Date.now()));
+      var fresh = link.cloneNode();
+      fresh.href = url.href;
+      fresh.addEventListener("load", function () { link.remove(); });
+      fresh.addEventListener("error", function () { link.remove(); });
+      link.after(fresh);
+    });
+  }
+
+  function connect() {
+    var source = new EventSource(eventsUrl);
+    source.addEventListener("hello", function (ev) {
+      var d = JSON.parse(ev.data);
+      // A different server (restarted) or a build we have not seen: reload.
+      if (state.id !== null && (d.id !== state.id || d.version !== state.version)) {
+        location.reload();
+        return;
+      }
+      state.id = d.id;
+      state.version = d.version;
+      state.connected = true;
+      showErrors(d.errors);
+    });
+    source.addEventListener("reload", function (ev) {
+      var d = JSON.parse(ev.data);
+      state.version = d.version;
+      state.reloads += 1;
+      clearErrors();
+      if (d.css_only) {
+        reloadCss();
+      } else {
+        location.reload();
+      }
+    });
+    source.addEventListener("errors", function (ev) {
+      showErrors(JSON.parse(ev.data).errors);
+    });
+    source.addEventListener("clear", function () {
+      clearErrors();
+    });
+    source.onerror = function () {
+      // The server stopped or restarted: try again until it is back.
+      state.connected = false;
+      source.close();
+      setTimeout(connect, 1000);
+    };
+  }
+
+  connect();
+})();

@@ -1,0 +1,521 @@
+//! `anxuan serve`: build in memory, serve over HTTP, rebuild on change and
+//! tell the browsers.
+//!
+//! Owns: the server's state (the current [`Snapshot`] behind a lock), the
+//! rebuild loop, and the console lines it prints. Submodules own the
+//! external crates: `watch` (notify), `http` (tiny_http), `livereload` (the
+//! script and the event stream).
+//! Imports: `pipeline`, `render`, `error`, `shell`.
+//!
+//! Invariants: a failed rebuild never replaces the files being served (the
+//! last good build stays up, the errors go to the console and the overlay);
+//! every snapshot is exactly what [`pipeline::build`] would return for the
+//! same tree and options (the incremental cache is checked against it in
+//! the tests).
+
+pub mod http;
+pub mod livereload;
+pub mod watch;
+
+use std::collections::{BTreeSet, HashMap};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::pipeline::{self, Build, BuildOptions, Cache};
+use crate::shell::Shell;
+
+pub use http::Snapshot;
+use livereload::{Event, Hub};
+
+/// How many threads answer requests (a browser opens several connections
+/// at once; event streams do not hold a thread).
+const WORKERS: usize = 8;
+
+/// What `anxuan serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub build: BuildOptions,
+    pub poll: bool,
+    pub open: bool,
+}
+
+/// What changed between two successful builds.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Output paths added, changed or removed.
+    pub paths: BTreeSet<String>,
+}
+
+impl Changes {
+    pub fn pages(&self) -> usize {
+        self.paths.iter().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// A one-line summary: `1 page changed`, `3 pages and 2 files changed`.
+    pub fn summary(&self) -> String {
+        let pages = self.pages();
+        let files = self.paths.len() - pages;
+        let p = |n: usize| if n == 1 { "page" } else { "pages" };
+        let f = |n: usize| if n == 1 { "file" } else { "files" };
+        match (pages, files) {
+            (0, 0) => "nothing changed".to_owned(),
+            (n, 0) => format!("{n} {} changed", p(n)),
+            (0, m) => format!("{m} {} changed", f(m)),
+            (n, m) => format!("{n} {} and {m} other {} changed", p(n), f(m)),
+        }
+    }
+}
+
+/// Compares two snapshots' outputs. Assets copied from disk count as changed
+/// when their source file is in `sources` (the paths the watcher reported).
+pub fn diff(old: &Snapshot, new: &Snapshot, sources: &[String]) -> Changes {
+    let mut paths = BTreeSet::new();
+    for (k, v) in new.files.iter() {
+        if old.files.get(k) != Some(v) {
+            paths.insert(k.clone());
+        }
+    }
+    for k in old.files.keys() {
+        if !new.files.contains_key(k) {
+            paths.insert(k.clone());
+        }
+    }
+    for (k, abs) in new.copies.iter() {
+        if old.copies.get(k) != Some(abs) {
+            paths.insert(k.clone());
+        }
+    }
+    for k in old.copies.keys() {
+        if !new.copies.contains_key(k) {
+            paths.insert(k.clone());
+        }
+    }
+    if !sources.is_empty() {
+        let root_rel: HashMap<&Path, &String> = new
+            .copies
+            .iter()
+            .map(|(k, abs)| (abs.as_path(), k))
+            .collect();
+        for (abs, out) in root_rel {
+            if sources.iter().any(|s| abs.ends_with(s)) {
+                paths.insert(out.clone());
+            }
+        }
+    }
+    Changes { paths }
+}
+
+/// True when only stylesheets changed, so browsers can swap them in place.
+/// Pages link the stylesheet with a fingerprint, so their HTML changes too;
+/// the sources tell: every changed source file is a `.css` file.
+pub fn css_only(changes: &Changes, sources: &[String]) -> bool {
+    !sources.is_empty()
+        && sources.iter().all(|s| s.ends_with(".css"))
+        && changes
+            .paths
+            .iter()
+            .all(|p| p.ends_with(".css") || p.ends_with(".html"))
+}
+
+fn snapshot_of(build: Build, base_path: String, version: u64) -> Snapshot {
+    Snapshot {
+        copies: Arc::new(build.copies.into_iter().map(|a| (a.out, a.abs)).collect()),
+        files: Arc::new(build.files),
+        errors: Vec::new(),
+        base_path,
+        version,
+    }
+}
+
+/// The base path of the site, read from `site.yaml` (`/` when unreadable).
+fn base_path(root: &Path, opts: &BuildOptions) -> String {
+    let Ok(mut cfg) = pipeline::load_config(root) else {
+        return "/".to_owned();
+    };
+    if let Some(url) = &opts.base_url
+        && cfg.override_base_url(url).is_err()
+    {
+        return "/".to_owned();
+    }
+    cfg.base_path
+}
+
+/// The state shared by the HTTP threads and the rebuild loop.
+pub struct Server {
+    current: RwLock<Arc<Snapshot>>,
+    pub hub: Hub,
+}
+
+impl Server {
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.current.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(e) => Arc::clone(&e.into_inner()),
+        }
+    }
+
+    fn replace(&self, snap: Snapshot) {
+        let snap = Arc::new(snap);
+        match self.current.write() {
+            Ok(mut g) => *g = snap,
+            Err(e) => *e.into_inner() = snap,
+        }
+    }
+}
+
+/// Builds and rebuilds the site, keeping the pipeline's caches.
+pub struct Rebuilder {
+    pub root: PathBuf,
+    pub opts: BuildOptions,
+    cache: Cache,
+}
+
+impl Rebuilder {
+    pub fn new(root: PathBuf, opts: BuildOptions) -> Rebuilder {
+        Rebuilder {
+            root,
+            opts,
+            cache: Cache::default(),
+        }
+    }
+
+    pub fn build(&mut self) -> std::result::Result<Build, Vec<Diagnostic>> {
+        pipeline::build_cached(&self.root, &self.opts, &mut self.cache)
+    }
+}
+
+/// The outcome of one rebuild, for the console and the browsers.
+#[derive(Debug)]
+pub enum Outcome {
+    Built { changes: Changes, css_only: bool },
+    Failed(Vec<Diagnostic>),
+}
+
+/// Rebuilds, swaps the snapshot in on success, and tells the browsers.
+pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outcome {
+    let old = server.snapshot();
+    match rb.build() {
+        Ok(build) => {
+            let new = snapshot_of(build, base_path(&rb.root, &rb.opts), old.version + 1);
+            let changes = diff(&old, &new, sources);
+            let css = css_only(&changes, sources);
+            let had_errors = !old.errors.is_empty();
+            if changes.paths.is_empty() {
+                // Keep the version: nothing a browser shows changed.
+                let same = Snapshot {
+                    files: Arc::clone(&old.files),
+                    copies: Arc::clone(&old.copies),
+                    errors: Vec::new(),
+                    base_path: new.base_path,
+                    version: old.version,
+                };
+                server.replace(same);
+                if had_errors {
+                    server.hub.broadcast(&Event::Clear);
+                }
+            } else {
+                let version = new.version;
+                server.replace(new);
+                server.hub.broadcast(&Event::Reload {
+                    version,
+                    css_only: css,
+                });
+            }
+            Outcome::Built {
+                changes,
+                css_only: css,
+            }
+        }
+        Err(diags) => {
+            let problems = livereload::problems(&diags);
+            server.replace(Snapshot {
+                files: Arc::clone(&old.files),
+                copies: Arc::clone(&old.copies),
+                errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
+                base_path: old.base_path.clone(),
+                version: old.version,
+            });
+            server.hub.broadcast(&Event::Errors(problems));
+            Outcome::Failed(diags)
+        }
+    }
+}
+
+fn server_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{:x}-{:x}", std::process::id(), nanos)
+}
+
+/// Binds the listening socket, with a clear message when the port is taken.
+pub fn bind(addr: IpAddr, port: u16) -> Result<TcpListener> {
+    TcpListener::bind(SocketAddr::new(addr, port)).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => Error::Usage(format!(
+            "port {port} on {addr} is already in use (is another `anxuan serve` running?); choose another port with `--port`, e.g. `--port {}`",
+            port.wrapping_add(1).max(1024)
+        )),
+        std::io::ErrorKind::PermissionDenied => Error::Usage(format!(
+            "not allowed to listen on {addr}:{port}; ports below 1024 need special rights: choose another with `--port`"
+        )),
+        _ => Error::Usage(format!("cannot listen on {addr}:{port}: {e}")),
+    })
+}
+
+fn url_host(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
+/// The machine's LAN IPv4 addresses (Linux, from /proc; elsewhere none).
+fn lan_addresses() -> Vec<IpAddr> {
+    let Ok(text) = std::fs::read_to_string("/proc/net/fib_trie") else {
+        return Vec::new();
+    };
+    let mut found = BTreeSet::new();
+    let mut last: Option<&str> = None;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("|-- ") {
+            last = Some(rest.trim());
+        } else if t.starts_with("/32 host LOCAL")
+            && let Some(ip) = last.and_then(|s| s.parse::<IpAddr>().ok())
+            && !ip.is_loopback()
+        {
+            found.insert(ip);
+        }
+    }
+    found.into_iter().collect()
+}
+
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let _ = cmd
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+fn report_outcome(shell: &Shell, outcome: &Outcome, elapsed: Duration) {
+    match outcome {
+        Outcome::Built { changes, css_only } => {
+            let css = if *css_only { " (stylesheet only)" } else { "" };
+            shell.status(
+                "Rebuilt",
+                &format!("in {} ms: {}{css}", elapsed.as_millis(), changes.summary()),
+            );
+        }
+        Outcome::Failed(diags) => {
+            shell.diagnostics(diags);
+            let n = diags.iter().filter(|d| d.is_error()).count();
+            shell.error(&format!(
+                "rebuild failed after {} ms: {n} error(s); still serving the last good build (问题已显示在浏览器页面上，改正保存后自动刷新)",
+                elapsed.as_millis()
+            ));
+        }
+    }
+}
+
+/// Runs the server until the process is stopped.
+pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
+    let listener = bind(opts.bind, opts.port)?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::Other(format!("cannot read the listening address: {e}")))?;
+
+    shell.status("Building", &format!("site in {}", opts.root.display()));
+    let started = Instant::now();
+    let mut rb = Rebuilder::new(opts.root.clone(), opts.build.clone());
+    let base = base_path(&opts.root, &opts.build);
+    let (first, first_errors) = match rb.build() {
+        Ok(build) => {
+            shell.diagnostics(&build.diags);
+            let s = &build.stats;
+            shell.status(
+                "Built",
+                &format!(
+                    "{} pages in {} ms",
+                    s.articles + s.drills + s.cases + s.pages,
+                    started.elapsed().as_millis()
+                ),
+            );
+            (snapshot_of(build, base.clone(), 1), Vec::new())
+        }
+        Err(diags) => {
+            shell.diagnostics(&diags);
+            shell.error("the site has errors; serving them to the browser until they are fixed");
+            let errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.is_error()).collect();
+            (
+                Snapshot {
+                    errors: errors.clone(),
+                    base_path: base.clone(),
+                    ..Snapshot::default()
+                },
+                errors,
+            )
+        }
+    };
+    let hub = Hub::new(
+        server_id(),
+        first.version,
+        livereload::problems(&first_errors),
+    );
+    let server = Arc::new(Server {
+        current: RwLock::new(Arc::new(first)),
+        hub,
+    });
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = watch::Watcher::start(&opts.root, opts.poll, tx)
+        .map_err(|e| Error::Other(format!("cannot watch {}: {e}", opts.root.display())))?;
+
+    let http = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| Error::Other(format!("cannot start the HTTP server: {e}")))?,
+    );
+    for _ in 0..WORKERS {
+        let http = Arc::clone(&http);
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            http::serve_loop(&http, &|| server.snapshot(), &server.hub);
+        });
+    }
+    {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(15));
+                server.hub.ping();
+            }
+        });
+    }
+
+    let url = format!("http://{}:{}{}", url_host(local.ip()), local.port(), base);
+    if local.ip().is_unspecified() {
+        shell.warn(&format!(
+            "listening on every network interface ({}): anyone on your network can open this preview, drafts included (局域网内的其他设备都能访问此预览)",
+            local.ip()
+        ));
+        let lan = lan_addresses();
+        shell.status(
+            "Serving",
+            &format!("http://127.0.0.1:{}{} (this computer)", local.port(), base),
+        );
+        for ip in lan {
+            shell.status(
+                "Serving",
+                &format!("http://{}:{}{} (LAN)", url_host(ip), local.port(), base),
+            );
+        }
+    } else {
+        shell.status(
+            "Serving",
+            &format!("{url} (按 Ctrl+C 停止 / Ctrl+C to stop)"),
+        );
+    }
+    if opts.open {
+        let open_url = if local.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}{}", local.port(), base)
+        } else {
+            url.clone()
+        };
+        open_browser(&open_url);
+    }
+
+    watch_loop(shell, &server, &mut rb, &rx, &mut watcher);
+    Ok(())
+}
+
+fn watch_loop(
+    shell: &Shell,
+    server: &Server,
+    rb: &mut Rebuilder,
+    rx: &Receiver<Vec<String>>,
+    watcher: &mut watch::Watcher,
+) {
+    while let Ok(mut batch) = rx.recv() {
+        // Coalesce everything that arrived meanwhile into one rebuild.
+        while let Ok(more) = rx.try_recv() {
+            batch.extend(more);
+        }
+        batch.sort();
+        batch.dedup();
+        let _ = watcher.ensure_watched();
+        shell.verbose("Changed", &batch.join(", "));
+        let started = Instant::now();
+        let outcome = rebuild(server, rb, &batch);
+        report_outcome(shell, &outcome, started.elapsed());
+    }
+}
+
+/// For tests: a server state around a first build, without sockets.
+pub fn state_for(root: &Path, opts: &BuildOptions) -> (Server, Rebuilder) {
+    let mut rb = Rebuilder::new(root.to_path_buf(), opts.clone());
+    let (snap, errors) = match rb.build() {
+        Ok(b) => (snapshot_of(b, base_path(root, opts), 1), Vec::new()),
+        Err(d) => {
+            let errors: Vec<Diagnostic> = d.into_iter().filter(|d| d.is_error()).collect();
+            (
+                Snapshot {
+                    errors: errors.clone(),
+                    base_path: base_path(root, opts),
+                    ..Snapshot::default()
+                },
+                errors,
+            )
+        }
+    };
+    let hub = Hub::new("test".into(), snap.version, livereload::problems(&errors));
+    (
+        Server {
+            current: RwLock::new(Arc::new(snap)),
+            hub,
+        },
+        rb,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_pages_and_files() {
+        let mut c = Changes::default();
+        assert_eq!(c.summary(), "nothing changed");
+        c.paths.insert("a/index.html".into());
+        assert_eq!(c.summary(), "1 page changed");
+        c.paths.insert("b/index.html".into());
+        c.paths.insert("css/site.css".into());
+        assert_eq!(c.summary(), "2 pages and 1 other file changed");
+    }
+
+    #[test]
+    fn css_only_needs_css_sources() {
+        let mut c = Changes::default();
+        c.paths.insert("css/site.css".into());
+        c.paths.insert("index.html".into());
+        assert!(css_only(&c, &["themes/default/static/css/site.css".into()]));
+        assert!(!css_only(&c, &["content/articles/a.md".into()]));
+        assert!(!css_only(&c, &[]));
+    }
+}

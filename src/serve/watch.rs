@@ -1,0 +1,223 @@
+//! Watching the site's sources for `anxuan serve`.
+//!
+//! Owns: the only use of `notify` and `notify-debouncer-full`; which paths
+//! matter and which are editors' temporary files. Imports nothing from the
+//! crate.
+//!
+//! Invariants: only `content/`, `themes/`, `static/` (recursively) and the
+//! site root itself (not recursively, for `site.yaml` and for those folders
+//! appearing later) are watched, so the output folder never triggers a
+//! rebuild; a batch handed on is never empty and holds site-relative,
+//! `/`-separated paths of files that are not temporary.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
+};
+
+/// The folders whose files feed the build.
+pub const SOURCE_DIRS: [&str; 3] = ["content", "themes", "static"];
+
+/// How long the debouncer waits for an editor's save to settle.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+const TICK: Duration = Duration::from_millis(10);
+/// `--poll`: how often the file tree is scanned.
+const POLL_INTERVAL: Duration = Duration::from_millis(400);
+
+/// True for the temporary and backup files editors write while saving:
+/// vim (`.x.swp`, `x~`, `4913`), Emacs (`#x#`, `.#x`), VS Code and
+/// JetBrains (`x.tmp`, `x___jb_tmp___`), WPS/Office (`~$x.docx`, `~x.tmp`),
+/// Chrome downloads (`.crdownload`), and every hidden file.
+pub fn is_temp_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.starts_with('~')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".swn",
+            ".tmp",
+            ".temp",
+            ".bak",
+            ".orig",
+            ".crdownload",
+            ".part",
+            ".kate-swp",
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|s| lower.ends_with(s))
+        || lower.contains(".tmp.")
+        || lower.contains(".sb-")
+}
+
+/// The site-relative path of a changed file when it can affect the build:
+/// under a source folder, or `site.yaml`; never a temporary file, and
+/// never under a folder the build skips (names starting with `.` or `_`).
+pub fn relevant(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            _ => return None,
+        }
+    }
+    let first = parts.first()?;
+    if parts.len() == 1 {
+        return (first == "site.yaml" || SOURCE_DIRS.contains(&first.as_str()))
+            .then(|| first.clone());
+    }
+    if !SOURCE_DIRS.contains(&first.as_str()) {
+        return None;
+    }
+    let (name, dirs) = parts[1..].split_last()?;
+    if is_temp_name(name)
+        || dirs
+            .iter()
+            .any(|d| d.starts_with('.') || d.starts_with('_'))
+    {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+enum Inner {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+impl Inner {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Inner::Native(d) => d.watch(path, mode),
+            Inner::Poll(d) => d.watch(path, mode),
+        }
+    }
+}
+
+/// A running watcher; dropping it stops watching.
+pub struct Watcher {
+    root: PathBuf,
+    inner: Inner,
+    watched: Vec<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching the site at `root`; batches of changed site-relative
+    /// paths are sent to `tx`.
+    pub fn start(root: &Path, poll: bool, tx: Sender<Vec<String>>) -> notify::Result<Watcher> {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let r = root.clone();
+        let handler = move |res: DebounceEventResult| {
+            let Ok(events) = res else {
+                return;
+            };
+            let mut batch: Vec<String> = events
+                .iter()
+                // Reading files (our own build does) is no change.
+                .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                .flat_map(|e| e.event.paths.iter())
+                .filter_map(|p| relevant(&r, p))
+                .collect();
+            batch.sort();
+            batch.dedup();
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        };
+        let inner = if poll {
+            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            Inner::Poll(new_debouncer_opt(
+                DEBOUNCE,
+                Some(TICK),
+                handler,
+                NoCache,
+                config,
+            )?)
+        } else {
+            Inner::Native(new_debouncer(DEBOUNCE, Some(TICK), handler)?)
+        };
+        let mut w = Watcher {
+            root,
+            inner,
+            watched: Vec::new(),
+        };
+        w.inner
+            .watch(&w.root.clone(), RecursiveMode::NonRecursive)?;
+        w.ensure_watched()?;
+        Ok(w)
+    }
+
+    /// Watches source folders that appeared since the start.
+    pub fn ensure_watched(&mut self) -> notify::Result<()> {
+        for dir in SOURCE_DIRS {
+            let p = self.root.join(dir);
+            if p.is_dir() && !self.watched.contains(&p) {
+                self.inner.watch(&p, RecursiveMode::Recursive)?;
+                self.watched.push(p);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editors_temporary_files_are_ignored() {
+        for name in [
+            ".fire.md.swp",
+            "fire.md.swx",
+            "fire.md~",
+            "4913",
+            "#fire.md#",
+            ".#fire.md",
+            "fire.md.tmp",
+            "fire.md.tmp.1234.5678",
+            "~$通知.docx",
+            "~WRL0001.tmp",
+            "fire.md___jb_tmp___",
+            ".DS_Store",
+            "fire.md.bak",
+        ] {
+            assert!(is_temp_name(name), "{name}");
+        }
+        for name in ["fire.md", "消防演练.md", "site.css", "a.png", "tmp.md"] {
+            assert!(!is_temp_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn only_sources_and_config_are_relevant() {
+        let root = Path::new("/site");
+        let rel = |p: &str| relevant(root, &root.join(p));
+        assert_eq!(rel("site.yaml").as_deref(), Some("site.yaml"));
+        assert_eq!(
+            rel("content/articles/a.md").as_deref(),
+            Some("content/articles/a.md")
+        );
+        assert_eq!(
+            rel("themes/default/static/css/site.css").as_deref(),
+            Some("themes/default/static/css/site.css")
+        );
+        assert_eq!(rel("content").as_deref(), Some("content"));
+        assert_eq!(rel("public/index.html"), None);
+        assert_eq!(rel("public"), None);
+        assert_eq!(rel("content/articles/.a.md.swp"), None);
+        assert_eq!(rel("content/_drafts/a.md"), None);
+        assert_eq!(rel("README.md"), None);
+        assert_eq!(relevant(root, Path::new("/elsewhere/x")), None);
+    }
+}
