@@ -16,5 +16,6 @@ mod cli;
 mod errors;
 mod publishing;
 mod search;
+mod serve;
 mod snapshots;
 mod support;

@@ -1,0 +1,851 @@
+//! `anxuan serve`: the binary on an ephemeral port, fetched over raw TCP,
+//! with edits synchronised on the event stream (never on sleeps); the
+//! incremental cache compared with fresh builds; one end-to-end test in
+//! headless Chromium.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use anxuan::pipeline::{self, BuildOptions};
+use anxuan::serve::{self, Outcome};
+
+use crate::support::{NOW, TestSite, article, fixture, opts};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Copies a fixture into a temporary folder.
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A running `anxuan serve`, killed on drop.
+struct Served {
+    child: Child,
+    port: u16,
+    lines: Receiver<String>,
+    /// Every stderr line seen so far.
+    log: Vec<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: &Path, extra: &[&str]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anxuan"))
+        .args(["-v", "serve", "--port", "0", "--now", NOW])
+        .args(extra)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut s = Served {
+        child,
+        port: 0,
+        lines: rx,
+        log: Vec::new(),
+    };
+    let line = s.wait_line(|l| l.contains("Serving http://127.0.0.1:"));
+    let rest = line.split("http://127.0.0.1:").nth(1).unwrap();
+    s.port = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    s
+}
+
+impl Served {
+    /// Waits for a stderr line matching `pred`.
+    fn wait_line(&mut self, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => {
+                    self.log.push(l.clone());
+                    if pred(&l) {
+                        return l;
+                    }
+                }
+                Err(_) => panic!("timed out; stderr so far:\n{}", self.log.join("\n")),
+            }
+        }
+    }
+
+    fn get(&self, target: &str) -> Resp {
+        request(self.port, "GET", target.as_bytes(), &[])
+    }
+
+    fn events(&self) -> Events {
+        Events::open(self.port, "/__anxuan/events")
+    }
+}
+
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection; the target is sent as is.
+fn request(port: u16, method: &str, target: &[u8], headers: &[(&str, &str)]) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let mut req = Vec::new();
+    req.extend_from_slice(method.as_bytes());
+    req.push(b' ');
+    req.extend_from_slice(target);
+    req.extend_from_slice(b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        req.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
+    }
+    req.extend_from_slice(b"\r\n");
+    s.write_all(&req).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+/// A Server-Sent Events client: (event name, data) pairs on a channel.
+struct Events {
+    rx: Receiver<(String, String)>,
+}
+
+impl Events {
+    fn open(port: u16, path: &str) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let reader = BufReader::new(s);
+            let mut in_head = true;
+            let (mut name, mut data) = (String::new(), String::new());
+            for line in reader.lines() {
+                let Ok(line) = line else { break };
+                if in_head {
+                    if line.is_empty() {
+                        in_head = false;
+                    }
+                    continue;
+                }
+                if let Some(v) = line.strip_prefix("event: ") {
+                    name = v.to_owned();
+                } else if let Some(v) = line.strip_prefix("data: ") {
+                    data = v.to_owned();
+                } else if line.is_empty()
+                    && !name.is_empty()
+                    && tx
+                        .send((std::mem::take(&mut name), std::mem::take(&mut data)))
+                        .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Events { rx }
+    }
+
+    /// Waits for the next event named `name`, skipping others.
+    fn wait(&self, name: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok((n, d)) if n == name => return d,
+                Ok(_) => {}
+                Err(_) => panic!("no `{name}` event within {TIMEOUT:?}"),
+            }
+        }
+    }
+}
+
+fn news_path(root: &Path) -> PathBuf {
+    root.join("content/articles/news.md")
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn serve_edit_sends_reload_and_serves_new_content() {
+    let site = copy_fixture("minimal");
+    let mut s = serve(site.path(), &[]);
+    let page = s.get("/articles/news/");
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("会议传达了上级"));
+    assert!(
+        html.contains(r#"<script src="/__anxuan/livereload.js" defer></script></head>"#),
+        "serve pages link the live-reload script"
+    );
+    let ev = s.events();
+    ev.wait("hello");
+    replace_in(
+        &news_path(site.path()),
+        "会议传达了上级",
+        "会议学习贯彻了上级",
+    );
+    let data = ev.wait("reload");
+    assert!(data.contains("\"css_only\":false"), "{data}");
+    let html = s.get("/articles/news/").text();
+    assert!(html.contains("会议学习贯彻了上级"));
+    let line = s.wait_line(|l| l.contains("Rebuilt in"));
+    assert!(line.contains("changed"), "{line}");
+}
+
+#[test]
+fn serve_broken_edit_shows_overlay_and_keeps_last_good_page() {
+    let site = copy_fixture("minimal");
+    let mut s = serve(site.path(), &[]);
+    let ev = s.events();
+    ev.wait("hello");
+    let news = news_path(site.path());
+    replace_in(&news, "date: 2026-06-16 09:30", "date: 2026-13-01");
+    let data = ev.wait("errors");
+    assert!(
+        data.contains("\"location\":\"content/articles/news.md:3:7\""),
+        "{data}"
+    );
+    assert!(data.contains("invalid date"), "{data}");
+    s.wait_line(|l| l.contains("rebuild failed"));
+    let page = s.get("/articles/news/");
+    assert_eq!(page.status, 200, "the last good build is still served");
+    assert!(page.text().contains("会议传达了上级"));
+    // A browser that connects now is told about the errors at once.
+    let late = s.events();
+    let hello = late.wait("hello");
+    assert!(hello.contains("content/articles/news.md:3:7"), "{hello}");
+    // Fixing the file clears the overlay by itself (nothing else changed).
+    replace_in(&news, "date: 2026-13-01", "date: 2026-06-16 09:30");
+    ev.wait("clear");
+    // A fix that changes the page reloads it.
+    replace_in(&news, "date: 2026-06-16 09:30", "date: 2026-13-01");
+    ev.wait("errors");
+    replace_in(&news, "date: 2026-13-01", "date: 2026-06-17 09:30");
+    ev.wait("reload");
+    assert!(s.get("/articles/news/").text().contains("2026年6月17日"));
+}
+
+#[test]
+fn serve_refuses_to_read_outside_the_site() {
+    let site = copy_fixture("minimal");
+    std::fs::write(site.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    let s = serve(site.path(), &[]);
+    let long = format!("/{}", "a/".repeat(3000));
+    let attempts: Vec<&[u8]> = vec![
+        b"/../secret.txt",
+        b"/../../../../etc/passwd",
+        b"/%2e%2e/secret.txt",
+        b"/%2E%2E/%2e%2e/etc/passwd",
+        b"/articles/%2e%2e/%2e%2e/secret.txt",
+        b"/..%2fsecret.txt",
+        b"/articles%2f..%2f..%2fsecret.txt",
+        b"/..\\secret.txt",
+        b"/%5c..%5csecret.txt",
+        b"/secret.txt%00.html",
+        b"/etc/passwd",
+        b"//etc/passwd",
+        b"http://127.0.0.1/../secret.txt",
+        b"/site.yaml",
+        b"/content/articles/news.md",
+        b"/secret.txt",
+        long.as_bytes(),
+    ];
+    for target in attempts {
+        let r = request(s.port, "GET", target, &[]);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{} → {}",
+            String::from_utf8_lossy(target),
+            r.status
+        );
+        let body = r.text();
+        assert!(!body.contains("TOP-SECRET"));
+        assert!(!body.contains("root:"));
+        assert!(!body.contains("base_url"));
+    }
+}
+
+#[test]
+fn serve_answers_like_a_static_host() {
+    let site = copy_fixture("minimal");
+    let root = site.path();
+    for (name, bytes) in [
+        ("static/files/a.pdf", &b"%PDF-1.4"[..]),
+        ("static/img/a.png", b"\x89PNG"),
+        ("static/img/a.jpg", b"\xff\xd8"),
+        ("static/img/a.webp", b"RIFF"),
+        ("static/img/a.gif", b"GIF89a"),
+        ("static/img/a.svg", b"<svg/>"),
+        ("static/favicon.ico", b"\0\0\x01\0"),
+        ("static/fonts/a.woff2", b"wOF2"),
+        ("static/a.json", b"{}"),
+        ("static/a.xml", b"<x/>"),
+        ("static/cal/a.ics", b"BEGIN:VCALENDAR"),
+        ("static/robots.txt", b"User-agent: *"),
+        ("static/js/a.js", b"1"),
+    ] {
+        let p = root.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let s = serve(root, &[]);
+    for (url, ty) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/css/site.css", "text/css; charset=utf-8"),
+        ("/files/a.pdf", "application/pdf"),
+        ("/img/a.png", "image/png"),
+        ("/img/a.jpg", "image/jpeg"),
+        ("/img/a.webp", "image/webp"),
+        ("/img/a.gif", "image/gif"),
+        ("/img/a.svg", "image/svg+xml"),
+        ("/favicon.ico", "image/x-icon"),
+        ("/fonts/a.woff2", "font/woff2"),
+        ("/a.json", "application/json"),
+        ("/a.xml", "application/xml; charset=utf-8"),
+        ("/cal/a.ics", "text/calendar; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/js/a.js", "text/javascript; charset=utf-8"),
+        ("/__anxuan/livereload.js", "text/javascript; charset=utf-8"),
+    ] {
+        let r = s.get(url);
+        assert_eq!(r.status, 200, "{url}");
+        assert_eq!(r.header("Content-Type"), Some(ty), "{url}");
+        assert_eq!(r.header("Cache-Control"), Some("no-cache"), "{url}");
+    }
+    assert_eq!(s.get("/files/a.pdf").body, b"%PDF-1.4");
+
+    // HEAD: the headers of GET, no body.
+    let get = s.get("/articles/news/");
+    let head = request(s.port, "HEAD", b"/articles/news/", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(get.body.len().to_string().as_str())
+    );
+
+    // ETag and If-None-Match, for rendered and for disk files.
+    for url in ["/articles/news/", "/img/a.png"] {
+        let r = s.get(url);
+        let etag = r.header("ETag").unwrap().to_owned();
+        let again = request(s.port, "GET", url.as_bytes(), &[("If-None-Match", &etag)]);
+        assert_eq!(again.status, 304, "{url}");
+        assert!(again.body.is_empty());
+        let other = request(
+            s.port,
+            "GET",
+            url.as_bytes(),
+            &[("If-None-Match", "\"nope\"")],
+        );
+        assert_eq!(other.status, 200, "{url}");
+    }
+
+    // A folder without its slash is redirected.
+    let r = s.get("/articles?x=1");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/articles/?x=1"));
+
+    // Percent-encoded Chinese paths.
+    let r = s.get("/tags/%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7%E6%9C%88/");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("安全生产月"));
+    let r = s.get("/tags/%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7%E6%9C%88");
+    assert_eq!(r.status, 301);
+
+    // The site's 404 page, with status 404.
+    let r = s.get("/no/such/page/");
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("页面未找到"));
+
+    // Other methods are refused.
+    assert_eq!(request(s.port, "POST", b"/", &[]).status, 405);
+}
+
+#[test]
+fn serve_answers_many_parallel_requests() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    // Keep a few event streams open: they must not hold the workers.
+    let _streams: Vec<Events> = (0..10).map(|_| s.events()).collect();
+    let port = s.port;
+    let threads: Vec<_> = (0..48)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let url = if i % 2 == 0 { "/" } else { "/css/site.css" };
+                request(port, "GET", url.as_bytes(), &[]).status
+            })
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), 200);
+    }
+}
+
+#[test]
+fn serve_ignores_temp_files_and_follows_editor_save_patterns() {
+    let site = copy_fixture("minimal");
+    let root = site.path();
+    let mut s = serve(root, &[]);
+    let ev = s.events();
+    ev.wait("hello");
+    let dir = root.join("content/articles");
+    let news = news_path(root);
+    // vim: swap file, backup file, the 4913 probe; then the write.
+    std::fs::write(dir.join(".news.md.swp"), "swap").unwrap();
+    std::fs::write(dir.join("4913"), "").unwrap();
+    std::fs::write(dir.join("news.md~"), "backup").unwrap();
+    std::fs::write(dir.join("~$通知.docx"), "wps lock").unwrap();
+    replace_in(&news, "会议传达了上级", "第一次保存");
+    ev.wait("reload");
+    assert!(s.get("/articles/news/").text().contains("第一次保存"));
+    // Atomic save: write a temporary file, rename it over the original.
+    let text = std::fs::read_to_string(&news)
+        .unwrap()
+        .replace("第一次保存", "原子保存");
+    std::fs::write(dir.join("news.md.tmp.4242"), text).unwrap();
+    std::fs::rename(dir.join("news.md.tmp.4242"), &news).unwrap();
+    ev.wait("reload");
+    assert!(s.get("/articles/news/").text().contains("原子保存"));
+    // Deleted, then recreated.
+    let text = std::fs::read_to_string(&news)
+        .unwrap()
+        .replace("原子保存", "删除后重建");
+    std::fs::remove_file(&news).unwrap();
+    std::fs::write(&news, text).unwrap();
+    ev.wait("reload");
+    // A burst that deletes and recreates may reach the server as two
+    // rebuilds; wait until the page shows the new text.
+    let deadline = Instant::now() + TIMEOUT;
+    while !s.get("/articles/news/").text().contains("删除后重建") {
+        ev.wait("reload");
+        assert!(Instant::now() < deadline);
+    }
+    s.wait_line(|l| l.contains("Rebuilt in"));
+    for l in &s.log {
+        if l.trim_start().starts_with("Changed") {
+            for tmp in [".swp", "4913", "news.md~", "~$", ".tmp"] {
+                assert!(!l.contains(tmp), "temp file triggered a rebuild: {l}");
+            }
+        }
+    }
+}
+
+#[test]
+fn serve_new_file_and_config_change_take_effect() {
+    let site = copy_fixture("minimal");
+    let root = site.path();
+    let s = serve(root, &[]);
+    let ev = s.events();
+    ev.wait("hello");
+    std::fs::write(
+        root.join("content/articles/new.md"),
+        article("", "新增的文章正文。"),
+    )
+    .unwrap();
+    ev.wait("reload");
+    assert!(s.get("/articles/new/").text().contains("新增的文章正文"));
+    replace_in(
+        &root.join("site.yaml"),
+        "title: 最小站点",
+        "title: 改名站点",
+    );
+    ev.wait("reload");
+    assert!(s.get("/").text().contains("改名站点"));
+    std::fs::remove_file(root.join("content/articles/new.md")).unwrap();
+    ev.wait("reload");
+    assert_eq!(s.get("/articles/new/").status, 404);
+}
+
+#[test]
+fn serve_css_only_change_is_announced_as_such() {
+    let site = copy_fixture("minimal");
+    let root = site.path();
+    let css = root.join("themes/default/static/css/site.css");
+    std::fs::create_dir_all(css.parent().unwrap()).unwrap();
+    std::fs::copy(
+        crate::support::repo_root().join("themes/default/static/css/site.css"),
+        &css,
+    )
+    .unwrap();
+    let s = serve(root, &[]);
+    let ev = s.events();
+    ev.wait("hello");
+    std::fs::write(&css, "body { color: red; }\n").unwrap();
+    let data = ev.wait("reload");
+    assert!(data.contains("\"css_only\":true"), "{data}");
+    assert_eq!(s.get("/css/site.css").body, b"body { color: red; }\n");
+}
+
+#[test]
+fn serve_busy_port_names_the_port_and_the_option() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let site = copy_fixture("minimal");
+    let out = Command::new(env!("CARGO_BIN_EXE_anxuan"))
+        .args(["serve", "--port", &port])
+        .current_dir(site.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("port {port}")), "{err}");
+    assert!(err.contains("--port"), "{err}");
+}
+
+#[test]
+fn serve_on_all_interfaces_warns() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &["--bind", "0.0.0.0"]);
+    assert!(
+        s.log.iter().any(|l| l.contains("warning:")),
+        "{}",
+        s.log.join("\n")
+    );
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
+fn build_output_never_links_the_live_reload_script() {
+    let site = copy_fixture("minimal");
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let o = crate::support::anxuan(
+        site.path(),
+        &["build", "--now", NOW, "--out", target.to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    for (path, bytes) in crate::support::snapshot_dir(&target) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("__anxuan"), "{path} links the script");
+        assert!(!text.contains("livereload"), "{path} links the script");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Incremental equals full.
+
+fn serve_opts() -> BuildOptions {
+    let mut o = opts();
+    o.render.live_reload = true;
+    o
+}
+
+/// The served files (rendered and copied) of the current snapshot.
+fn served(server: &serve::Server) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, PathBuf>) {
+    let snap = server.snapshot();
+    (
+        (*snap.files).clone(),
+        snap.copies
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
+fn fresh(root: &Path) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, PathBuf>) {
+    let b = pipeline::build(root, &serve_opts()).unwrap();
+    (
+        b.files,
+        b.copies.into_iter().map(|a| (a.out, a.abs)).collect(),
+    )
+}
+
+fn assert_same(server: &serve::Server, root: &Path, step: &str) {
+    let (files, copies) = served(server);
+    let (want_files, want_copies) = fresh(root);
+    let keys: Vec<&String> = files.keys().collect();
+    let want_keys: Vec<&String> = want_files.keys().collect();
+    assert_eq!(keys, want_keys, "{step}: the same files");
+    for (k, v) in &want_files {
+        assert!(
+            files[k] == *v,
+            "{step}: {k} differs from a fresh build:\n--- served\n{}\n--- fresh\n{}",
+            String::from_utf8_lossy(&files[k]),
+            String::from_utf8_lossy(v)
+        );
+    }
+    assert_eq!(copies, want_copies, "{step}: the same copied assets");
+}
+
+fn step(server: &serve::Server, rb: &mut serve::Rebuilder, root: &Path, name: &str) {
+    match serve::rebuild(server, rb, &[]) {
+        Outcome::Built { .. } => assert_same(server, root, name),
+        Outcome::Failed(d) => panic!("{name}: rebuild failed: {d:?}"),
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_fresh_builds() {
+    let site = TestSite::new();
+    let root = site.root();
+    copy_dir(&fixture("minimal"), root);
+    for i in 0..12 {
+        site.write(
+            &format!("content/articles/a{i:02}.md"),
+            &format!(
+                "---\ntitle: 文章{i}\ndate: 2026-0{}-1{} 10:00\ntags: [消防安全, 标签{}]\nfive_into: [社区]\n---\n\n第{i}篇正文，见[新闻](@/articles/news.md)。\n\n```rust\nfn main() {{}}\n```\n",
+                1 + i % 9,
+                i % 10,
+                i % 3
+            ),
+        );
+    }
+    site.write_bytes("content/articles/images/a.png", b"\x89PNG");
+    let (server, mut rb) = serve::state_for(root, &serve_opts());
+    assert_same(&server, root, "first build");
+
+    // Edit a body.
+    replace_in(
+        &root.join("content/articles/a03.md"),
+        "第3篇正文",
+        "第3篇改过的正文",
+    );
+    step(&server, &mut rb, root, "body edit");
+    // Edit a title (lists, neighbours, tags change).
+    replace_in(
+        &root.join("content/articles/a05.md"),
+        "title: 文章5",
+        "title: 改名文章",
+    );
+    step(&server, &mut rb, root, "title edit");
+    // Change a date (order changes).
+    replace_in(
+        &root.join("content/articles/a07.md"),
+        "date: 2026-08-17",
+        "date: 2025-01-01",
+    );
+    step(&server, &mut rb, root, "date edit");
+    // Add a file.
+    site.write(
+        "content/articles/added.md",
+        &article("tags: [新标签]\n", "新增文章，链接到[第三篇](a03.md)。"),
+    );
+    step(&server, &mut rb, root, "add");
+    // Rename a file that others link to: the link target changes.
+    std::fs::rename(
+        root.join("content/articles/a03.md"),
+        root.join("content/articles/a03-renamed.md"),
+    )
+    .unwrap();
+    replace_in(
+        &root.join("content/articles/added.md"),
+        "(a03.md)",
+        "(a03-renamed.md)",
+    );
+    step(&server, &mut rb, root, "rename");
+    // Delete a linked page: the linking page renders differently.
+    std::fs::remove_file(root.join("content/articles/news.md")).unwrap();
+    match serve::rebuild(&server, &mut rb, &[]) {
+        Outcome::Failed(_) => {}
+        Outcome::Built { .. } => panic!("links to a deleted page must fail"),
+    }
+    for i in 0..12 {
+        let p = root.join(format!("content/articles/a{i:02}.md"));
+        if p.exists() {
+            replace_in(&p, "，见[新闻](@/articles/news.md)", "");
+        }
+    }
+    replace_in(
+        &root.join("content/articles/a03-renamed.md"),
+        "，见[新闻](@/articles/news.md)",
+        "",
+    );
+    step(&server, &mut rb, root, "delete");
+    // Make a page a draft, then publish it again.
+    replace_in(
+        &root.join("content/articles/a01.md"),
+        "title: 文章1\n",
+        "title: 文章1\ndraft: true\n",
+    );
+    step(&server, &mut rb, root, "draft");
+    replace_in(&root.join("content/articles/a01.md"), "draft: true\n", "");
+    step(&server, &mut rb, root, "undraft");
+    // Override a template, then a stylesheet.
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>覆盖：{{ page.title }}</h1>{{ page.content | safe }}{% endblock main %}",
+    );
+    step(&server, &mut rb, root, "template override");
+    site.write("themes/default/static/css/site.css", "body{color:red}");
+    step(&server, &mut rb, root, "stylesheet override");
+    // Change the configuration.
+    replace_in(&root.join("site.yaml"), "paginate: 5", "paginate: 3");
+    step(&server, &mut rb, root, "site.yaml");
+    // Assets: add, delete.
+    site.write_bytes("static/files/b.pdf", b"%PDF");
+    step(&server, &mut rb, root, "add asset");
+    std::fs::remove_file(root.join("content/articles/images/a.png")).unwrap();
+    step(&server, &mut rb, root, "delete asset");
+    // A broken file, then fixed: the snapshot after the fix is exact.
+    replace_in(
+        &root.join("content/articles/a09.md"),
+        "date: 2026-01-19",
+        "date: 2026-13-19",
+    );
+    assert!(matches!(
+        serve::rebuild(&server, &mut rb, &[]),
+        Outcome::Failed(_)
+    ));
+    replace_in(
+        &root.join("content/articles/a09.md"),
+        "date: 2026-13-19",
+        "date: 2026-02-19",
+    );
+    step(&server, &mut rb, root, "fixed");
+    // Same size, same second: a cache keyed on size and mtime alone would miss it.
+    let p = root.join("content/articles/a10.md");
+    let before = std::fs::metadata(&p).unwrap().modified().unwrap();
+    replace_in(&p, "第10篇正文", "第01篇正文");
+    let f = std::fs::File::options().write(true).open(&p).unwrap();
+    f.set_modified(before).unwrap();
+    drop(f);
+    step(&server, &mut rb, root, "same size and mtime");
+}
+
+// ---------------------------------------------------------------------------
+// End to end in a real browser.
+
+fn have(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn chromium() -> Option<String> {
+    if let Ok(p) = std::env::var("CHROMIUM") {
+        return Some(p);
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find_map(|c| {
+            let out = Command::new("which").arg(c).output().ok()?;
+            out.status
+                .success()
+                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        })
+}
+
+#[test]
+fn browser_page_reloads_by_itself_after_an_edit() {
+    let repo = crate::support::repo_root();
+    let script = repo.join("tests/browser/livereload.mjs");
+    let has_driver = repo.join("node_modules/playwright-core").is_dir();
+    let browser = chromium();
+    let Some(browser) = browser.filter(|_| have("node", "--version") && has_driver) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI must run the browser test: install chromium and run `npm ci`");
+        }
+        eprintln!(
+            "SKIPPED browser_page_reloads_by_itself_after_an_edit: needs node, chromium and `npm ci` (playwright-core)"
+        );
+        return;
+    };
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("node")
+        .arg(&script)
+        .args([
+            &format!("http://127.0.0.1:{}/articles/news/", s.port),
+            news_path(site.path()).to_str().unwrap(),
+            "会议传达了上级",
+            "浏览器自动刷新后看到的新句子",
+            &browser,
+            profile.path().to_str().unwrap(),
+        ])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "browser test failed:\n{log}");
+    assert!(log.contains("reloaded"), "{log}");
+}
