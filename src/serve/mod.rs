@@ -194,7 +194,12 @@ impl Rebuilder {
 /// The outcome of one rebuild, for the console and the browsers.
 #[derive(Debug)]
 pub enum Outcome {
-    Built { changes: Changes, css_only: bool },
+    Built {
+        changes: Changes,
+        css_only: bool,
+        /// The pipeline's stage timings, then `diff`.
+        timings: Vec<(&'static str, Duration)>,
+    },
     Failed(Vec<Diagnostic>),
 }
 
@@ -203,8 +208,11 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
     let old = server.snapshot();
     match rb.build() {
         Ok(build) => {
+            let mut timings = build.timings.clone();
+            let diff_started = Instant::now();
             let new = snapshot_of(build, base_path(&rb.root, &rb.opts), old.version + 1);
             let changes = diff(&old, &new, sources);
+            timings.push(("diff", diff_started.elapsed()));
             let css = css_only(&changes, sources);
             let had_errors = !old.errors.is_empty();
             if changes.paths.is_empty() {
@@ -231,6 +239,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
             Outcome::Built {
                 changes,
                 css_only: css,
+                timings,
             }
         }
         Err(diags) => {
@@ -317,7 +326,19 @@ fn open_browser(url: &str) {
 
 fn report_outcome(shell: &Shell, outcome: &Outcome, elapsed: Duration) {
     match outcome {
-        Outcome::Built { changes, css_only } => {
+        Outcome::Built {
+            changes,
+            css_only,
+            timings,
+        } => {
+            shell.verbose(
+                "Timings",
+                &timings
+                    .iter()
+                    .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
             let css = if *css_only { " (stylesheet only)" } else { "" };
             shell.status(
                 "Rebuilt",
