@@ -21,8 +21,9 @@ use crate::dates::{self, Timestamp};
 use crate::error::{Diagnostic, Severity, Span, has_errors, sort_diagnostics};
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Body, Links, MarkdownOptions, Target};
+use crate::render::views::ItemView;
 use crate::render::{self, Files, RenderOptions};
-use crate::site::{self, PublishOptions, Site, Unpublished};
+use crate::site::{self, PageId, PublishOptions, Site, Unpublished};
 use crate::theme::Theme;
 
 /// What to build.
@@ -218,25 +219,240 @@ impl Links for SiteLinks<'_> {
     }
 }
 
+/// What a file looked like when it was read: reused only while all of it
+/// is unchanged. On Unix the inode change time is part of it, and no tool
+/// can set that back, so an edit that keeps the size and restores the
+/// modification time is still seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    changed: (i64, i64, u64),
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            (m.ctime(), m.ctime_nsec(), m.ino())
+        };
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            #[cfg(unix)]
+            changed,
+        })
+    }
+}
+
+/// Every file of a theme folder with its stamp, sorted.
+type ThemeStamps = Vec<(PathBuf, Option<Stamp>)>;
+
+/// Every file under `dir` with its stamp, sorted (a theme's fingerprint).
+fn stamps_under(dir: &Path) -> ThemeStamps {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let st = Stamp::of(&p);
+                out.push((p, st));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// A link question a page's Markdown asked while rendering, and the answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Query {
+    Internal(String, Target),
+    Relative(String, String, Target),
+    Rooted(String, String),
+}
+
+/// Answers link questions and remembers them, so a cached body can later be
+/// checked against the new site: same questions, same answers → same body.
+struct Recorder<'a> {
+    inner: &'a dyn Links,
+    log: std::sync::Mutex<Vec<Query>>,
+}
+
+impl Recorder<'_> {
+    fn push(&self, q: Query) {
+        match self.log.lock() {
+            Ok(mut g) => g.push(q),
+            Err(e) => e.into_inner().push(q),
+        }
+    }
+
+    fn into_log(self) -> Vec<Query> {
+        self.log.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Links for Recorder<'_> {
+    fn internal(&self, path: &str) -> Target {
+        let t = self.inner.internal(path);
+        self.push(Query::Internal(path.to_owned(), t.clone()));
+        t
+    }
+
+    fn relative(&self, file: &str, url: &str) -> Target {
+        let t = self.inner.relative(file, url);
+        self.push(Query::Relative(file.to_owned(), url.to_owned(), t.clone()));
+        t
+    }
+
+    fn rooted(&self, url: &str) -> String {
+        let t = self.inner.rooted(url);
+        self.push(Query::Rooted(url.to_owned(), t.clone()));
+        t
+    }
+}
+
+fn still_true(q: &Query, links: &dyn Links) -> bool {
+    match q {
+        Query::Internal(p, t) => links.internal(p) == *t,
+        Query::Relative(f, u, t) => links.relative(f, u) == *t,
+        Query::Rooted(u, t) => links.rooted(u) == *t,
+    }
+}
+
+struct CachedBody {
+    markdown: String,
+    offset: usize,
+    unsafe_html: bool,
+    queries: Vec<Query>,
+    body: Body,
+    diags: Vec<Diagnostic>,
+}
+
+/// The site-wide inputs of rendering: when they are unchanged, only pages
+/// whose own inputs changed are rendered again.
+#[derive(Debug, Clone, PartialEq)]
+struct Structure {
+    files: Vec<String>,
+    dirs: Vec<String>,
+    articles: Vec<PageId>,
+    cases: Vec<PageId>,
+    drills_upcoming: Vec<PageId>,
+    drills_past: Vec<PageId>,
+    standalone: Vec<PageId>,
+    areas: Vec<Vec<PageId>>,
+    tags: Vec<(String, String, Vec<PageId>)>,
+    neighbours: Vec<(Option<PageId>, Option<PageId>)>,
+    unpublished: Vec<(String, Unpublished)>,
+    any_code: bool,
+}
+
+impl Structure {
+    fn of(site: &Site, bodies: &[Body]) -> Structure {
+        let mut unpublished: Vec<(String, Unpublished)> = site
+            .unpublished
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        unpublished.sort_by(|a, b| a.0.cmp(&b.0));
+        Structure {
+            files: site.pages.iter().map(|p| p.file.clone()).collect(),
+            dirs: site.dirs.clone(),
+            articles: site.articles.clone(),
+            cases: site.cases.clone(),
+            drills_upcoming: site.drills_upcoming.clone(),
+            drills_past: site.drills_past.clone(),
+            standalone: site.standalone.clone(),
+            areas: site.areas.clone(),
+            tags: site
+                .tags
+                .iter()
+                .map(|t| (t.name.clone(), t.slug.clone(), t.pages.clone()))
+                .collect(),
+            neighbours: site.neighbours.clone(),
+            unpublished,
+            any_code: bodies.iter().any(|b| b.has_code),
+        }
+    }
+}
+
+/// The last successful render.
+struct RenderMemo {
+    /// Configuration, options, `now` and theme the render used.
+    key: String,
+    structure: Structure,
+    items: Vec<ItemView>,
+    files: Files,
+    /// The outputs of the search index.
+    search: Vec<String>,
+}
+
 /// What the pipeline keeps between builds of the same site (`anxuan serve`).
 /// Every cached value is reused only when its inputs are unchanged, so a
-/// cached build returns exactly the bytes of a fresh one.
+/// cached build returns exactly the bytes of a fresh one (tested by
+/// `tests/it/serve.rs`, which compares with fresh builds after edits).
 #[derive(Default)]
-pub struct Cache {}
+pub struct Cache {
+    /// Off for one-shot builds: nothing is kept (no copies are made).
+    enabled: bool,
+    /// `site.yaml` and the overrides that parsed pages depend on.
+    config_key: Vec<u8>,
+    /// Loaded pages by source file, with the stamp of the file read.
+    parsed: HashMap<String, (Stamp, content::Loaded)>,
+    /// Rendered Markdown by source file.
+    bodies: HashMap<String, CachedBody>,
+    /// The compiled theme and the stamps of its folder.
+    theme: Option<(String, ThemeStamps, Theme)>,
+    render: Option<RenderMemo>,
+}
 
 /// Runs the whole pipeline. `Err` carries every diagnostic when any is an error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>> {
     build_cached(root, opts, &mut Cache::default())
 }
 
-/// [`build`], reusing and refreshing `cache`.
+impl Cache {
+    /// A cache that keeps what a build computed for the next build.
+    pub fn new() -> Cache {
+        Cache {
+            enabled: true,
+            ..Cache::default()
+        }
+    }
+}
+
+/// [`build`], reusing and refreshing `cache`: files whose stamp is unchanged
+/// are not parsed again, bodies whose Markdown and link answers are unchanged
+/// are not rendered again, the theme is compiled only when its folder
+/// changed, and when the site's structure and every list item are
+/// unchanged only the pages whose own inputs changed are rendered again.
 pub fn build_cached(
     root: &Path,
     opts: &BuildOptions,
     cache: &mut Cache,
 ) -> Result<Build, Vec<Diagnostic>> {
-    let _ = cache;
     let mut timer = Timer::new();
+    // Read the key before the config: if site.yaml changes in between, the
+    // next build sees a different key and starts afresh.
+    let mut config_key = std::fs::read(root.join(CONFIG_FILE)).unwrap_or_default();
+    config_key.extend_from_slice(format!("\0{:?}", opts.base_url).as_bytes());
+    if config_key != cache.config_key {
+        *cache = Cache {
+            enabled: cache.enabled,
+            config_key,
+            ..Cache::default()
+        };
+    }
+    let keep = cache.enabled;
     let mut cfg = load_config(root)?;
     if let Some(url) = &opts.base_url {
         cfg.override_base_url(url).map_err(|e| {
@@ -264,22 +480,39 @@ pub fn build_cached(
     let mut diags = found.diags;
     timer.lap("discover");
 
-    let loaded: Vec<content::Loaded> = found
+    // Pages whose source was parsed again (their page may have changed).
+    let mut reparsed: HashSet<String> = HashSet::new();
+    let loaded: Vec<(Option<Stamp>, bool, content::Loaded)> = found
         .sources
         .par_iter()
         .map(|src| {
-            let bytes = std::fs::read(&src.abs).map_err(|e| {
-                vec![Diagnostic::error(
+            // Stamp first: a change while reading shows up next time.
+            let stamp = Stamp::of(&src.abs);
+            if let (Some(st), Some((old, loaded))) = (&stamp, cache.parsed.get(&src.rel))
+                && st == old
+            {
+                return (stamp, false, loaded.clone());
+            }
+            let loaded = match std::fs::read(&src.abs) {
+                Ok(bytes) => content::load(src, &bytes, &cfg),
+                Err(e) => Err(vec![Diagnostic::error(
                     Span::file(src.rel.clone()),
                     format!("cannot read: {e}"),
-                )]
-            })?;
-            content::load(src, &bytes, &cfg)
+                )]),
+            };
+            (stamp, true, loaded)
         })
         .collect();
+    let mut parsed = HashMap::with_capacity(loaded.len());
     let mut pages = Vec::new();
     let mut failed = HashSet::new();
-    for (src, res) in found.sources.iter().zip(loaded) {
+    for (src, (stamp, fresh, res)) in found.sources.iter().zip(loaded) {
+        if fresh {
+            reparsed.insert(src.rel.clone());
+        }
+        if let Some(st) = stamp.filter(|_| keep) {
+            parsed.insert(src.rel.clone(), (st, res.clone()));
+        }
         match res {
             Ok((page, warnings)) => {
                 diags.extend(warnings);
@@ -291,9 +524,27 @@ pub fn build_cached(
             }
         }
     }
+    cache.parsed = parsed;
     timer.lap("parse");
 
-    let theme = Theme::load(root, &cfg.theme);
+    let theme_stamps = stamps_under(&root.join("themes").join(&cfg.theme));
+    let theme_ok = cache
+        .theme
+        .as_ref()
+        .is_some_and(|(name, st, _)| *name == cfg.theme && *st == theme_stamps);
+    let theme_err = if theme_ok {
+        None
+    } else {
+        cache.theme = None;
+        cache.render = None;
+        match Theme::load(root, &cfg.theme) {
+            Ok(t) => {
+                cache.theme = Some((cfg.theme.clone(), theme_stamps.clone(), t));
+                None
+            }
+            Err(d) => Some(d),
+        }
+    };
 
     let mut unpublished = HashMap::new();
     let mut published = Vec::new();
@@ -344,15 +595,60 @@ pub fn build_cached(
         highlighter: &highlighter,
         unsafe_html: site.config.unsafe_html,
     };
-    let rendered: Vec<(Body, Vec<Diagnostic>)> = site
+    let old_bodies = std::mem::take(&mut cache.bodies);
+    let rendered: Vec<(CachedBody, bool)> = site
         .pages
         .par_iter()
-        .map(|p| markdown::render(&p.file, &p.markdown, p.body_line_offset, &links, &md_opts))
+        .map(|p| {
+            if let Some(c) = old_bodies.get(&p.file)
+                && c.markdown == p.markdown
+                && c.offset == p.body_line_offset
+                && c.unsafe_html == md_opts.unsafe_html
+                && c.queries.iter().all(|q| still_true(q, &links))
+            {
+                let again = CachedBody {
+                    markdown: c.markdown.clone(),
+                    offset: c.offset,
+                    unsafe_html: c.unsafe_html,
+                    queries: c.queries.clone(),
+                    body: c.body.clone(),
+                    diags: c.diags.clone(),
+                };
+                return (again, false);
+            }
+            let rec = Recorder {
+                inner: &links,
+                log: std::sync::Mutex::new(Vec::new()),
+            };
+            let (body, d) =
+                markdown::render(&p.file, &p.markdown, p.body_line_offset, &rec, &md_opts);
+            let fresh = CachedBody {
+                markdown: p.markdown.clone(),
+                offset: p.body_line_offset,
+                unsafe_html: md_opts.unsafe_html,
+                queries: rec.into_log(),
+                body,
+                diags: d,
+            };
+            (fresh, true)
+        })
         .collect();
+    drop(old_bodies);
     let mut bodies = Vec::with_capacity(rendered.len());
-    for (body, d) in rendered {
-        diags.extend(d);
-        bodies.push(body);
+    // Pages whose own inputs may have changed: parsed or rendered again.
+    let mut dirty: Vec<PageId> = Vec::new();
+    for (id, (c, fresh)) in rendered.into_iter().enumerate() {
+        let file = &site.pages[id].file;
+        if fresh || reparsed.contains(file) {
+            dirty.push(id);
+        }
+        diags.extend(c.diags.iter().cloned());
+        if keep {
+            bodies.push(c.body.clone());
+            cache.bodies.insert(file.clone(), c);
+        } else {
+            bodies.push(c.body);
+        }
     }
     for (id, body) in bodies.iter().enumerate() {
         for link in &body.links {
@@ -384,21 +680,57 @@ pub fn build_cached(
     }
     timer.lap("markdown");
 
-    let theme = match theme {
-        Ok(t) => t,
-        Err(d) => {
-            diags.extend(d);
-            sort_diagnostics(&mut diags);
-            return Err(diags);
-        }
+    if let Some(d) = theme_err {
+        diags.extend(d);
+        sort_diagnostics(&mut diags);
+        return Err(diags);
+    }
+    let Some((_, _, theme)) = cache.theme.as_ref() else {
+        sort_diagnostics(&mut diags);
+        return Err(diags);
     };
     if has_errors(&diags) {
         sort_diagnostics(&mut diags);
         return Err(diags);
     }
-    let (files, render_diags) = render::render(&site, &theme, &bodies, &opts.render);
+    let render_key = format!(
+        "{:?}\0{:?}\0{:?}\0{:?}",
+        opts.now, opts.publish, opts.render.live_reload, now
+    );
+    let items = render::item_views(&site, &bodies);
+    timer.lap("items");
+    let structure = Structure::of(&site, &bodies);
+    let memo = cache
+        .render
+        .take()
+        .filter(|m| m.key == render_key && m.structure == structure && m.items == items);
+    let (files, render_diags, search_keys) = match memo {
+        Some(memo) => {
+            let (pages, d) =
+                render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
+            let mut files = memo.files;
+            files.extend(pages);
+            for k in &memo.search {
+                files.remove(k);
+            }
+            timer.lap("render-pages");
+            let search = crate::search::index::build(&site, &bodies);
+            let keys: Vec<String> = search.keys().cloned().collect();
+            files.extend(search);
+            timer.lap("search");
+            (files, d, keys)
+        }
+        None => {
+            let (mut files, d) = render::render_site(&site, theme, &bodies, &items, &opts.render);
+            timer.lap("render");
+            let search = crate::search::index::build(&site, &bodies);
+            let keys: Vec<String> = search.keys().cloned().collect();
+            files.extend(search);
+            timer.lap("search");
+            (files, d, keys)
+        }
+    };
     diags.extend(render_diags);
-    timer.lap("render");
     for path in files.keys().chain(found.assets.iter().map(|a| &a.out)) {
         if !is_safe_output_path(path) {
             diags.push(Diagnostic::global(
@@ -411,6 +743,16 @@ pub fn build_cached(
     if has_errors(&diags) {
         return Err(diags);
     }
+    if keep {
+        cache.render = Some(RenderMemo {
+            key: render_key,
+            structure,
+            items,
+            files: files.clone(),
+            search: search_keys,
+        });
+    }
+    timer.lap("cache");
     let mut copies = found.assets;
     copies.retain(|a| !files.contains_key(&a.out));
     Ok(Build {

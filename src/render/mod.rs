@@ -22,7 +22,7 @@ use crate::content::Kind;
 use crate::dates;
 use crate::error::Diagnostic;
 use crate::markdown::Body;
-use crate::site::{Site, join_url};
+use crate::site::{PageId, Site, join_url};
 use crate::theme::{TemplateContext, Theme};
 use views::ItemView;
 
@@ -93,7 +93,7 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub bodies: &'a [Body],
-    pub items: Vec<ItemView>,
+    pub items: &'a [ItemView],
     pub opts: &'a RenderOptions,
     base: TemplateContext,
 }
@@ -103,14 +103,11 @@ impl<'a> Renderer<'a> {
         site: &'a Site,
         theme: &'a Theme,
         bodies: &'a [Body],
+        items: &'a [ItemView],
         opts: &'a RenderOptions,
         highlight_css: &[u8],
     ) -> Self {
         let cfg = &site.config;
-        let items: Vec<ItemView> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|id| views::item_view(site, id, &bodies[id]))
-            .collect();
         let menu = match &cfg.menu {
             Some(m) => m
                 .iter()
@@ -256,6 +253,21 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// What every list shows of each page, by page id.
+pub fn item_views(site: &Site, bodies: &[Body]) -> Vec<ItemView> {
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| views::item_view(site, id, &bodies[id]))
+        .collect()
+}
+
+fn highlight_stylesheet(bodies: &[Body]) -> Option<String> {
+    bodies
+        .iter()
+        .any(|b| b.has_code)
+        .then(crate::highlight::stylesheet)
+}
+
 /// Renders every file of the site. Errors name the template and the page.
 pub fn render(
     site: &Site,
@@ -263,19 +275,30 @@ pub fn render(
     bodies: &[Body],
     opts: &RenderOptions,
 ) -> (Files, Vec<Diagnostic>) {
-    let any_code = bodies.iter().any(|b| b.has_code);
-    let highlight_css = if any_code {
-        crate::highlight::stylesheet()
-    } else {
-        String::new()
-    };
-    let r = Renderer::new(site, theme, bodies, opts, highlight_css.as_bytes());
-    let mut results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|id| pages::single(&r, id))
-        .collect();
-    results.extend(lists::all(&r));
-    let search = crate::search::index::build(site, bodies);
+    let items = item_views(site, bodies);
+    let (mut files, diags) = render_site(site, theme, bodies, &items, opts);
+    files.extend(crate::search::index::build(site, bodies));
+    (files, diags)
+}
+
+/// Renders only the single pages `ids` (for incremental rebuilds: the
+/// caller knows every other output is unchanged).
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Body],
+    items: &[ItemView],
+    opts: &RenderOptions,
+    ids: &[PageId],
+) -> (Files, Vec<Diagnostic>) {
+    let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
+    let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        ids.par_iter().map(|&id| pages::single(&r, id)).collect();
+    collect(results)
+}
+
+fn collect(results: Vec<Result<(String, Vec<u8>), Diagnostic>>) -> (Files, Vec<Diagnostic>) {
     let mut files = Files::new();
     let mut diags = Vec::new();
     for res in results {
@@ -286,13 +309,33 @@ pub fn render(
             Err(d) => diags.push(d),
         }
     }
+    (files, diags)
+}
+
+/// Renders every file of the site except the search index.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Body],
+    items: &[ItemView],
+    opts: &RenderOptions,
+) -> (Files, Vec<Diagnostic>) {
+    let highlight_css = highlight_stylesheet(bodies);
+    let any_code = highlight_css.is_some();
+    let highlight_css = highlight_css.unwrap_or_default();
+    let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
+    let mut results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| pages::single(&r, id))
+        .collect();
+    results.extend(lists::all(&r));
+    let (mut files, diags) = collect(results);
     for (path, bytes) in &theme.statics {
         files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
     if any_code {
         files.insert(HIGHLIGHT_CSS.to_owned(), highlight_css.into_bytes());
     }
-    files.extend(search);
     (files, diags)
 }
 

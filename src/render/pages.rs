@@ -22,7 +22,7 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     let site = r.site;
     let page = &site.pages[id];
     let item = &r.items[id];
-    let view = views::page_view(site, id, item, &r.bodies[id], &r.items);
+    let view = views::page_view(site, id, item, &r.bodies[id], r.items);
     let dir = &site.dirs[id];
     let section = match page.kind {
         Kind::Page => page.slug.as_str(),

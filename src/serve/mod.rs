@@ -182,7 +182,7 @@ impl Rebuilder {
         Rebuilder {
             root,
             opts,
-            cache: Cache::default(),
+            cache: Cache::new(),
         }
     }
 

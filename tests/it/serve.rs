@@ -649,9 +649,14 @@ fn assert_same(server: &serve::Server, root: &Path, step: &str) {
     assert_eq!(copies, want_copies, "{step}: the same copied assets");
 }
 
-fn step(server: &serve::Server, rb: &mut serve::Rebuilder, root: &Path, name: &str) {
+/// Rebuilds, compares with a fresh build; true when only the changed pages
+/// were rendered again (the incremental path).
+fn step(server: &serve::Server, rb: &mut serve::Rebuilder, root: &Path, name: &str) -> bool {
     match serve::rebuild(server, rb, &[]) {
-        Outcome::Built { .. } => assert_same(server, root, name),
+        Outcome::Built { timings, .. } => {
+            assert_same(server, root, name);
+            timings.iter().any(|(n, _)| *n == "render-pages")
+        }
         Outcome::Failed(d) => panic!("{name}: rebuild failed: {d:?}"),
     }
 }
@@ -676,13 +681,27 @@ fn incremental_rebuilds_equal_fresh_builds() {
     let (server, mut rb) = serve::state_for(root, &serve_opts());
     assert_same(&server, root, "first build");
 
-    // Edit a body.
+    // Add a paragraph at the end: the summary stays, only the page changes.
+    let a04 = root.join("content/articles/a04.md");
+    let text = std::fs::read_to_string(&a04).unwrap();
+    std::fs::write(&a04, format!("{text}\n最后补充一段。\n")).unwrap();
+    assert!(step(&server, &mut rb, root, "paragraph added"));
+    // Nothing changed at all.
+    assert!(step(&server, &mut rb, root, "no change"));
+    // Edit the first paragraph (the summary in lists changes).
     replace_in(
         &root.join("content/articles/a03.md"),
         "第3篇正文",
         "第3篇改过的正文",
     );
     step(&server, &mut rb, root, "body edit");
+    // Edit a linked-to page's headings: anchors change, pages linking stay.
+    replace_in(
+        &root.join("content/articles/news.md"),
+        "## 二、下一步安排",
+        "## 二、下一步工作安排",
+    );
+    step(&server, &mut rb, root, "heading edit");
     // Edit a title (lists, neighbours, tags change).
     replace_in(
         &root.join("content/articles/a05.md"),
@@ -774,14 +793,23 @@ fn incremental_rebuilds_equal_fresh_builds() {
         "date: 2026-02-19",
     );
     step(&server, &mut rb, root, "fixed");
-    // Same size, same second: a cache keyed on size and mtime alone would miss it.
+    // Same size, same modification time: a cache keyed on size and mtime
+    // alone would miss it.
     let p = root.join("content/articles/a10.md");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, format!("{text}\n补充。\n")).unwrap();
+    assert!(step(&server, &mut rb, root, "before same size"));
     let before = std::fs::metadata(&p).unwrap().modified().unwrap();
-    replace_in(&p, "第10篇正文", "第01篇正文");
+    replace_in(&p, "\n补充。\n", "\n更正。\n");
     let f = std::fs::File::options().write(true).open(&p).unwrap();
     f.set_modified(before).unwrap();
     drop(f);
-    step(&server, &mut rb, root, "same size and mtime");
+    assert!(step(&server, &mut rb, root, "same size and mtime"));
+    assert!(
+        server.snapshot().files["articles/a10/index.html"]
+            .windows("更正".len())
+            .any(|w| w == "更正".as_bytes())
+    );
 }
 
 // ---------------------------------------------------------------------------
