@@ -413,6 +413,7 @@ pub struct Cache {
     /// The compiled theme and the stamps of its folder.
     theme: Option<(String, ThemeStamps, Theme)>,
     render: Option<RenderMemo>,
+    search: crate::search::index::IndexCache,
 }
 
 /// Runs the whole pipeline. `Err` carries every diagnostic when any is an error.
@@ -714,7 +715,11 @@ pub fn build_cached(
                 files.remove(k);
             }
             timer.lap("render-pages");
-            let search = crate::search::index::build(&site, &bodies);
+            let search = if keep {
+                crate::search::index::build_cached(&site, &bodies, &mut cache.search)
+            } else {
+                crate::search::index::build(&site, &bodies)
+            };
             let keys: Vec<String> = search.keys().cloned().collect();
             files.extend(search);
             timer.lap("search");
@@ -723,7 +728,11 @@ pub fn build_cached(
         None => {
             let (mut files, d) = render::render_site(&site, theme, &bodies, &items, &opts.render);
             timer.lap("render");
-            let search = crate::search::index::build(&site, &bodies);
+            let search = if keep {
+                crate::search::index::build_cached(&site, &bodies, &mut cache.search)
+            } else {
+                crate::search::index::build(&site, &bodies)
+            };
             let keys: Vec<String> = search.keys().cloned().collect();
             files.extend(search);
             timer.lap("search");

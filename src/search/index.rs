@@ -276,8 +276,47 @@ fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
+/// A document's text and token statistics from an earlier build.
+struct CachedDoc {
+    doc: Doc,
+    /// The body text the chunks were cut from.
+    text: String,
+    stats: DocStats,
+}
+
+/// What `anxuan serve` keeps between builds of the index: per document (by
+/// URL) its chunks and token statistics, reused while the document's fields
+/// and body text are unchanged. Everything that depends on the whole
+/// collection (BM25 averages, idf, impacts, buckets) is recomputed, so the
+/// files are exactly those of [`build`].
+#[derive(Default)]
+pub struct IndexCache {
+    docs: HashMap<String, CachedDoc>,
+}
+
+fn same_fields(a: &Doc, b: &Doc) -> bool {
+    a.title == b.title
+        && a.tags == b.tags
+        && a.areas == b.areas
+        && a.area_slugs == b.area_slugs
+        && a.summary == b.summary
+        && a.kind == b.kind
+        && a.url == b.url
+        && a.date == b.date
+        && a.year == b.year
+}
+
 /// Builds every file of the search index (paths relative to the output root).
 pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
+    build_cached(site, bodies, &mut IndexCache::default())
+}
+
+/// [`build`], reusing the per-document work kept in `cache`.
+pub fn build_cached(
+    site: &Site,
+    bodies: &[Body],
+    cache: &mut IndexCache,
+) -> BTreeMap<String, Vec<u8>> {
     let cfg = &site.config;
     // Newest first; undated standalone pages last, by title.
     let mut ids: Vec<PageId> = (0..site.pages.len()).collect();
@@ -290,12 +329,16 @@ pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
             .then(pa.title.cmp(&pb.title))
             .then(pa.file.cmp(&pb.file))
     });
-    let docs: Vec<Doc> = ids
+    let mut old = std::mem::take(&mut cache.docs);
+    let olds: Vec<Option<CachedDoc>> = ids.iter().map(|&id| old.remove(&site.dirs[id])).collect();
+    drop(old);
+    let cached: Vec<CachedDoc> = ids
         .par_iter()
-        .map(|&id| {
+        .zip(olds)
+        .map(|(&id, old)| {
             let page = &site.pages[id];
             let date = page.list_date();
-            Doc {
+            let mut doc = Doc {
                 title: page.title.clone(),
                 tags: page.tags.clone(),
                 areas: page
@@ -309,15 +352,29 @@ pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
                     .map(|&a| cfg.areas[a].slug.clone())
                     .collect(),
                 summary: views::summary(page, &bodies[id]),
-                chunks: chunk_text(&bodies[id].text),
+                chunks: Vec::new(),
                 kind: page.kind,
                 url: site.dirs[id].clone(),
                 date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
                 year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
+            };
+            let text = &bodies[id].text;
+            match old {
+                Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
+                _ => {
+                    doc.chunks = chunk_text(text);
+                    let stats = doc_stats(&doc);
+                    CachedDoc {
+                        doc,
+                        text: text.clone(),
+                        stats,
+                    }
+                }
             }
         })
         .collect();
-    let stats: Vec<DocStats> = docs.par_iter().map(doc_stats).collect();
+    let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
+    let stats: Vec<&DocStats> = cached.iter().map(|c| &c.stats).collect();
     let n = docs.len().max(1) as f64;
     let mut avg = [0f64; 4];
     for s in &stats {
@@ -330,12 +387,12 @@ pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
     }
 
     // Saturations per document (parallel), then postings grouped by key.
-    let raws: Vec<Vec<(Key, Raw)>> = stats
-        .into_par_iter()
+    let raws: Vec<Vec<(&Key, Raw)>> = stats
+        .par_iter()
         .enumerate()
         .map(|(doc, s)| {
             s.tokens
-                .into_iter()
+                .iter()
                 .map(|(key, acc)| {
                     let mut tf = 0.0;
                     for f in 0..4 {
@@ -354,7 +411,7 @@ pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
                 .collect()
         })
         .collect();
-    let mut postings: HashMap<Key, Vec<Raw>> = HashMap::new();
+    let mut postings: HashMap<&Key, Vec<Raw>> = HashMap::new();
     for list in raws {
         for (key, raw) in list {
             postings.entry(key).or_default().push(raw);
@@ -366,7 +423,7 @@ pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
     // Encode postings; group tokens by bucket.
     let mut by_bucket: Vec<Vec<(String, Vec<Raw>)>> = vec![Vec::new(); buckets];
     for (key, list) in postings {
-        let text = key_text(&key);
+        let text = key_text(key);
         let b = (fnv1a32(&text) as usize) % buckets;
         by_bucket[b].push((text, list));
     }
@@ -493,6 +550,7 @@ pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
         weights: &WEIGHTS,
     };
     out.insert("search/manifest.json".into(), json_bytes(&manifest));
+    cache.docs = cached.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
     out
 }
 
@@ -530,6 +588,72 @@ mod tests {
     fn key_round_trips() {
         for t in ["安全", "火", "gb6441", "#k:drill", "𠀀𠀁"] {
             assert_eq!(key_text(&key_of(t)), t);
+        }
+    }
+
+    #[test]
+    fn cached_index_equals_fresh_index_after_edits() {
+        use crate::content::{Kind as K, KindData, Page};
+        use crate::markdown::Body;
+        let cfg = crate::config::Config::parse("title: t\n").unwrap();
+        let now = crate::dates::wall_clock();
+        let page = |i: usize, title: &str| Page {
+            file: format!("content/articles/a{i}.md"),
+            kind: K::Article,
+            slug: format!("a{i}"),
+            title: title.to_owned(),
+            summary: None,
+            tags: vec!["消防安全".into()],
+            areas: vec![],
+            source: None,
+            author: None,
+            editor: None,
+            reviewer: None,
+            draft: false,
+            expires: None,
+            extra: serde_json::Value::Null,
+            date: Some(
+                crate::dates::parse_when(&format!("2026-01-{:02}", i + 1), &cfg.tz).unwrap(),
+            ),
+            data: KindData::Article,
+            markdown: String::new(),
+            body_line_offset: 0,
+        };
+        let body = |text: &str| Body {
+            text: text.to_owned(),
+            first_paragraph: text.to_owned(),
+            ..Body::default()
+        };
+        let mk = |titles: &[&str], texts: &[&str]| {
+            let pages = titles.iter().enumerate().map(|(i, t)| page(i, t)).collect();
+            let (site, _) = crate::site::assemble(cfg.clone(), pages, Default::default(), now);
+            let bodies: Vec<Body> = texts.iter().map(|t| body(t)).collect();
+            (site, bodies)
+        };
+        let mut cache = IndexCache::default();
+        for (titles, texts) in [
+            (
+                vec!["消防演练", "燃气安全"],
+                vec!["学校组织消防疏散演练。", "入户检查燃气管道。"],
+            ),
+            (
+                vec!["消防演练", "燃气安全"],
+                vec!["学校组织消防疏散演练。补充一句。", "入户检查燃气管道。"],
+            ),
+            (
+                vec!["消防演练", "燃气安全检查"],
+                vec!["学校组织消防疏散演练。补充一句。", "入户检查燃气管道。"],
+            ),
+            (
+                vec!["消防演练", "燃气安全检查", "新增"],
+                vec!["学校。", "入户。", "新文章正文。"],
+            ),
+        ] {
+            let (site, bodies) = mk(&titles, &texts);
+            assert_eq!(
+                build_cached(&site, &bodies, &mut cache),
+                build(&site, &bodies)
+            );
         }
     }
 
