@@ -282,6 +282,8 @@ struct CachedDoc {
     /// The body text the chunks were cut from.
     text: String,
     stats: DocStats,
+    /// The interned id of each of `stats.tokens` (filled after interning).
+    tids: Vec<u32>,
 }
 
 /// What `anxuan serve` keeps between builds of the index: per document (by
@@ -292,6 +294,10 @@ struct CachedDoc {
 #[derive(Default)]
 pub struct IndexCache {
     docs: HashMap<String, CachedDoc>,
+    /// Every token seen, by id (ids only group postings: output order comes
+    /// from the token text, so they never show in the files).
+    keys: Vec<Key>,
+    ids: HashMap<Key, u32>,
 }
 
 fn same_fields(a: &Doc, b: &Doc) -> bool {
@@ -368,11 +374,31 @@ pub fn build_cached(
                         doc,
                         text: text.clone(),
                         stats,
+                        tids: Vec::new(),
                     }
                 }
             }
         })
         .collect();
+    let mut cached = cached;
+    for c in &mut cached {
+        if c.tids.len() != c.stats.tokens.len() {
+            c.tids = c
+                .stats
+                .tokens
+                .iter()
+                .map(|(key, _)| match cache.ids.get(key) {
+                    Some(&id) => id,
+                    None => {
+                        let id = cache.keys.len() as u32;
+                        cache.keys.push(key.clone());
+                        cache.ids.insert(key.clone(), id);
+                        id
+                    }
+                })
+                .collect();
+        }
+    }
     let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
     let stats: Vec<&DocStats> = cached.iter().map(|c| &c.stats).collect();
     let n = docs.len().max(1) as f64;
@@ -387,13 +413,13 @@ pub fn build_cached(
     }
 
     // Saturations per document (parallel), then postings grouped by key.
-    let raws: Vec<Vec<(&Key, Raw)>> = stats
+    let raws: Vec<Vec<Raw>> = stats
         .par_iter()
         .enumerate()
         .map(|(doc, s)| {
             s.tokens
                 .iter()
-                .map(|(key, acc)| {
+                .map(|(_, acc)| {
                     let mut tf = 0.0;
                     for f in 0..4 {
                         let norm = 1.0 - B + B * f64::from(s.lens[f]) / avg[f];
@@ -401,22 +427,29 @@ pub fn build_cached(
                     }
                     let sat = tf * (K1 + 1.0) / (K1 + tf);
                     let flags = acc.mask * 2 + u32::from(acc.tf[TITLE] > 0);
-                    let raw = Raw {
+                    Raw {
                         doc: doc as u32,
                         sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
                         flags,
-                    };
-                    (key, raw)
+                    }
                 })
                 .collect()
         })
         .collect();
-    let mut postings: HashMap<&Key, Vec<Raw>> = HashMap::new();
-    for list in raws {
-        for (key, raw) in list {
-            postings.entry(key).or_default().push(raw);
+    // Group by token id; documents in order, so every list is sorted by doc.
+    let mut postings: Vec<Vec<Raw>> = Vec::new();
+    postings.resize_with(cache.keys.len(), Vec::new);
+    for (c, list) in cached.iter().zip(raws) {
+        for (&tid, raw) in c.tids.iter().zip(list) {
+            postings[tid as usize].push(raw);
         }
     }
+    let postings: Vec<(&Key, Vec<Raw>)> = cache
+        .keys
+        .iter()
+        .zip(postings)
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
     let token_count = postings.len();
     let buckets = (token_count / 16).next_power_of_two().clamp(16, 16_384);
 
