@@ -8,7 +8,7 @@
 //! options (`now` included); all content errors of a run are reported
 //! together, sorted by file and line; nothing is written here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -57,6 +57,10 @@ pub struct Build {
     pub diags: Vec<Diagnostic>,
     pub stats: Stats,
     pub timings: Vec<(&'static str, Duration)>,
+    /// For a cached build: the only outputs that may differ from the
+    /// previous successful build with the same cache (every other file is
+    /// byte-identical). `None`: any file may differ.
+    pub may_differ: Option<BTreeSet<String>>,
 }
 
 /// Reads and validates `site.yaml`.
@@ -705,15 +709,17 @@ pub fn build_cached(
         .render
         .take()
         .filter(|m| m.key == render_key && m.structure == structure && m.items == items);
-    let (files, render_diags, search_keys) = match memo {
+    let (files, render_diags, search_keys, may_differ) = match memo {
         Some(memo) => {
             let (pages, d) =
                 render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
+            let mut may_differ: BTreeSet<String> = pages.keys().cloned().collect();
             let mut files = memo.files;
             files.extend(pages);
             for k in &memo.search {
                 files.remove(k);
             }
+            may_differ.extend(memo.search);
             timer.lap("render-pages");
             let search = if keep {
                 crate::search::index::build_cached(&site, &bodies, &mut cache.search)
@@ -721,9 +727,10 @@ pub fn build_cached(
                 crate::search::index::build(&site, &bodies)
             };
             let keys: Vec<String> = search.keys().cloned().collect();
+            may_differ.extend(keys.iter().cloned());
             files.extend(search);
             timer.lap("search");
-            (files, d, keys)
+            (files, d, keys, Some(may_differ))
         }
         None => {
             let (mut files, d) = render::render_site(&site, theme, &bodies, &items, &opts.render);
@@ -736,7 +743,7 @@ pub fn build_cached(
             let keys: Vec<String> = search.keys().cloned().collect();
             files.extend(search);
             timer.lap("search");
-            (files, d, keys)
+            (files, d, keys, None)
         }
     };
     diags.extend(render_diags);
@@ -770,6 +777,7 @@ pub fn build_cached(
         diags,
         stats,
         timings: timer.laps,
+        may_differ,
     })
 }
 

@@ -73,18 +73,36 @@ impl Changes {
     }
 }
 
-/// Compares two snapshots' outputs. Assets copied from disk count as changed
-/// when their source file is in `sources` (the paths the watcher reported).
-pub fn diff(old: &Snapshot, new: &Snapshot, sources: &[String]) -> Changes {
+/// Compares two snapshots' outputs; when the pipeline names the only
+/// outputs that may differ, just those are compared. Assets copied from
+/// disk count as changed when their source file is in `sources` (the paths
+/// the watcher reported).
+pub fn diff(
+    old: &Snapshot,
+    new: &Snapshot,
+    sources: &[String],
+    may_differ: Option<&BTreeSet<String>>,
+) -> Changes {
     let mut paths = BTreeSet::new();
-    for (k, v) in new.files.iter() {
-        if old.files.get(k) != Some(v) {
-            paths.insert(k.clone());
+    match may_differ {
+        Some(keys) => {
+            for k in keys {
+                if old.files.get(k) != new.files.get(k) {
+                    paths.insert(k.clone());
+                }
+            }
         }
-    }
-    for k in old.files.keys() {
-        if !new.files.contains_key(k) {
-            paths.insert(k.clone());
+        None => {
+            for (k, v) in new.files.iter() {
+                if old.files.get(k) != Some(v) {
+                    paths.insert(k.clone());
+                }
+            }
+            for k in old.files.keys() {
+                if !new.files.contains_key(k) {
+                    paths.insert(k.clone());
+                }
+            }
         }
     }
     for (k, abs) in new.copies.iter() {
@@ -210,8 +228,11 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
         Ok(build) => {
             let mut timings = build.timings.clone();
             let diff_started = Instant::now();
+            // The cache's "previous build" is the snapshot being served: both
+            // change only on success.
+            let may_differ = build.may_differ.clone();
             let new = snapshot_of(build, base_path(&rb.root, &rb.opts), old.version + 1);
-            let changes = diff(&old, &new, sources);
+            let changes = diff(&old, &new, sources, may_differ.as_ref());
             timings.push(("diff", diff_started.elapsed()));
             let css = css_only(&changes, sources);
             let had_errors = !old.errors.is_empty();
