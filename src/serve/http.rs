@@ -1,8 +1,18 @@
-//! HTTP for `anxuan serve`: a pure handler plus a thin tiny_http loop.
+//! HTTP for `anxuan serve`: a pure handler plus a thin socket loop.
 //!
-//! Owns: the only use of `tiny_http`; URL decoding and the traversal rules;
-//! MIME types; ETags and conditional requests; redirects; the 404 page.
-//! Imports: `render` (the `Files` type), `serve::livereload`.
+//! Owns: the sockets (HTTP/1.1 with keep-alive, one thread per
+//! connection); URL decoding and the traversal rules; MIME types; ETags and
+//! conditional requests; redirects; the 404 page.
+//! Imports: `render` (the `Files` type), `serve` (the server state),
+//! `serve::livereload`.
+//!
+//! Why not tiny_http: its connection pool keeps every open connection on a
+//! pool thread and can queue new connections behind busy threads when its
+//! idle threads are slow to wake; with event streams (held open for good)
+//! and browsers' keep-alive connections, queued pages then wait forever
+//! (reproduced under load: four pool threads all reading event streams,
+//! 48 page requests queued). Only GET and HEAD are needed, so the loop
+//! here is short and has no such queue.
 //!
 //! Invariants: [`respond`] is a pure function of the snapshot and the
 //! request (it may only `stat` the disk files the build lists). No request
@@ -13,14 +23,17 @@
 //! than [`MAX_URL`]) are refused with 400 before any lookup.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::Diagnostic;
 use crate::render::Files;
 
-use super::livereload::{self, Hub};
+use super::Server;
+use super::livereload;
 
 /// The longest request target accepted.
 pub const MAX_URL: usize = 2048;
@@ -359,66 +372,241 @@ pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
     not_found(snap)
 }
 
-/// Serves requests from `server` until it is closed: each request gets the
-/// current snapshot; the event stream is handed over to the hub.
-pub fn serve_loop(server: &tiny_http::Server, current: &dyn Fn() -> Arc<Snapshot>, hub: &Hub) {
-    while let Ok(request) = server.recv() {
-        handle(request, current, hub);
+/// The largest request head accepted (request line and headers).
+const MAX_HEAD: usize = 16 * 1024;
+/// How long an idle keep-alive connection (or a slow client) is kept.
+const IDLE: Duration = Duration::from_secs(30);
+/// Requests served on one connection before it is closed.
+const MAX_REQUESTS: usize = 1000;
+
+/// Accepts connections until the listener fails; one thread per connection
+/// (a browser keeps several open; the event stream leaves its thread at
+/// once, handed over to the hub).
+pub fn serve_loop(listener: &TcpListener, server: &Arc<Server>) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            continue;
+        };
+        let server = Arc::clone(server);
+        let _ = std::thread::Builder::new()
+            .name("anxuan-http".into())
+            .spawn(move || connection(stream, &server));
     }
 }
 
-fn handle(request: tiny_http::Request, current: &dyn Fn() -> Arc<Snapshot>, hub: &Hub) {
-    let method = match request.method() {
-        tiny_http::Method::Get => Method::Get,
-        tiny_http::Method::Head => Method::Head,
+/// A parsed request head.
+struct Head {
+    method: Method,
+    target: String,
+    if_none_match: Option<String>,
+    keep_alive: bool,
+    content_length: usize,
+}
+
+enum ReadHead {
+    Head(Head),
+    /// The client closed the connection or went idle.
+    Closed,
+    /// Not a request we understand: answer 400 and close.
+    Bad,
+}
+
+/// Reads one request head (up to the blank line) from `reader`.
+fn read_head(reader: &mut BufReader<TcpStream>) -> ReadHead {
+    let mut head = Vec::new();
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok([]) | Err(_) => return ReadHead::Closed,
+            Ok(b) => b,
+        };
+        let before = head.len();
+        head.extend_from_slice(buf);
+        let n = buf.len();
+        // Look for the end of the head across the old and new bytes.
+        let from = before.saturating_sub(3);
+        if let Some(pos) = head[from..].windows(4).position(|w| w == b"\r\n\r\n") {
+            let end = from + pos + 4;
+            reader.consume(end - before);
+            head.truncate(end);
+            break;
+        }
+        reader.consume(n);
+        if head.len() > MAX_HEAD {
+            return ReadHead::Bad;
+        }
+    }
+    let Ok(text) = std::str::from_utf8(&head) else {
+        return ReadHead::Bad;
+    };
+    let mut lines = text.split("\r\n");
+    let mut parts = lines.next().unwrap_or("").split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return ReadHead::Bad;
+    };
+    let http11 = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        _ => return ReadHead::Bad,
+    };
+    let method = match method {
+        "GET" => Method::Get,
+        "HEAD" => Method::Head,
         _ => Method::Other,
     };
-    let if_none_match = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("If-None-Match"))
-        .map(|h| h.value.as_str().to_owned());
-    let snap = current();
-    let reply = respond(
-        &snap,
-        &Req {
-            method,
-            url: request.url(),
-            if_none_match: if_none_match.as_deref(),
-        },
-    );
-    drop(snap);
-    if reply.body == Body::Events {
-        if method == Method::Get {
-            hub.subscribe(request.into_writer());
-        } else {
-            let _ = request.respond(tiny_http::Response::empty(200));
+    let mut h = Head {
+        method,
+        target: target.to_owned(),
+        if_none_match: None,
+        keep_alive: http11,
+        content_length: 0,
+    };
+    for line in lines.filter(|l| !l.is_empty()) {
+        let Some((name, value)) = line.split_once(':') else {
+            return ReadHead::Bad;
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("if-none-match") {
+            h.if_none_match = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("connection") {
+            let v = value.to_ascii_lowercase();
+            if v.contains("close") {
+                h.keep_alive = false;
+            } else if v.contains("keep-alive") {
+                h.keep_alive = true;
+            }
+        } else if name.eq_ignore_ascii_case("content-length") {
+            match value.parse() {
+                Ok(n) => h.content_length = n,
+                Err(_) => return ReadHead::Bad,
+            }
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            // No request of ours has a body; refuse rather than mis-frame.
+            return ReadHead::Bad;
         }
-        return;
     }
-    let status = tiny_http::StatusCode(reply.status);
-    let headers: Vec<tiny_http::Header> = reply
-        .headers
-        .iter()
-        .filter_map(|(n, v)| tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()).ok())
-        .collect();
-    let (reader, len): (Box<dyn Read + Send>, Option<usize>) = match reply.body {
-        Body::Empty | Body::Events => (Box::new(std::io::empty()), Some(0)),
-        Body::Bytes(b) => {
-            let n = b.len();
-            (Box::new(std::io::Cursor::new(b)), Some(n))
-        }
-        Body::Static(b) => (Box::new(b), Some(b.len())),
+    ReadHead::Head(h)
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Unknown",
+    }
+}
+
+/// Writes `reply` (its body unless `head_only`); false when the connection failed.
+fn write_reply(stream: &mut TcpStream, reply: Reply, head_only: bool, keep_alive: bool) -> bool {
+    let (len, body): (u64, Option<Box<dyn Read>>) = match reply.body {
+        Body::Empty | Body::Events => (0, None),
+        Body::Bytes(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
+        Body::Static(b) => (b.len() as u64, Some(Box::new(b))),
         Body::Disk(path, len) => match std::fs::File::open(&path) {
-            Ok(f) => (Box::new(f.take(len)), usize::try_from(len).ok()),
+            Ok(f) => (len, Some(Box::new(f.take(len)))),
             Err(_) => {
-                let _ = request.respond(tiny_http::Response::empty(404));
-                return;
+                let r = Reply::text(404, "404 Not Found\n");
+                return write_reply(stream, r, head_only, keep_alive);
             }
         },
     };
-    let response = tiny_http::Response::new(status, headers, reader, len, None);
-    let _ = request.respond(response);
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nServer: anxuan\r\nContent-Length: {len}\r\n",
+        reply.status,
+        status_text(reply.status)
+    );
+    for (name, value) in &reply.headers {
+        if !value.contains(['\r', '\n']) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    head.push_str(if keep_alive {
+        "Connection: keep-alive\r\n\r\n"
+    } else {
+        "Connection: close\r\n\r\n"
+    });
+    let mut out = BufWriter::with_capacity(64 * 1024, &mut *stream);
+    if out.write_all(head.as_bytes()).is_err() {
+        return false;
+    }
+    if let (Some(mut body), false) = (body, head_only) {
+        // Streamed: a large file is never loaded whole.
+        if std::io::copy(&mut body, &mut out).is_err() {
+            return false;
+        }
+    }
+    out.flush().is_ok()
+}
+
+/// Serves one connection: requests one after another (keep-alive), until
+/// the client closes, goes idle, or asks for the event stream.
+fn connection(stream: TcpStream, server: &Server) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_write_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut stream = stream;
+    for _ in 0..MAX_REQUESTS {
+        let head = match read_head(&mut reader) {
+            ReadHead::Head(h) => h,
+            ReadHead::Closed => return,
+            ReadHead::Bad => {
+                write_reply(
+                    &mut stream,
+                    Reply::text(400, "400 Bad Request\n"),
+                    false,
+                    false,
+                );
+                return;
+            }
+        };
+        // Skip a body nobody asked for (bounded).
+        if head.content_length > 0 {
+            if head.content_length > MAX_HEAD {
+                write_reply(
+                    &mut stream,
+                    Reply::text(400, "400 Bad Request\n"),
+                    false,
+                    false,
+                );
+                return;
+            }
+            let mut sink = vec![0; head.content_length];
+            if reader.read_exact(&mut sink).is_err() {
+                return;
+            }
+        }
+        let snap = server.snapshot();
+        let reply = respond(
+            &snap,
+            &Req {
+                method: head.method,
+                url: &head.target,
+                if_none_match: head.if_none_match.as_deref(),
+            },
+        );
+        drop(snap);
+        if reply.body == Body::Events && head.method == Method::Get {
+            // Hand the socket to the hub; no more requests on it.
+            let _ = stream.set_read_timeout(None);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+            server.hub.subscribe(Box::new(stream));
+            return;
+        }
+        let keep = head.keep_alive && reply.status < 400;
+        if !write_reply(&mut stream, reply, head.method == Method::Head, keep) || !keep {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]

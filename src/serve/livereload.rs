@@ -3,7 +3,7 @@
 //! Owns: `/__anxuan/livereload.js` (a file, so pages need no inline script
 //! under a strict CSP), the event names and their JSON, and the list of
 //! connected browsers. Imports: `error`. Knows nothing of HTTP parsing:
-//! `http` hands it a raw writer whose response head it writes itself.
+//! `http` hands it the connection, whose response head it writes itself.
 //!
 //! Invariants: a browser that connects gets a `hello` with the server's id,
 //! the current build version and the current errors under the same lock that
@@ -102,8 +102,8 @@ impl Event {
     }
 }
 
-/// The response head of the event stream (written raw: tiny_http's
-/// `into_writer` leaves the whole response to us).
+/// The response head of the event stream (no length: it ends when the
+/// connection does).
 pub const EVENTS_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n";
 
 type Client = Box<dyn Write + Send>;

@@ -2,9 +2,9 @@
 //! tell the browsers.
 //!
 //! Owns: the server's state (the current [`Snapshot`] behind a lock), the
-//! rebuild loop, and the console lines it prints. Submodules own the
-//! external crates: `watch` (notify), `http` (tiny_http), `livereload` (the
-//! script and the event stream).
+//! rebuild loop, and the console lines it prints. Submodules: `watch`
+//! (notify and the debouncer), `http` (the sockets and the pure handler),
+//! `livereload` (the script and the event stream).
 //! Imports: `pipeline`, `render`, `error`, `shell`.
 //!
 //! Invariants: a failed rebuild never replaces the files being served (the
@@ -30,10 +30,6 @@ use crate::shell::Shell;
 
 pub use http::Snapshot;
 use livereload::{Event, Hub};
-
-/// How many threads answer requests (a browser opens several connections
-/// at once; event streams do not hold a thread).
-const WORKERS: usize = 8;
 
 /// What `anxuan serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -430,16 +426,9 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
     let mut watcher = watch::Watcher::start(&opts.root, opts.poll, tx)
         .map_err(|e| Error::Other(format!("cannot watch {}: {e}", opts.root.display())))?;
 
-    let http = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| Error::Other(format!("cannot start the HTTP server: {e}")))?,
-    );
-    for _ in 0..WORKERS {
-        let http = Arc::clone(&http);
+    {
         let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            http::serve_loop(&http, &|| server.snapshot(), &server.hub);
-        });
+        std::thread::spawn(move || http::serve_loop(&listener, &server));
     }
     {
         let server = Arc::clone(&server);

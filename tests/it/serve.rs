@@ -153,11 +153,16 @@ fn request(port: u16, method: &str, target: &[u8], headers: &[(&str, &str)]) -> 
     req.extend_from_slice(b"\r\n");
     s.write_all(&req).unwrap();
     let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
+    let read = s.read_to_end(&mut raw);
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head: {:?}", String::from_utf8_lossy(&raw)));
+        .unwrap_or_else(|| {
+            panic!(
+                "no response head ({read:?}): {:?}",
+                String::from_utf8_lossy(&raw)
+            )
+        });
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
     let status = lines
