@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::slug::encode_segment;
-use crate::content::{self, Asset, Kind, discover};
+use crate::content::{self, Asset, Kind, Page, discover};
 use crate::dates::{self, Timestamp};
 use crate::error::{Diagnostic, Severity, Span, has_errors, sort_diagnostics};
 use crate::highlight::Highlighter;
@@ -342,6 +342,40 @@ struct CachedBody {
     diags: Vec<Diagnostic>,
 }
 
+/// What a build hands back to the cache when it ends (moved, not copied).
+#[derive(Default)]
+struct Kept {
+    /// Stamps of the files whose pages loaded.
+    stamps: HashMap<String, Stamp>,
+    warnings: HashMap<String, Vec<Diagnostic>>,
+    /// Loaded pages that are not published.
+    pages: Vec<Page>,
+    /// Markdown results, without their bodies, in page order.
+    bodies: Vec<CachedBody>,
+}
+
+impl Kept {
+    /// Puts the pages and bodies of this build back into the cache.
+    fn put_back(mut self, cache: &mut Cache, published: Vec<Page>, bodies: Vec<Body>) {
+        if !cache.enabled {
+            return;
+        }
+        let cached = std::mem::take(&mut self.bodies);
+        for ((page, body), mut c) in published.iter().zip(bodies).zip(cached) {
+            c.body = body;
+            cache.bodies.insert(page.file.clone(), c);
+        }
+        for page in published.into_iter().chain(self.pages) {
+            if let Some(st) = self.stamps.remove(&page.file) {
+                let warnings = self.warnings.remove(&page.file).unwrap_or_default();
+                cache
+                    .parsed
+                    .insert(page.file.clone(), (st, Ok((page, warnings))));
+            }
+        }
+    }
+}
+
 /// The site-wide inputs of rendering: when they are unchanged, only pages
 /// whose own inputs changed are rendered again.
 #[derive(Debug, Clone, PartialEq)]
@@ -487,49 +521,70 @@ pub fn build_cached(
 
     // Pages whose source was parsed again (their page may have changed).
     let mut reparsed: HashSet<String> = HashSet::new();
-    let loaded: Vec<(Option<Stamp>, bool, content::Loaded)> = found
+    // Stamp first: a change while reading shows up next time.
+    let stamps: Vec<Option<Stamp>> = found
         .sources
         .par_iter()
-        .map(|src| {
-            // Stamp first: a change while reading shows up next time.
-            let stamp = Stamp::of(&src.abs);
-            if let (Some(st), Some((old, loaded))) = (&stamp, cache.parsed.get(&src.rel))
-                && st == old
-            {
-                return (stamp, false, loaded.clone());
-            }
-            let loaded = match std::fs::read(&src.abs) {
-                Ok(bytes) => content::load(src, &bytes, &cfg),
-                Err(e) => Err(vec![Diagnostic::error(
-                    Span::file(src.rel.clone()),
-                    format!("cannot read: {e}"),
-                )]),
-            };
-            (stamp, true, loaded)
+        .map(|src| Stamp::of(&src.abs))
+        .collect();
+    // Cached pages are moved out (and back in at the end), never copied.
+    let mut old_parsed = std::mem::take(&mut cache.parsed);
+    let reuse: Vec<Option<content::Loaded>> = found
+        .sources
+        .iter()
+        .zip(&stamps)
+        .map(|(src, st)| match (st, old_parsed.remove(&src.rel)) {
+            (Some(st), Some((old, loaded))) if *st == old => Some(loaded),
+            _ => None,
         })
         .collect();
-    let mut parsed = HashMap::with_capacity(loaded.len());
+    drop(old_parsed);
+    let loaded: Vec<(bool, content::Loaded)> = found
+        .sources
+        .par_iter()
+        .zip(reuse)
+        .map(|(src, reused)| match reused {
+            Some(l) => (false, l),
+            None => {
+                let loaded = match std::fs::read(&src.abs) {
+                    Ok(bytes) => content::load(src, &bytes, &cfg),
+                    Err(e) => Err(vec![Diagnostic::error(
+                        Span::file(src.rel.clone()),
+                        format!("cannot read: {e}"),
+                    )]),
+                };
+                (true, loaded)
+            }
+        })
+        .collect();
+    let mut kept = Kept::default();
     let mut pages = Vec::new();
     let mut failed = HashSet::new();
-    for (src, (stamp, fresh, res)) in found.sources.iter().zip(loaded) {
+    for ((src, stamp), (fresh, res)) in found.sources.iter().zip(stamps).zip(loaded) {
         if fresh {
             reparsed.insert(src.rel.clone());
         }
-        if let Some(st) = stamp.filter(|_| keep) {
-            parsed.insert(src.rel.clone(), (st, res.clone()));
-        }
+        let stamp = stamp.filter(|_| keep);
         match res {
             Ok((page, warnings)) => {
+                if let Some(st) = stamp {
+                    kept.stamps.insert(src.rel.clone(), st);
+                    if !warnings.is_empty() {
+                        kept.warnings.insert(src.rel.clone(), warnings.clone());
+                    }
+                }
                 diags.extend(warnings);
                 pages.push(page);
             }
             Err(d) => {
+                if let Some(st) = stamp {
+                    cache.parsed.insert(src.rel.clone(), (st, Err(d.clone())));
+                }
                 failed.insert(src.rel.clone());
                 diags.extend(d);
             }
         }
     }
-    cache.parsed = parsed;
     timer.lap("parse");
 
     let theme_stamps = stamps_under(&root.join("themes").join(&cfg.theme));
@@ -557,6 +612,9 @@ pub fn build_cached(
         match site::publication(&page, now, opts.publish, &cfg) {
             Some(why) => {
                 unpublished.insert(page.file.clone(), (why, site::page_dir(&page)));
+                if keep {
+                    kept.pages.push(page);
+                }
             }
             None => published.push(page),
         }
@@ -578,7 +636,7 @@ pub fn build_cached(
         .map(|(k, (w, _))| (k.clone(), *w))
         .collect();
     let published_files: Vec<String> = published.iter().map(|p| p.file.clone()).collect();
-    let (site, assemble_diags) = site::assemble(cfg, published, reasons, now);
+    let (mut site, assemble_diags) = site::assemble(cfg, published, reasons, now);
     diags.extend(assemble_diags);
     // Pages dropped by assemble (duplicate URLs) are reported already.
     failed.extend(
@@ -600,26 +658,25 @@ pub fn build_cached(
         highlighter: &highlighter,
         unsafe_html: site.config.unsafe_html,
     };
-    let old_bodies = std::mem::take(&mut cache.bodies);
+    let mut old_bodies = std::mem::take(&mut cache.bodies);
+    let olds: Vec<Option<CachedBody>> = site
+        .pages
+        .iter()
+        .map(|p| old_bodies.remove(&p.file))
+        .collect();
+    drop(old_bodies);
     let rendered: Vec<(CachedBody, bool)> = site
         .pages
         .par_iter()
-        .map(|p| {
-            if let Some(c) = old_bodies.get(&p.file)
+        .zip(olds)
+        .map(|(p, old)| {
+            if let Some(c) = old
                 && c.markdown == p.markdown
                 && c.offset == p.body_line_offset
                 && c.unsafe_html == md_opts.unsafe_html
                 && c.queries.iter().all(|q| still_true(q, &links))
             {
-                let again = CachedBody {
-                    markdown: c.markdown.clone(),
-                    offset: c.offset,
-                    unsafe_html: c.unsafe_html,
-                    queries: c.queries.clone(),
-                    body: c.body.clone(),
-                    diags: c.diags.clone(),
-                };
-                return (again, false);
+                return (c, false);
             }
             let rec = Recorder {
                 inner: &links,
@@ -628,7 +685,11 @@ pub fn build_cached(
             let (body, d) =
                 markdown::render(&p.file, &p.markdown, p.body_line_offset, &rec, &md_opts);
             let fresh = CachedBody {
-                markdown: p.markdown.clone(),
+                markdown: if keep {
+                    p.markdown.clone()
+                } else {
+                    String::new()
+                },
                 offset: p.body_line_offset,
                 unsafe_html: md_opts.unsafe_html,
                 queries: rec.into_log(),
@@ -638,21 +699,18 @@ pub fn build_cached(
             (fresh, true)
         })
         .collect();
-    drop(old_bodies);
     let mut bodies = Vec::with_capacity(rendered.len());
     // Pages whose own inputs may have changed: parsed or rendered again.
     let mut dirty: Vec<PageId> = Vec::new();
-    for (id, (c, fresh)) in rendered.into_iter().enumerate() {
+    for (id, (mut c, fresh)) in rendered.into_iter().enumerate() {
         let file = &site.pages[id].file;
         if fresh || reparsed.contains(file) {
             dirty.push(id);
         }
         diags.extend(c.diags.iter().cloned());
+        bodies.push(std::mem::take(&mut c.body));
         if keep {
-            bodies.push(c.body.clone());
-            cache.bodies.insert(file.clone(), c);
-        } else {
-            bodies.push(c.body);
+            kept.bodies.push(c);
         }
     }
     for (id, body) in bodies.iter().enumerate() {
@@ -686,18 +744,19 @@ pub fn build_cached(
     timer.lap("markdown");
 
     if let Some(d) = theme_err {
+        kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
         diags.extend(d);
         sort_diagnostics(&mut diags);
         return Err(diags);
     }
-    let Some((_, _, theme)) = cache.theme.as_ref() else {
-        sort_diagnostics(&mut diags);
-        return Err(diags);
-    };
-    if has_errors(&diags) {
+    if has_errors(&diags) || cache.theme.is_none() {
+        kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
         sort_diagnostics(&mut diags);
         return Err(diags);
     }
+    let Some((_, _, theme)) = cache.theme.as_ref() else {
+        return Err(diags);
+    };
     let render_key = format!(
         "{:?}\0{:?}\0{:?}\0{:?}",
         opts.now, opts.publish, opts.render.live_reload, now
@@ -757,8 +816,10 @@ pub fn build_cached(
     }
     sort_diagnostics(&mut diags);
     if has_errors(&diags) {
+        kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
         return Err(diags);
     }
+    kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
     if keep {
         cache.render = Some(RenderMemo {
             key: render_key,
