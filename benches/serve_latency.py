@@ -7,7 +7,7 @@ from just before the file is written to the arrival of the `reload` event
 (watcher + debounce + rebuild + diff + broadcast). Prints every sample, the
 median, and the server's own "Rebuilt in X ms" lines. Standard library only.
 
-    python3 gen_corpus.py --out /tmp/c12k --articles 10000 --drills 1000 \
+    python3 benches/gen_corpus.py --out /tmp/c12k --articles 10000 --drills 1000 \
         --cases 1000 --seed 20240601 --flavor anxuan
     printf 'title: bench\\n' > /tmp/c12k/site.yaml
     cargo build --release
@@ -157,6 +157,13 @@ def main():
         if timings:
             print("  last rebuild's stages: " + timings[-1].strip())
         print("  last server line: " + last.strip())
+        try:
+            with open("/proc/%d/status" % proc.pid) as f:
+                for line in f:
+                    if line.startswith(("VmHWM", "VmRSS")):
+                        print("  server memory: " + " ".join(line.split()))
+        except OSError:
+            pass
     finally:
         with open(path, "wb") as f:
             f.write(original)
