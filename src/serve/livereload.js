@@ -39,7 +39,7 @@
     overlay.setAttribute("role", "alert");
     css(overlay, {
       position: "fixed", left: "0", right: "0", bottom: "0", maxHeight: "60vh",
-      overflow: "auto", zIndex: "2147483647", background: "rgba(40, 0, 0, 0.94)",
+      overflow: "auto", zIndex: "2147483647", background: "#2b0a0a",
       color: "#fff", font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
       padding: "12px 16px", boxShadow: "0 -4px 16px rgba(0, 0, 0, 0.4)"
     });
