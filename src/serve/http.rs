@@ -346,7 +346,7 @@ pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
         return Reply::new(200, Body::Events).header("Content-Type", "text/event-stream");
     }
     let Some(rel) = path.strip_prefix(base) else {
-        if path.is_empty() {
+        if path.is_empty() || format!("{path}/") == base {
             return Reply::new(302, Body::Empty).header("Location", snap.base_path.clone());
         }
         return not_found(snap);
@@ -721,6 +721,7 @@ mod tests {
         let mut s = snap();
         s.base_path = "/aq/".into();
         assert_eq!(get(&s, "/").status, 302);
+        assert_eq!(get(&s, "/aq").get("Location"), Some("/aq/"));
         assert_eq!(get(&s, "/aq/").status, 200);
         assert_eq!(get(&s, "/index.html").status, 404);
         assert_eq!(get(&s, "/aq/__anxuan/livereload.js").status, 200);

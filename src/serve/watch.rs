@@ -10,14 +10,15 @@
 //! rebuild; a batch handed on is never empty and holds site-relative,
 //! `/`-separated paths of files that are not temporary.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
-};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 /// The folders whose files feed the build.
 pub const SOURCE_DIRS: [&str; 3] = ["content", "themes", "static"];
@@ -25,7 +26,7 @@ pub const SOURCE_DIRS: [&str; 3] = ["content", "themes", "static"];
 /// How long the debouncer waits for an editor's save to settle.
 const DEBOUNCE: Duration = Duration::from_millis(30);
 const TICK: Duration = Duration::from_millis(10);
-/// `--poll`: how often the file tree is scanned.
+/// `--poll`: how often the source files are scanned (stat only, no reads).
 const POLL_INTERVAL: Duration = Duration::from_millis(400);
 
 /// True for the temporary and backup files editors write while saving:
@@ -91,18 +92,77 @@ pub fn relevant(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-enum Inner {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
-}
+/// `--poll`: a file's size and modification time (to the nanosecond;
+/// notify's poll watcher compares whole seconds and misses a second save
+/// within the same second).
+type Seen = HashMap<PathBuf, (u64, Option<SystemTime>)>;
 
-impl Inner {
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        match self {
-            Inner::Native(d) => d.watch(path, mode),
-            Inner::Poll(d) => d.watch(path, mode),
+fn scan_into(dir: &Path, seen: &mut Seen) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => scan_into(&p, seen),
+            Ok(t) if t.is_file() => {
+                if let Ok(m) = e.metadata() {
+                    seen.insert(p, (m.len(), m.modified().ok()));
+                }
+            }
+            _ => {}
         }
     }
+}
+
+fn scan(root: &Path) -> Seen {
+    let mut seen = Seen::new();
+    let config = root.join("site.yaml");
+    if let Ok(m) = std::fs::metadata(&config) {
+        seen.insert(config, (m.len(), m.modified().ok()));
+    }
+    for dir in SOURCE_DIRS {
+        scan_into(&root.join(dir), &mut seen);
+    }
+    seen
+}
+
+/// The paths that differ between two scans (added, removed or changed).
+fn changed(old: &Seen, new: &Seen) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = new
+        .iter()
+        .filter(|(p, v)| old.get(*p) != Some(*v))
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
+    out
+}
+
+/// Scans every `POLL_INTERVAL` until `stop`; `ready` is told once the
+/// first scan (the baseline) is done.
+fn poll_loop(root: &Path, tx: &Sender<Vec<String>>, stop: &AtomicBool, ready: &Sender<()>) {
+    let mut prev = scan(root);
+    let _ = ready.send(());
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(POLL_INTERVAL);
+        let now = scan(root);
+        let mut batch: Vec<String> = changed(&prev, &now)
+            .iter()
+            .filter_map(|p| relevant(root, p))
+            .collect();
+        prev = now;
+        batch.sort();
+        batch.dedup();
+        if !batch.is_empty() && tx.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+enum Inner {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    /// The polling thread stops when this is set.
+    Poll(Arc<AtomicBool>),
 }
 
 /// A running watcher; dropping it stops watching.
@@ -112,11 +172,37 @@ pub struct Watcher {
     watched: Vec<PathBuf>,
 }
 
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if let Inner::Poll(stop) = &self.inner {
+            stop.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
 impl Watcher {
     /// Starts watching the site at `root`; batches of changed site-relative
-    /// paths are sent to `tx`.
+    /// paths are sent to `tx`. `poll`: scan the files instead of relying on
+    /// change events (WSL2, network drives).
     pub fn start(root: &Path, poll: bool, tx: Sender<Vec<String>>) -> notify::Result<Watcher> {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if poll {
+            let stop = Arc::new(AtomicBool::new(false));
+            let (r, s) = (root.clone(), Arc::clone(&stop));
+            // The first scan happens before `start` returns, so an edit made
+            // right after is seen.
+            let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+            std::thread::Builder::new()
+                .name("anxuan-poll".into())
+                .spawn(move || poll_loop(&r, &tx, &s, &ready_tx))
+                .map_err(notify::Error::io)?;
+            let _ = ready_rx.recv();
+            return Ok(Watcher {
+                root,
+                inner: Inner::Poll(stop),
+                watched: Vec::new(),
+            });
+        }
         let r = root.clone();
         let handler = move |res: DebounceEventResult| {
             let Ok(events) = res else {
@@ -135,35 +221,27 @@ impl Watcher {
                 let _ = tx.send(batch);
             }
         };
-        let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-            Inner::Poll(new_debouncer_opt(
-                DEBOUNCE,
-                Some(TICK),
-                handler,
-                NoCache,
-                config,
-            )?)
-        } else {
-            Inner::Native(new_debouncer(DEBOUNCE, Some(TICK), handler)?)
-        };
+        let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), handler)?;
+        debouncer.watch(&root, RecursiveMode::NonRecursive)?;
         let mut w = Watcher {
             root,
-            inner,
+            inner: Inner::Native(debouncer),
             watched: Vec::new(),
         };
-        w.inner
-            .watch(&w.root.clone(), RecursiveMode::NonRecursive)?;
         w.ensure_watched()?;
         Ok(w)
     }
 
-    /// Watches source folders that appeared since the start.
+    /// Watches source folders that appeared since the start (polling sees
+    /// them anyway).
     pub fn ensure_watched(&mut self) -> notify::Result<()> {
+        let Inner::Native(d) = &mut self.inner else {
+            return Ok(());
+        };
         for dir in SOURCE_DIRS {
             let p = self.root.join(dir);
             if p.is_dir() && !self.watched.contains(&p) {
-                self.inner.watch(&p, RecursiveMode::Recursive)?;
+                d.watch(&p, RecursiveMode::Recursive)?;
                 self.watched.push(p);
             }
         }
@@ -197,6 +275,21 @@ mod tests {
         for name in ["fire.md", "消防演练.md", "site.css", "a.png", "tmp.md"] {
             assert!(!is_temp_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn polling_sees_changed_and_deleted_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/articles")).unwrap();
+        let f = root.join("content/articles/a.md");
+        std::fs::write(&f, "一").unwrap();
+        let before = scan(root);
+        std::fs::write(&f, "二二").unwrap();
+        let after = scan(root);
+        assert_eq!(changed(&before, &after), vec![f.clone()]);
+        std::fs::remove_file(&f).unwrap();
+        assert_eq!(changed(&after, &scan(root)), vec![f]);
     }
 
     #[test]

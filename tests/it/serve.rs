@@ -481,6 +481,9 @@ fn serve_ignores_temp_files_and_follows_editor_save_patterns() {
     std::fs::write(dir.join("4913"), "").unwrap();
     std::fs::write(dir.join("news.md~"), "backup").unwrap();
     std::fs::write(dir.join("~$通知.docx"), "wps lock").unwrap();
+    // The output folder of `anxuan build` is not watched (no rebuild loops).
+    std::fs::create_dir_all(root.join("public/articles")).unwrap();
+    std::fs::write(root.join("public/articles/index.html"), "old build").unwrap();
     replace_in(&news, "会议传达了上级", "第一次保存");
     ev.wait("reload");
     assert!(s.get("/articles/news/").text().contains("第一次保存"));
@@ -509,7 +512,7 @@ fn serve_ignores_temp_files_and_follows_editor_save_patterns() {
     s.wait_line(|l| l.contains("Rebuilt in"));
     for l in &s.log {
         if l.trim_start().starts_with("Changed") {
-            for tmp in [".swp", "4913", "news.md~", "~$", ".tmp"] {
+            for tmp in [".swp", "4913", "news.md~", "~$", ".tmp", "public/"] {
                 assert!(!l.contains(tmp), "temp file triggered a rebuild: {l}");
             }
         }
@@ -540,6 +543,23 @@ fn serve_new_file_and_config_change_take_effect() {
     std::fs::remove_file(root.join("content/articles/new.md")).unwrap();
     ev.wait("reload");
     assert_eq!(s.get("/articles/new/").status, 404);
+}
+
+#[test]
+fn serve_poll_mode_sees_edits_and_renames() {
+    let site = copy_fixture("minimal");
+    let root = site.path();
+    let s = serve(root, &["--poll"]);
+    let ev = s.events();
+    ev.wait("hello");
+    replace_in(&news_path(root), "会议传达了上级", "轮询模式下的修改");
+    ev.wait("reload");
+    assert!(s.get("/articles/news/").text().contains("轮询模式下的修改"));
+    let about = root.join("content/pages/about.md");
+    std::fs::rename(&about, root.join("content/pages/about-us.md")).unwrap();
+    ev.wait("reload");
+    assert_eq!(s.get("/about/").status, 404);
+    assert_eq!(s.get("/about-us/").status, 200);
 }
 
 #[test]
