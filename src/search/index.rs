@@ -436,25 +436,44 @@ pub fn build_cached(
                 .collect()
         })
         .collect();
-    // Group by token id; documents in order, so every list is sorted by doc.
-    let mut postings: Vec<Vec<Raw>> = Vec::new();
-    postings.resize_with(cache.keys.len(), Vec::new);
-    for (c, list) in cached.iter().zip(raws) {
-        for (&tid, raw) in c.tids.iter().zip(list) {
-            postings[tid as usize].push(raw);
+    // Group by token id with a counting sort into one flat array; documents
+    // go in order, so every list is sorted by document.
+    let mut starts = vec![0usize; cache.keys.len() + 1];
+    for c in &cached {
+        for &tid in &c.tids {
+            starts[tid as usize + 1] += 1;
         }
     }
-    let postings: Vec<(&Key, Vec<Raw>)> = cache
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let blank = Raw {
+        doc: 0,
+        sat: 0,
+        flags: 0,
+    };
+    let mut flat = vec![blank; starts[starts.len() - 1]];
+    for (c, list) in cached.iter().zip(&raws) {
+        for (&tid, raw) in c.tids.iter().zip(list) {
+            let slot = &mut next[tid as usize];
+            flat[*slot] = *raw;
+            *slot += 1;
+        }
+    }
+    drop(raws);
+    let postings: Vec<(&Key, &[Raw])> = cache
         .keys
         .iter()
-        .zip(postings)
-        .filter(|(_, list)| !list.is_empty())
+        .zip(starts.windows(2))
+        .filter(|(_, w)| w[1] > w[0])
+        .map(|(key, w)| (key, &flat[w[0]..w[1]]))
         .collect();
     let token_count = postings.len();
     let buckets = (token_count / 16).next_power_of_two().clamp(16, 16_384);
 
     // Encode postings; group tokens by bucket.
-    let mut by_bucket: Vec<Vec<(String, Vec<Raw>)>> = vec![Vec::new(); buckets];
+    let mut by_bucket: Vec<Vec<(String, &[Raw])>> = vec![Vec::new(); buckets];
     for (key, list) in postings {
         let text = key_text(key);
         let b = (fnv1a32(&text) as usize) % buckets;
