@@ -8,7 +8,7 @@
 //! options (`now` included); all content errors of a run are reported
 //! together, sorted by file and line; nothing is written here.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -57,10 +57,28 @@ pub struct Build {
     pub diags: Vec<Diagnostic>,
     pub stats: Stats,
     pub timings: Vec<(&'static str, Duration)>,
-    /// For a cached build: the only outputs that may differ from the
-    /// previous successful build with the same cache (every other file is
-    /// byte-identical). `None`: any file may differ.
-    pub may_differ: Option<BTreeSet<String>>,
+}
+
+/// The rendered outputs of a cached build.
+#[derive(Debug)]
+pub enum Output {
+    /// Every file of the site.
+    Full(Files),
+    /// Only what differs from the previous successful build of the same
+    /// cache: files to (over)write and files to remove; every other file
+    /// of that build is unchanged, byte for byte.
+    Patch { set: Files, remove: Vec<String> },
+}
+
+/// A successful cached build (`anxuan serve`): like [`Build`], with the
+/// rendered files as an [`Output`].
+#[derive(Debug)]
+pub struct Update {
+    pub output: Output,
+    pub copies: Vec<Asset>,
+    pub diags: Vec<Diagnostic>,
+    pub stats: Stats,
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Reads and validates `site.yaml`.
@@ -429,7 +447,8 @@ struct RenderMemo {
     key: String,
     structure: Structure,
     items: Vec<ItemView>,
-    files: Files,
+    /// Every output of the render except the search index.
+    rendered: HashSet<String>,
     /// The outputs of the search index.
     search: Vec<String>,
 }
@@ -456,7 +475,21 @@ pub struct Cache {
 
 /// Runs the whole pipeline. `Err` carries every diagnostic when any is an error.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>> {
-    build_cached(root, opts, &mut Cache::default())
+    let u = rebuild(root, opts, &mut Cache::default())?;
+    match u.output {
+        Output::Full(files) => Ok(Build {
+            files,
+            copies: u.copies,
+            diags: u.diags,
+            stats: u.stats,
+            timings: u.timings,
+        }),
+        // A fresh cache has no previous build to patch.
+        Output::Patch { .. } => Err(vec![Diagnostic::global(
+            Severity::Error,
+            "internal error: a one-shot build returned a patch",
+        )]),
+    }
 }
 
 impl Cache {
@@ -473,12 +506,13 @@ impl Cache {
 /// are not parsed again, bodies whose Markdown and link answers are unchanged
 /// are not rendered again, the theme is compiled only when its folder
 /// changed, and when the site's structure and every list item are
-/// unchanged only the pages whose own inputs changed are rendered again.
-pub fn build_cached(
+/// unchanged only the pages whose own inputs changed are rendered again and
+/// returned as a patch on the previous successful build.
+pub fn rebuild(
     root: &Path,
     opts: &BuildOptions,
     cache: &mut Cache,
-) -> Result<Build, Vec<Diagnostic>> {
+) -> Result<Update, Vec<Diagnostic>> {
     let mut timer = Timer::new();
     // Read the key before the config: if site.yaml changes in between, the
     // next build sees a different key and starts afresh.
@@ -768,45 +802,49 @@ pub fn build_cached(
         .render
         .take()
         .filter(|m| m.key == render_key && m.structure == structure && m.items == items);
-    let (files, render_diags, search_keys, may_differ) = match memo {
+    let search = |cache: &mut Cache| {
+        if keep {
+            crate::search::index::build_cached(&site, &bodies, &mut cache.search)
+        } else {
+            crate::search::index::build(&site, &bodies)
+        }
+    };
+    let (output, render_diags, rendered, search_keys) = match memo {
         Some(memo) => {
-            let (pages, d) =
+            let (mut set, d) =
                 render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
-            let mut may_differ: BTreeSet<String> = pages.keys().cloned().collect();
-            let mut files = memo.files;
-            files.extend(pages);
-            for k in &memo.search {
-                files.remove(k);
-            }
-            may_differ.extend(memo.search);
             timer.lap("render-pages");
-            let search = if keep {
-                crate::search::index::build_cached(&site, &bodies, &mut cache.search)
-            } else {
-                crate::search::index::build(&site, &bodies)
-            };
-            let keys: Vec<String> = search.keys().cloned().collect();
-            may_differ.extend(keys.iter().cloned());
-            files.extend(search);
+            let index = search(cache);
+            let keys: Vec<String> = index.keys().cloned().collect();
+            let remove: Vec<String> = memo
+                .search
+                .into_iter()
+                .filter(|k| !index.contains_key(k))
+                .collect();
+            set.extend(index);
             timer.lap("search");
-            (files, d, keys, Some(may_differ))
+            (Output::Patch { set, remove }, d, memo.rendered, keys)
         }
         None => {
             let (mut files, d) = render::render_site(&site, theme, &bodies, &items, &opts.render);
             timer.lap("render");
-            let search = if keep {
-                crate::search::index::build_cached(&site, &bodies, &mut cache.search)
+            let rendered: HashSet<String> = if keep {
+                files.keys().cloned().collect()
             } else {
-                crate::search::index::build(&site, &bodies)
+                HashSet::new()
             };
-            let keys: Vec<String> = search.keys().cloned().collect();
-            files.extend(search);
+            let index = search(cache);
+            let keys: Vec<String> = index.keys().cloned().collect();
+            files.extend(index);
             timer.lap("search");
-            (files, d, keys, None)
+            (Output::Full(files), d, rendered, keys)
         }
     };
     diags.extend(render_diags);
-    for path in files.keys().chain(found.assets.iter().map(|a| &a.out)) {
+    let written = match &output {
+        Output::Full(files) | Output::Patch { set: files, .. } => files,
+    };
+    for path in written.keys().chain(found.assets.iter().map(|a| &a.out)) {
         if !is_safe_output_path(path) {
             diags.push(Diagnostic::global(
                 Severity::Error,
@@ -815,30 +853,32 @@ pub fn build_cached(
         }
     }
     sort_diagnostics(&mut diags);
+    kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
     if has_errors(&diags) {
-        kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
         return Err(diags);
     }
-    kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
+    let mut copies = found.assets;
+    // A rendered file wins over an asset with the same output path.
+    copies.retain(|a| match &output {
+        Output::Full(files) => !files.contains_key(&a.out),
+        Output::Patch { set, .. } => !set.contains_key(&a.out) && !rendered.contains(&a.out),
+    });
     if keep {
         cache.render = Some(RenderMemo {
             key: render_key,
             structure,
             items,
-            files: files.clone(),
+            rendered,
             search: search_keys,
         });
     }
     timer.lap("cache");
-    let mut copies = found.assets;
-    copies.retain(|a| !files.contains_key(&a.out));
-    Ok(Build {
-        files,
+    Ok(Update {
+        output,
         copies,
         diags,
         stats,
         timings: timer.laps,
-        may_differ,
     })
 }
 

@@ -8,7 +8,9 @@
 //! ties: recency); postings are sorted by document id; every file is a
 //! deterministic function of the site; body chunks are cut only at separator
 //! characters, so a query phrase (which never contains a separator) is
-//! always inside one chunk.
+//! always inside one chunk. [`build_cached`] (used by `anxuan serve`) keeps
+//! per-document work between builds and returns exactly what [`build`]
+//! returns.
 
 use std::collections::{BTreeMap, HashMap};
 

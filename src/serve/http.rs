@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use crate::error::Diagnostic;
@@ -42,8 +42,10 @@ pub const MAX_URL: usize = 2048;
 /// of the last rebuild (empty when it succeeded).
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Rendered files, by output path.
-    pub files: Arc<Files>,
+    /// Rendered files, by output path. Shared by every snapshot of a
+    /// server and patched in place by a rebuild (under the write lock), so
+    /// a rebuild never copies the whole site.
+    pub files: Arc<RwLock<Files>>,
     /// Files served from disk as they are: output path → source file.
     pub copies: Arc<HashMap<String, PathBuf>>,
     /// Errors of the last rebuild; the files are then those of an older build.
@@ -271,8 +273,14 @@ fn no_build_page(base_path: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Reads the files (a poisoned lock still holds a complete map: writers
+/// only insert and remove whole entries).
+pub fn read_files(files: &RwLock<Files>) -> RwLockReadGuard<'_, Files> {
+    files.read().unwrap_or_else(|e| e.into_inner())
+}
+
 fn not_found(snap: &Snapshot) -> Reply {
-    let body = match snap.files.get("404.html") {
+    let body = match read_files(&snap.files).get("404.html") {
         Some(b) => b.clone(),
         None if !snap.errors.is_empty() => no_build_page(&snap.base_path),
         None => b"404 Not Found\n".to_vec(),
@@ -296,9 +304,11 @@ fn bytes_reply(req: &Req<'_>, path: &str, bytes: Body, etag: String) -> Reply {
 
 /// Finds a file of the snapshot by output path.
 fn lookup(snap: &Snapshot, req: &Req<'_>, path: &str) -> Option<Reply> {
-    if let Some(bytes) = snap.files.get(path) {
-        let etag = etag_of(bytes);
-        return Some(bytes_reply(req, path, Body::Bytes(bytes.clone()), etag));
+    if let Some((bytes, etag)) = read_files(&snap.files)
+        .get(path)
+        .map(|b| (b.clone(), etag_of(b)))
+    {
+        return Some(bytes_reply(req, path, Body::Bytes(bytes), etag));
     }
     let abs = snap.copies.get(path)?;
     let meta = std::fs::metadata(abs).ok().filter(|m| m.is_file())?;
@@ -319,7 +329,7 @@ fn lookup(snap: &Snapshot, req: &Req<'_>, path: &str) -> Option<Reply> {
 
 fn has_dir(snap: &Snapshot, dir: &str) -> bool {
     let index = format!("{dir}/index.html");
-    snap.files.contains_key(&index) || snap.copies.contains_key(&index)
+    read_files(&snap.files).contains_key(&index) || snap.copies.contains_key(&index)
 }
 
 /// The pure handler: a snapshot and a request in, a reply out.
@@ -621,7 +631,7 @@ mod tests {
         files.insert("css/site.css".into(), b"body{}".to_vec());
         files.insert("feed.ics".into(), b"BEGIN:VCALENDAR".to_vec());
         Snapshot {
-            files: Arc::new(files),
+            files: Arc::new(RwLock::new(files)),
             base_path: "/".into(),
             version: 1,
             ..Snapshot::default()

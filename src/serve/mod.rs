@@ -24,8 +24,10 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::content::Asset;
 use crate::error::{Diagnostic, Error, Result};
-use crate::pipeline::{self, Build, BuildOptions, Cache};
+use crate::pipeline::{self, BuildOptions, Cache, Output, Stats, Update};
+use crate::render::Files;
 use crate::shell::Shell;
 
 pub use http::Snapshot;
@@ -69,61 +71,63 @@ impl Changes {
     }
 }
 
-/// Compares two snapshots' outputs; when the pipeline names the only
-/// outputs that may differ, just those are compared. Assets copied from
-/// disk count as changed when their source file is in `sources` (the paths
-/// the watcher reported).
+/// What a build's output changes in the served files, plus copied assets
+/// that were added, removed, or whose source file is in `sources` (the
+/// paths the watcher reported).
 pub fn diff(
-    old: &Snapshot,
-    new: &Snapshot,
+    files: &Files,
+    output: &Output,
+    old_copies: &HashMap<String, PathBuf>,
+    new_copies: &HashMap<String, PathBuf>,
     sources: &[String],
-    may_differ: Option<&BTreeSet<String>>,
 ) -> Changes {
     let mut paths = BTreeSet::new();
-    match may_differ {
-        Some(keys) => {
-            for k in keys {
-                if old.files.get(k) != new.files.get(k) {
+    match output {
+        Output::Patch { set, remove } => {
+            for (k, v) in set {
+                if files.get(k) != Some(v) {
                     paths.insert(k.clone());
                 }
             }
+            paths.extend(remove.iter().filter(|k| files.contains_key(*k)).cloned());
         }
-        None => {
-            for (k, v) in new.files.iter() {
-                if old.files.get(k) != Some(v) {
+        Output::Full(new) => {
+            for (k, v) in new {
+                if files.get(k) != Some(v) {
                     paths.insert(k.clone());
                 }
             }
-            for k in old.files.keys() {
-                if !new.files.contains_key(k) {
+            for k in files.keys() {
+                if !new.contains_key(k) {
                     paths.insert(k.clone());
                 }
             }
         }
     }
-    for (k, abs) in new.copies.iter() {
-        if old.copies.get(k) != Some(abs) {
+    for (k, abs) in new_copies {
+        if old_copies.get(k) != Some(abs) || sources.iter().any(|s| abs.ends_with(s)) {
             paths.insert(k.clone());
         }
     }
-    for k in old.copies.keys() {
-        if !new.copies.contains_key(k) {
+    for k in old_copies.keys() {
+        if !new_copies.contains_key(k) {
             paths.insert(k.clone());
-        }
-    }
-    if !sources.is_empty() {
-        let root_rel: HashMap<&Path, &String> = new
-            .copies
-            .iter()
-            .map(|(k, abs)| (abs.as_path(), k))
-            .collect();
-        for (abs, out) in root_rel {
-            if sources.iter().any(|s| abs.ends_with(s)) {
-                paths.insert(out.clone());
-            }
         }
     }
     Changes { paths }
+}
+
+/// Applies a build's output to the served files.
+fn apply(files: &mut Files, output: Output) {
+    match output {
+        Output::Full(new) => *files = new,
+        Output::Patch { set, remove } => {
+            for k in &remove {
+                files.remove(k);
+            }
+            files.extend(set);
+        }
+    }
 }
 
 /// True when only stylesheets changed, so browsers can swap them in place.
@@ -138,13 +142,37 @@ pub fn css_only(changes: &Changes, sources: &[String]) -> bool {
             .all(|p| p.ends_with(".css") || p.ends_with(".html"))
 }
 
-fn snapshot_of(build: Build, base_path: String, version: u64) -> Snapshot {
-    Snapshot {
-        copies: Arc::new(build.copies.into_iter().map(|a| (a.out, a.abs)).collect()),
-        files: Arc::new(build.files),
-        errors: Vec::new(),
-        base_path,
-        version,
+fn copies_of(copies: Vec<Asset>) -> Arc<HashMap<String, PathBuf>> {
+    Arc::new(copies.into_iter().map(|a| (a.out, a.abs)).collect())
+}
+
+/// The first snapshot of a server: the files of a first build, or nothing
+/// and the errors.
+fn first_snapshot(
+    first: std::result::Result<Update, Vec<Diagnostic>>,
+    base_path: String,
+) -> (Snapshot, Vec<Diagnostic>, Option<Stats>) {
+    match first {
+        Ok(u) => {
+            let mut files = Files::new();
+            apply(&mut files, u.output);
+            let snap = Snapshot {
+                files: Arc::new(RwLock::new(files)),
+                copies: copies_of(u.copies),
+                errors: Vec::new(),
+                base_path,
+                version: 1,
+            };
+            (snap, u.diags, Some(u.stats))
+        }
+        Err(diags) => {
+            let snap = Snapshot {
+                errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
+                base_path,
+                ..Snapshot::default()
+            };
+            (snap, diags, None)
+        }
     }
 }
 
@@ -200,8 +228,8 @@ impl Rebuilder {
         }
     }
 
-    pub fn build(&mut self) -> std::result::Result<Build, Vec<Diagnostic>> {
-        pipeline::build_cached(&self.root, &self.opts, &mut self.cache)
+    pub fn build(&mut self) -> std::result::Result<Update, Vec<Diagnostic>> {
+        pipeline::rebuild(&self.root, &self.opts, &mut self.cache)
     }
 }
 
@@ -217,41 +245,50 @@ pub enum Outcome {
     Failed(Vec<Diagnostic>),
 }
 
-/// Rebuilds, swaps the snapshot in on success, and tells the browsers.
+/// Rebuilds, patches the served files on success, and tells the browsers.
 pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outcome {
     let old = server.snapshot();
     match rb.build() {
-        Ok(build) => {
-            let mut timings = build.timings.clone();
+        Ok(update) => {
+            let mut timings = update.timings;
             let diff_started = Instant::now();
-            // The cache's "previous build" is the snapshot being served: both
-            // change only on success.
-            let may_differ = build.may_differ.clone();
-            let new = snapshot_of(build, base_path(&rb.root, &rb.opts), old.version + 1);
-            let changes = diff(&old, &new, sources, may_differ.as_ref());
-            timings.push(("diff", diff_started.elapsed()));
+            let copies = copies_of(update.copies);
+            let changes = diff(
+                &http::read_files(&old.files),
+                &update.output,
+                &old.copies,
+                &copies,
+                sources,
+            );
             let css = css_only(&changes, sources);
             let had_errors = !old.errors.is_empty();
-            if changes.paths.is_empty() {
-                // Keep the version: nothing a browser shows changed.
-                let same = Snapshot {
-                    files: Arc::clone(&old.files),
-                    copies: Arc::clone(&old.copies),
-                    errors: Vec::new(),
-                    base_path: new.base_path,
-                    version: old.version,
-                };
-                server.replace(same);
-                if had_errors {
-                    server.hub.broadcast(&Event::Clear);
-                }
+            let nothing = changes.paths.is_empty();
+            if !nothing {
+                // Readers wait only while the entries are swapped.
+                let mut files = old.files.write().unwrap_or_else(|e| e.into_inner());
+                apply(&mut files, update.output);
+            }
+            timings.push(("diff+apply", diff_started.elapsed()));
+            // Keep the version when nothing a browser shows changed.
+            let version = if nothing {
+                old.version
             } else {
-                let version = new.version;
-                server.replace(new);
+                old.version + 1
+            };
+            server.replace(Snapshot {
+                files: Arc::clone(&old.files),
+                copies,
+                errors: Vec::new(),
+                base_path: base_path(&rb.root, &rb.opts),
+                version,
+            });
+            if !nothing {
                 server.hub.broadcast(&Event::Reload {
                     version,
                     css_only: css,
                 });
+            } else if had_errors {
+                server.hub.broadcast(&Event::Clear);
             }
             Outcome::Built {
                 changes,
@@ -384,34 +421,22 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
     let started = Instant::now();
     let mut rb = Rebuilder::new(opts.root.clone(), opts.build.clone());
     let base = base_path(&opts.root, &opts.build);
-    let (first, first_errors) = match rb.build() {
-        Ok(build) => {
-            shell.diagnostics(&build.diags);
-            let s = &build.stats;
-            shell.status(
-                "Built",
-                &format!(
-                    "{} pages in {} ms",
-                    s.articles + s.drills + s.cases + s.pages,
-                    started.elapsed().as_millis()
-                ),
-            );
-            (snapshot_of(build, base.clone(), 1), Vec::new())
+    let (first, diags, stats) = first_snapshot(rb.build(), base.clone());
+    shell.diagnostics(&diags);
+    match stats {
+        Some(s) => shell.status(
+            "Built",
+            &format!(
+                "{} pages in {} ms",
+                s.articles + s.drills + s.cases + s.pages,
+                started.elapsed().as_millis()
+            ),
+        ),
+        None => {
+            shell.error("the site has errors; serving them to the browser until they are fixed")
         }
-        Err(diags) => {
-            shell.diagnostics(&diags);
-            shell.error("the site has errors; serving them to the browser until they are fixed");
-            let errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.is_error()).collect();
-            (
-                Snapshot {
-                    errors: errors.clone(),
-                    base_path: base.clone(),
-                    ..Snapshot::default()
-                },
-                errors,
-            )
-        }
-    };
+    }
+    let first_errors = first.errors.clone();
     let hub = Hub::new(
         server_id(),
         first.version,
@@ -501,21 +526,12 @@ fn watch_loop(
 /// For tests: a server state around a first build, without sockets.
 pub fn state_for(root: &Path, opts: &BuildOptions) -> (Server, Rebuilder) {
     let mut rb = Rebuilder::new(root.to_path_buf(), opts.clone());
-    let (snap, errors) = match rb.build() {
-        Ok(b) => (snapshot_of(b, base_path(root, opts), 1), Vec::new()),
-        Err(d) => {
-            let errors: Vec<Diagnostic> = d.into_iter().filter(|d| d.is_error()).collect();
-            (
-                Snapshot {
-                    errors: errors.clone(),
-                    base_path: base_path(root, opts),
-                    ..Snapshot::default()
-                },
-                errors,
-            )
-        }
-    };
-    let hub = Hub::new("test".into(), snap.version, livereload::problems(&errors));
+    let (snap, _, _) = first_snapshot(rb.build(), base_path(root, opts));
+    let hub = Hub::new(
+        "test".into(),
+        snap.version,
+        livereload::problems(&snap.errors),
+    );
     (
         Server {
             current: RwLock::new(Arc::new(snap)),

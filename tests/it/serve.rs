@@ -641,7 +641,7 @@ fn serve_opts() -> BuildOptions {
 fn served(server: &serve::Server) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, PathBuf>) {
     let snap = server.snapshot();
     (
-        (*snap.files).clone(),
+        serve::http::read_files(&snap.files).clone(),
         snap.copies
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -831,7 +831,7 @@ fn incremental_rebuilds_equal_fresh_builds() {
     drop(f);
     assert!(step(&server, &mut rb, root, "same size and mtime"));
     assert!(
-        server.snapshot().files["articles/a10/index.html"]
+        serve::http::read_files(&server.snapshot().files)["articles/a10/index.html"]
             .windows("更正".len())
             .any(|w| w == "更正".as_bytes())
     );
