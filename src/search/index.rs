@@ -316,7 +316,7 @@ fn same_fields(a: &Doc, b: &Doc) -> bool {
 
 /// Builds every file of the search index (paths relative to the output root).
 pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
-    build_cached(site, bodies, &mut IndexCache::default())
+    build_with(site, bodies, &mut IndexCache::default(), false)
 }
 
 /// [`build`], reusing the per-document work kept in `cache`.
@@ -324,6 +324,16 @@ pub fn build_cached(
     site: &Site,
     bodies: &[Body],
     cache: &mut IndexCache,
+) -> BTreeMap<String, Vec<u8>> {
+    build_with(site, bodies, cache, true)
+}
+
+/// `keep`: the cache is used again (else the body texts are not copied).
+fn build_with(
+    site: &Site,
+    bodies: &[Body],
+    cache: &mut IndexCache,
+    keep: bool,
 ) -> BTreeMap<String, Vec<u8>> {
     let cfg = &site.config;
     // Newest first; undated standalone pages last, by title.
@@ -374,7 +384,7 @@ pub fn build_cached(
                     let stats = doc_stats(&doc);
                     CachedDoc {
                         doc,
-                        text: text.clone(),
+                        text: if keep { text.clone() } else { String::new() },
                         stats,
                         tids: Vec::new(),
                     }
