@@ -24,8 +24,8 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 pub const SOURCE_DIRS: [&str; 3] = ["content", "themes", "static"];
 
 /// How long the debouncer waits for an editor's save to settle.
-const DEBOUNCE: Duration = Duration::from_millis(30);
-const TICK: Duration = Duration::from_millis(10);
+const DEBOUNCE: Duration = Duration::from_millis(20);
+const TICK: Duration = Duration::from_millis(5);
 /// `--poll`: how often the source files are scanned (stat only, no reads).
 const POLL_INTERVAL: Duration = Duration::from_millis(400);
 
