@@ -628,6 +628,81 @@ fn build_output_never_links_the_live_reload_script() {
     }
 }
 
+/// `a/消防/b.html` → `/a/%E6%B6%88%E9%98%B2/b.html`
+fn url_of(path: &str) -> String {
+    let mut url = String::new();
+    for seg in path.split('/') {
+        url.push('/');
+        for b in seg.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                url.push(b as char);
+            } else {
+                url.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    url
+}
+
+#[test]
+fn served_site_after_edits_equals_anxuan_build_of_the_same_tree() {
+    let site = copy_fixture("minimal");
+    let root = site.path();
+    let s = serve(root, &[]);
+    let ev = s.events();
+    ev.wait("hello");
+    // Edit, add, rename, delete; wait for each rebuild on the event stream.
+    replace_in(&news_path(root), "会议传达了上级", "会议学习了上级");
+    ev.wait("reload");
+    std::fs::write(
+        root.join("content/articles/added.md"),
+        article("tags: [新增标签]\n", "新增文章。"),
+    )
+    .unwrap();
+    ev.wait("reload");
+    std::fs::rename(
+        root.join("content/pages/about.md"),
+        root.join("content/pages/about-us.md"),
+    )
+    .unwrap();
+    ev.wait("reload");
+    std::fs::remove_file(root.join("content/articles/added.md")).unwrap();
+    ev.wait("reload");
+    // A rename may arrive as two rebuilds: wait until the last change shows.
+    let deadline = Instant::now() + TIMEOUT;
+    while s.get("/articles/added/").status != 404 || s.get("/about-us/").status != 200 {
+        assert!(Instant::now() < deadline, "the edits never showed");
+        ev.wait("reload");
+    }
+
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let o = crate::support::anxuan(
+        root,
+        &["build", "--now", NOW, "--out", target.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", crate::support::stderr(&o));
+    let script = r#"<script src="/__anxuan/livereload.js" defer></script>"#;
+    let built = crate::support::snapshot_dir(&target);
+    assert!(built.len() > 20);
+    for (path, bytes) in built {
+        if path == ".anxuan-output" {
+            continue;
+        }
+        let r = s.get(&url_of(&path));
+        assert_eq!(r.status, 200, "{path}");
+        let served = if path.ends_with(".html") {
+            let text = String::from_utf8(r.body).unwrap();
+            assert!(text.contains(script), "{path} lacks the live-reload script");
+            text.replacen(script, "", 1).into_bytes()
+        } else {
+            r.body
+        };
+        assert!(served == bytes, "{path} differs from anxuan build");
+    }
+    assert_eq!(s.get("/about/").status, 404, "the renamed page is gone");
+}
+
 // ---------------------------------------------------------------------------
 // Incremental equals full.
 
