@@ -5,7 +5,7 @@
 //! rebuild loop, and the console lines it prints. Submodules: `watch`
 //! (notify and the debouncer), `http` (the sockets and the pure handler),
 //! `livereload` (the script and the event stream).
-//! Imports: `pipeline`, `render`, `error`, `shell`.
+//! Imports: `pipeline`, `render` and `content` (types), `error`, `shell`.
 //!
 //! Invariants: a failed rebuild never replaces the files being served (the
 //! last good build stays up, the errors go to the console and the overlay);
