@@ -89,6 +89,10 @@ pub struct SiteArgs {
     /// Override site.yaml's base_url, e.g. https://aq.example.gov.cn/ or /sub/path/.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Write links relative to each page, so the output works from any folder
+    /// (also file://); same as `relative_urls: true` in site.yaml.
+    #[arg(long)]
+    pub relative: bool,
 }
 
 #[derive(Debug, Args)]

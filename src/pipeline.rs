@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub now: Option<String>,
     /// `--base-url`
     pub base_url: Option<String>,
+    /// `--relative`: links relative to each page (as `relative_urls: true`).
+    pub relative: bool,
     pub render: RenderOptions,
 }
 
@@ -229,6 +231,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
                 format!("invalid --base-url: {e}"),
             )]
         })?;
+    }
+    if opts.relative {
+        cfg.relative_urls = true;
     }
     let now: Timestamp = match &opts.now {
         Some(s) => dates::parse_now(s, &cfg.tz).map_err(|e| {
