@@ -64,14 +64,29 @@ pub const MAX_OCTETS: usize = 75;
 /// Folds one content line: at most 75 octets per physical line (the
 /// leading space of a continuation counts), never inside a UTF-8
 /// character; every physical line ends with CRLF.
+///
+/// A physical line never ends with a space or tab (they move to the next
+/// line): RFC 5545 keeps them, but common readers trim line ends.
 pub fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
+    // Where the current physical line's content starts, and its octets.
+    let mut start = 0;
     let mut width = 0;
     for c in line.chars() {
         let len = c.len_utf8();
         if width + len > MAX_OCTETS {
+            let keep = out.trim_end_matches([' ', '\t']).len().max(start);
+            let carried = out.split_off(keep);
+            let carry = if keep == start || 1 + carried.len() + len > MAX_OCTETS {
+                out.push_str(&carried);
+                String::new()
+            } else {
+                carried
+            };
             out.push_str("\r\n ");
-            width = 1;
+            start = out.len();
+            out.push_str(&carry);
+            width = 1 + carry.len();
         }
         out.push(c);
         width += len;
@@ -270,6 +285,19 @@ mod tests {
         }
         assert!(folded.ends_with("\r\n"));
         assert_eq!(unfold(&folded), format!("{line}\r\n"));
+    }
+
+    #[test]
+    fn fold_never_ends_a_physical_line_with_a_space() {
+        let line = format!("DESCRIPTION:{} 联系人", "安".repeat(21));
+        let folded = fold(&line);
+        for physical in folded.split_terminator("\r\n") {
+            assert!(!physical.ends_with(' '), "{physical:?}");
+            assert!(physical.len() <= MAX_OCTETS);
+        }
+        assert_eq!(unfold(&folded), format!("{line}\r\n"));
+        let spaces = format!("X:{}", " ".repeat(200));
+        assert_eq!(unfold(&fold(&spaces)), format!("{spaces}\r\n"));
     }
 
     #[test]
