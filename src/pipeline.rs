@@ -2,7 +2,8 @@
 //!
 //! Owns: running the stages in order, parallelism at the top of each stage
 //! (rayon), collecting every diagnostic, and per-stage timings.
-//! Imports: every stage module; never `output`, `serve`, `cmd` or `shell`.
+//! Imports: every stage module and `check` (the offline checks of the
+//! output); never `output`, `serve`, `cmd` or `shell`.
 //!
 //! Invariants: the result is a pure function of the site's files and the
 //! options (`now` included); all content errors of a run are reported
@@ -56,6 +57,9 @@ pub struct Build {
     pub copies: Vec<Asset>,
     /// Warnings (errors make the build fail).
     pub diags: Vec<Diagnostic>,
+    /// What the site checks found in the output (`anxuan check`; warnings
+    /// at the end of `anxuan build`).
+    pub check: crate::check::Report,
     pub stats: Stats,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -402,10 +406,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
     }
     let mut copies = found.assets;
     copies.retain(|a| !files.contains_key(&a.out));
+    let check = crate::check::run(&site, &files, &copies);
+    timer.lap("check");
     Ok(Build {
         files,
         copies,
         diags,
+        check,
         stats,
         timings: timer.laps,
     })
