@@ -152,6 +152,15 @@ struct Occurrence {
     help: &'static str,
 }
 
+/// What one link amounts to.
+#[derive(Debug, Clone)]
+enum Verdict {
+    Ok,
+    External(String),
+    /// (rule, message, help)
+    Problem(&'static str, String, &'static str),
+}
+
 /// Problems and external links found in one page.
 type PageResult = (Vec<Occurrence>, Vec<(String, Place)>);
 
@@ -160,12 +169,12 @@ fn anchors(tags: &[html::Tag<'_>]) -> HashSet<String> {
     let mut ids = HashSet::new();
     for t in tags {
         if let Some(id) = t.attr("id") {
-            ids.insert(html::decode_entities(id));
+            ids.insert(html::decode_entities(id).into_owned());
         }
         if t.is("a")
             && let Some(n) = t.attr("name")
         {
-            ids.insert(html::decode_entities(n));
+            ids.insert(html::decode_entities(n).into_owned());
         }
     }
     ids
@@ -197,100 +206,123 @@ pub fn crawl(site: &Site, files: &Files, copies: &[Asset]) -> Crawl {
         .iter()
         .map(|(p, _, tags)| (p.as_str(), anchors(tags)))
         .collect();
+    let judge = |out: &str, raw: &str, is_image: bool| -> Verdict {
+        match resolve(out, raw, &cfg.base_path, base_url) {
+            Resolved::Skip => Verdict::Ok,
+            Resolved::External(u) => Verdict::External(u),
+            Resolved::Outside => Verdict::Problem(
+                "broken-link",
+                format!(
+                    "link `{raw}` points outside the site's base path `{}`",
+                    cfg.base_path
+                ),
+                "部署在子目录时，站内链接请用 @/ 写法或相对路径，不要以 / 开头",
+            ),
+            Resolved::Internal {
+                candidates,
+                fragment,
+            } => {
+                let Some(found) = candidates.iter().find(|c| exists.contains(c.as_str())) else {
+                    let (rule, what, help) = if is_image {
+                        (
+                            "broken-image",
+                            "image",
+                            "请检查图片路径：图片放在文章旁边，用相对路径引用，例如 ![说明](images/a.png)",
+                        )
+                    } else {
+                        (
+                            "broken-link",
+                            "link",
+                            "站内链接请用 @/articles/文件名.md 的写法，构建时会检查目标是否存在",
+                        )
+                    };
+                    return Verdict::Problem(
+                        rule,
+                        format!("broken {what} `{raw}`: no such file in the site"),
+                        help,
+                    );
+                };
+                let Some(frag) = fragment.filter(|f| !f.is_empty() && f != "top") else {
+                    return Verdict::Ok;
+                };
+                match ids.get(found.as_str()) {
+                    Some(targets) if !targets.contains(&frag) => Verdict::Problem(
+                        "broken-anchor",
+                        format!("`{found}` has no element with id `{frag}` (link `{raw}`)"),
+                        "锚点应为目标页面的小标题，例如 @/articles/x.md#小标题",
+                    ),
+                    _ => Verdict::Ok,
+                }
+            }
+        }
+    };
     let per_page: Vec<PageResult> = scanned
         .par_iter()
-        .map(|(out, text, tags)| {
-            let mut occ = Vec::new();
-            let mut ext = Vec::new();
-            for t in tags {
-                let place = || Place {
-                    out: (*out).clone(),
-                    line: html::line_of(text, t.start),
-                };
-                if t.is("img") {
-                    let alt = t.attr("alt").map(html::decode_entities);
-                    if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                        occ.push(Occurrence {
-                            rule: "missing-alt",
-                            url: t.attr("src").unwrap_or("").to_owned(),
-                            place: place(),
-                            message: format!(
-                                "image `{}` has no alt text",
-                                html::decode_entities(t.attr("src").unwrap_or(""))
-                            ),
-                            help: "请为图片写替代文字：![图片说明](图片.png)，方便视障读者和图片无法显示时阅读",
-                        });
+        .map_init(
+            || [HashMap::new(), HashMap::new()],
+            |cache: &mut [HashMap<String, Verdict>; 2], (out, text, tags)| {
+                let mut occ = Vec::new();
+                let mut ext = Vec::new();
+                for t in tags {
+                    let place = || Place {
+                        out: (*out).clone(),
+                        line: html::line_of(text, t.start),
+                    };
+                    if t.is("img") {
+                        let alt = t.attr("alt").map(html::decode_entities);
+                        if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                            let src = t.attr("src").unwrap_or("");
+                            occ.push(Occurrence {
+                                rule: "missing-alt",
+                                url: src.to_owned(),
+                                place: place(),
+                                message: format!(
+                                    "image `{}` has no alt text",
+                                    html::decode_entities(src)
+                                ),
+                                help: "请为图片写替代文字：![图片说明](图片.png)，方便视障读者和图片无法显示时阅读",
+                            });
+                        }
                     }
-                }
-                let mut urls: Vec<(&str, bool)> = Vec::new();
-                if let Some(h) = t.attr("href") {
-                    urls.push((h, false));
-                }
-                if let Some(s) = t.attr("src") {
-                    urls.push((s, t.is("img")));
-                }
-                if t.is("form")
-                    && let Some(a) = t.attr("action")
-                {
-                    urls.push((a, false));
-                }
-                for (raw, is_image) in urls {
-                    let raw = html::decode_entities(raw);
-                    match resolve(out, &raw, &cfg.base_path, base_url) {
-                        Resolved::Skip => {}
-                        Resolved::External(u) => ext.push((u, place())),
-                        Resolved::Outside => occ.push(Occurrence {
-                            rule: "broken-link",
-                            url: raw.clone(),
-                            place: place(),
-                            message: format!(
-                                "link `{raw}` points outside the site's base path `{}`",
-                                cfg.base_path
-                            ),
-                            help: "部署在子目录时，站内链接请用 @/ 写法或相对路径，不要以 / 开头",
-                        }),
-                        Resolved::Internal {
-                            candidates,
-                            fragment,
-                        } => {
-                            let Some(found) =
-                                candidates.iter().find(|c| exists.contains(c.as_str()))
-                            else {
-                                let (rule, what, help) = if is_image {
-                                    ("broken-image", "image", "请检查图片路径：图片放在文章旁边，用相对路径引用，例如 ![说明](images/a.png)")
-                                } else {
-                                    ("broken-link", "link", "站内链接请用 @/articles/文件名.md 的写法，构建时会检查目标是否存在")
-                                };
-                                occ.push(Occurrence {
-                                    rule,
-                                    url: raw.clone(),
-                                    place: place(),
-                                    message: format!("broken {what} `{raw}`: no such file in the site"),
-                                    help,
-                                });
-                                continue;
-                            };
-                            let Some(frag) = fragment.filter(|f| !f.is_empty() && f != "top")
-                            else {
-                                continue;
-                            };
-                            if let Some(targets) = ids.get(found.as_str())
-                                && !targets.contains(&frag)
-                            {
-                                occ.push(Occurrence {
-                                    rule: "broken-anchor",
-                                    url: raw.clone(),
-                                    place: place(),
-                                    message: format!("`{found}` has no element with id `{frag}` (link `{raw}`)"),
-                                    help: "锚点应为目标页面的小标题，例如 @/articles/x.md#小标题",
-                                });
+                    let mut urls: [Option<(&str, bool)>; 3] = [None; 3];
+                    urls[0] = t.attr("href").map(|h| (h, false));
+                    urls[1] = t.attr("src").map(|s| (s, t.is("img")));
+                    if t.is("form") {
+                        urls[2] = t.attr("action").map(|a| (a, false));
+                    }
+                    for (raw, is_image) in urls.into_iter().flatten() {
+                        let raw = html::decode_entities(raw);
+                        // Rooted and absolute URLs resolve the same on every
+                        // page: judge each once per thread.
+                        let cacheable = raw.starts_with('/') || raw.contains(':');
+                        let slot = usize::from(is_image);
+                        let verdict = if cacheable {
+                            if let Some(v) = cache[slot].get(raw.as_ref()) {
+                                v.clone()
+                            } else {
+                                let v = judge(out, &raw, is_image);
+                                cache[slot].insert(raw.clone().into_owned(), v.clone());
+                                v
                             }
+                        } else {
+                            judge(out, &raw, is_image)
+                        };
+                        match verdict {
+                            Verdict::Ok => {}
+                            Verdict::External(u) => ext.push((u, place())),
+                            Verdict::Problem(rule, message, help) => occ.push(Occurrence {
+                                rule,
+                                url: raw.into_owned(),
+                                place: place(),
+                                message,
+                                help,
+                            }),
                         }
                     }
                 }
-            }
-            (occ, ext)
-        })
+                (occ, ext)
+            },
+        )
         .collect();
 
     // Source file of each page's output, for messages.

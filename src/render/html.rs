@@ -173,9 +173,9 @@ pub fn tags(html: &str) -> Vec<Tag<'_>> {
 }
 
 /// Decodes the character references that appear in attribute values.
-pub fn decode_entities(s: &str) -> String {
+pub fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_owned();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -214,7 +214,7 @@ pub fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The 1-based line of byte offset `at`.

@@ -71,7 +71,7 @@ pub fn cover(site: &Site, page: &Page, body: &Body) -> Option<String> {
         None => {
             let tags = html::tags(&body.html);
             let img = tags.iter().find(|t| t.is("img"))?;
-            html::decode_entities(img.attr("src")?)
+            html::decode_entities(img.attr("src")?).into_owned()
         }
     };
     if url.contains("://") {

@@ -103,6 +103,16 @@ impl UrlRewrite<'_> {
         if self.is_noop() {
             return page;
         }
+        // Without relative links only theme-file references change; most
+        // pages have none written by hand (templates use `assets.*`).
+        if !self.relative
+            && !self
+                .assets
+                .keys()
+                .any(|k| !k.is_ascii() || page.contains(k.as_str()))
+        {
+            return page;
+        }
         let prefix = relative_prefix(out_path);
         let mut edits = Vec::new();
         for tag in html::tags(&page) {
