@@ -283,10 +283,15 @@ impl<'a> Renderer<'a> {
         };
         ctx.insert("description", description);
         ctx.insert("url", &self.site.url_of_dir(dir));
-        ctx.insert(
-            "canonical",
-            &self.site.config.permalink(&self.site.url_of_dir(dir)),
-        );
+        let canonical = self.site.config.permalink(&self.site.url_of_dir(dir));
+        // Open Graph needs absolute URLs; without a host there is none.
+        let og_url = if self.site.config.origin.is_empty() {
+            ""
+        } else {
+            canonical.as_str()
+        };
+        ctx.insert("og_url", og_url);
+        ctx.insert("canonical", &canonical);
         ctx
     }
 
@@ -316,6 +321,7 @@ impl<'a> Renderer<'a> {
             base_path: &self.site.config.base_path,
             assets: &self.assets.names,
             relative: self.site.config.relative_urls,
+            origin: &self.site.config.origin,
         }
     }
 }

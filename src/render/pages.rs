@@ -29,7 +29,8 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     };
     let mut ctx = r.context(section, &page.title, &view.description, dir);
     ctx.insert("page", &view);
-    let image = jsonld::cover(site, page, &r.bodies[id]);
+    // Open Graph and schema.org want absolute image URLs.
+    let image = jsonld::cover(site, page, &r.bodies[id]).filter(|u| u.contains("://"));
     if let Some(img) = &image {
         ctx.insert("og_image", img);
     }

@@ -29,7 +29,13 @@ pub struct UrlRewrite<'a> {
     /// Theme file → hashed name (output paths).
     pub assets: &'a BTreeMap<String, String>,
     pub relative: bool,
+    /// `https://host` when `base_url` is absolute, else empty: the 404
+    /// page of a relative build links there (hosts serve it at any depth).
+    pub origin: &'a str,
 }
+
+/// The page hosts serve for every missing URL, at any depth.
+pub const NOT_FOUND_PAGE: &str = "404.html";
 
 /// `../` once per folder between the page at `out_path` and the root:
 /// `articles/x/index.html` → `../../`, `index.html` → ``.
@@ -67,6 +73,12 @@ impl UrlRewrite<'_> {
     /// `prefix` is [`relative_prefix`] of the page; `folder` marks a base
     /// URL for scripts (no `index.html` appended).
     pub fn rewrite(&self, raw: &str, prefix: &str, folder: bool) -> Option<String> {
+        self.rewrite_as(raw, Some(prefix), folder)
+    }
+
+    /// As [`UrlRewrite::rewrite`]; `prefix: None` writes links that work
+    /// from any depth (absolute when there is an origin, else rooted).
+    fn rewrite_as(&self, raw: &str, prefix: Option<&str>, folder: bool) -> Option<String> {
         let rest = raw.strip_prefix(self.base_path)?;
         if self.base_path == "/" && rest.starts_with('/') {
             return None; // protocol-relative `//host/…`
@@ -83,7 +95,7 @@ impl UrlRewrite<'_> {
                 .collect::<Vec<_>>()
                 .join("/");
         }
-        let new = if self.relative {
+        let new = if let (true, Some(prefix)) = (self.relative, prefix) {
             let mut url = format!("{prefix}{path}");
             if !folder && (path.is_empty() || path.ends_with('/')) {
                 url.push_str("index.html");
@@ -92,6 +104,8 @@ impl UrlRewrite<'_> {
                 url.push_str("./");
             }
             format!("{url}{suffix}")
+        } else if self.relative {
+            format!("{}{}{path}{suffix}", self.origin, self.base_path)
         } else {
             format!("{}{path}{suffix}", self.base_path)
         };
@@ -114,6 +128,7 @@ impl UrlRewrite<'_> {
             return page;
         }
         let prefix = relative_prefix(out_path);
+        let prefix = (out_path != NOT_FOUND_PAGE).then_some(prefix.as_str());
         let mut edits = Vec::new();
         for tag in html::tags(&page) {
             for a in &tag.attrs {
@@ -122,11 +137,11 @@ impl UrlRewrite<'_> {
                 };
                 let name = a.name.to_ascii_lowercase();
                 let new = if URL_ATTRS.contains(&name.as_str()) {
-                    self.rewrite(value, &prefix, false)
+                    self.rewrite_as(value, prefix, false)
                 } else if BASE_ATTRS.contains(&name.as_str()) {
-                    self.rewrite(value, &prefix, true)
+                    self.rewrite_as(value, prefix, true)
                 } else if name == "srcset" {
-                    self.rewrite_srcset(value, &prefix)
+                    self.rewrite_srcset(value, prefix)
                 } else {
                     None
                 };
@@ -142,14 +157,14 @@ impl UrlRewrite<'_> {
         }
     }
 
-    fn rewrite_srcset(&self, value: &str, prefix: &str) -> Option<String> {
+    fn rewrite_srcset(&self, value: &str, prefix: Option<&str>) -> Option<String> {
         let mut changed = false;
         let parts: Vec<String> = value
             .split(',')
             .map(|candidate| {
                 let c = candidate.trim();
                 let (url, descriptor) = c.split_once(' ').unwrap_or((c, ""));
-                match self.rewrite(url, prefix, false) {
+                match self.rewrite_as(url, prefix, false) {
                     Some(new) => {
                         changed = true;
                         if descriptor.is_empty() {
@@ -193,6 +208,7 @@ mod tests {
             base_path: "/aq/",
             assets: &n,
             relative: true,
+            origin: "",
         };
         for raw in [
             "https://x.gov.cn/",
@@ -212,6 +228,7 @@ mod tests {
             base_path: "/aq/",
             assets: &n,
             relative: true,
+            origin: "",
         };
         assert_eq!(
             r.rewrite("/aq/", "../../", false).unwrap(),
@@ -241,6 +258,7 @@ mod tests {
             base_path: "/",
             assets: &n,
             relative: false,
+            origin: "",
         };
         assert_eq!(
             r.rewrite("/css/site.css", "", false).unwrap(),
@@ -257,6 +275,7 @@ mod tests {
             base_path: "/",
             assets: &n,
             relative: true,
+            origin: "",
         };
         let page = r#"<link rel="canonical" href="https://aq.gov.cn/a/"><a href="/a/" title="/a/">/a/</a><img srcset="/i.png 1x, /j.png 2x" src="/i.png" alt=""><div data-root="/"></div>"#;
         let out = r.rewrite_html("a/index.html", page.to_owned());
@@ -264,6 +283,24 @@ mod tests {
             out,
             r#"<link rel="canonical" href="https://aq.gov.cn/a/"><a href="../a/index.html" title="/a/">/a/</a><img srcset="../i.png 1x, ../j.png 2x" src="../i.png" alt=""><div data-root="../"></div>"#
         );
+    }
+
+    #[test]
+    fn not_found_page_of_a_relative_build_links_absolutely() {
+        let n = names();
+        let r = UrlRewrite {
+            base_path: "/aq/",
+            assets: &n,
+            relative: true,
+            origin: "https://x.gov.cn",
+        };
+        let out = r.rewrite_html("404.html", r#"<a href="/aq/articles/">a</a>"#.to_owned());
+        assert_eq!(out, r#"<a href="https://x.gov.cn/aq/articles/">a</a>"#);
+        let out = r.rewrite_html(
+            "a/index.html",
+            r#"<a href="/aq/articles/">a</a>"#.to_owned(),
+        );
+        assert_eq!(out, r#"<a href="../articles/index.html">a</a>"#);
     }
 
     #[test]
