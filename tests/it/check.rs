@@ -280,3 +280,14 @@ fn external_links_are_checked_only_when_asked() {
         ext[0]
     );
 }
+
+#[test]
+fn check_json_reports_content_errors_when_the_site_does_not_build() {
+    let (code, v, err) = check_json(&fixture("broken"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(v["errors"].as_u64().unwrap() > 5);
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "content");
+    assert_eq!(f["severity"], "error");
+    assert!(f["file"].as_str().unwrap().starts_with("content/"));
+}
