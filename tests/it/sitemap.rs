@@ -136,3 +136,49 @@ fn no_sitemap_without_an_absolute_base_url() {
     assert!(!robots.contains("Sitemap:"));
     assert!(b.check.findings.iter().any(|f| f.rule == "base-url"));
 }
+
+/// Validates with xmllint (libxml2) against the protocol's schema
+/// (tests/fixtures/sitemap-0.9.xsd). CI installs xmllint; elsewhere the
+/// test is skipped with a note when it is missing.
+#[test]
+fn sitemap_is_valid_against_the_0_9_schema() {
+    if std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "xmllint is missing in CI (.ci/run installs libxml2-utils)"
+        );
+        eprintln!("skipped: no xmllint (apt-get install libxml2-utils)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (name, base) in [
+        ("root.xml", "https://aq.qingshi.example.gov.cn/"),
+        ("sub.xml", "https://example.gov.cn/anquan/"),
+    ] {
+        let b = anxuan::pipeline::build(
+            &repo_root(),
+            &anxuan::pipeline::BuildOptions {
+                base_url: Some(base.into()),
+                ..opts()
+            },
+        )
+        .unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, &b.files["sitemap.xml"]).unwrap();
+        let o = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(repo_root().join("tests/fixtures/sitemap-0.9.xsd"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
