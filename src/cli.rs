@@ -14,6 +14,9 @@ Examples:
   anxuan build --now 2025-06-16T09:00:00+08:00   reproducible build at a fixed time
   anxuan check --root mysite           validate everything, write nothing
   anxuan serve                         preview on http://127.0.0.1:1111/ with live reload
+  anxuan check --strict --format json  findings as JSON on stdout; exit 1 if any
+  anxuan build --base-url https://www.example.gov.cn/anquan/   deploy under a sub-path
+  anxuan build --relative              links relative to each page (any folder, file://)
   anxuan init mysite                   start a new site
   anxuan new drill 2025-fire-drill --title \"青石小学消防疏散演练\"";
 
@@ -61,8 +64,12 @@ pub enum Command {
         after_help = "Example:\n  anxuan build --root mysite --out public --now 2025-06-16T09:00:00+08:00"
     )]
     Build(BuildArgs),
-    /// Validate everything `build` validates, without writing anything.
-    #[command(after_help = "Example:\n  anxuan check --root mysite")]
+    /// Validate everything `build` validates and check the rendered site
+    /// (links, anchors, images, alt text, dates, stale columns, footer marks),
+    /// without writing anything.
+    #[command(
+        after_help = "Examples:\n  anxuan check --root mysite\n  anxuan check --strict --format json > findings.json\n  anxuan check --external --timeout 5"
+    )]
     Check(CheckArgs),
     /// Build in memory, serve on http://127.0.0.1:1111/ and rebuild and reload the browser on every change.
     #[command(
@@ -96,6 +103,10 @@ pub struct SiteArgs {
     /// Override site.yaml's base_url, e.g. https://aq.example.gov.cn/ or /sub/path/.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Write links relative to each page, so the output works from any folder
+    /// (also file://); same as `relative_urls: true` in site.yaml.
+    #[arg(long)]
+    pub relative: bool,
 }
 
 #[derive(Debug, Args)]
@@ -107,10 +118,30 @@ pub struct BuildArgs {
     pub out: Option<PathBuf>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Compiler-style messages on stderr.
+    Human,
+    /// One JSON object on stdout (for CI); the summary stays on stderr.
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Treat every finding (broken link, stale column, …) as an error: exit 1.
+    #[arg(long)]
+    pub strict: bool,
+    /// How to report the findings.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Also fetch external links (HEAD, then GET) and report those that fail.
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each external link (with --external).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,26 @@ pub struct Footer {
     pub error_report_url: Option<String>,
 }
 
+/// How many days a column may go without new content before `check`
+/// reports it (0: never). The 国办 inspection fails a site whose news column
+/// is stale for two weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StaleDays {
+    pub articles: u64,
+    pub drills: u64,
+    pub cases: u64,
+}
+
+impl Default for StaleDays {
+    fn default() -> Self {
+        StaleDays {
+            articles: 14,
+            drills: 0,
+            cases: 180,
+        }
+    }
+}
+
 /// A navigation entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MenuItem {
@@ -70,6 +90,14 @@ pub struct Config {
     pub unsafe_html: bool,
     pub menu: Option<Vec<MenuItem>>,
     pub footer: Footer,
+    /// Write every link relative to its page (`--relative`), so the output
+    /// works from any folder, also over `file://`.
+    pub relative_urls: bool,
+    /// A government website: `check` requires the footer marks.
+    pub government_site: bool,
+    /// A published article, drill or case without `reviewer` is an error.
+    pub require_reviewer: bool,
+    pub stale_days: StaleDays,
     /// Free data for themes.
     pub extra: serde_json::Value,
 }
@@ -139,7 +167,13 @@ const KEYS: &[&str] = &[
     "menu",
     "footer",
     "extra",
+    "relative_urls",
+    "government_site",
+    "require_reviewer",
+    "stale_days",
 ];
+
+const STALE_KEYS: &[&str] = &["articles", "drills", "cases"];
 
 const FOOTER_KEYS: &[&str] = &[
     "organizer",
@@ -202,6 +236,10 @@ impl Config {
             unsafe_html: false,
             menu: None,
             footer: Footer::default(),
+            relative_urls: false,
+            government_site: false,
+            require_reviewer: false,
+            stale_days: StaleDays::default(),
             extra: serde_json::Value::Object(Default::default()),
         })
     }
@@ -305,6 +343,28 @@ impl Config {
         }
         if let Some(node) = f.get("extra") {
             cfg.extra = node.to_json();
+        }
+        if let Some(v) = f.boolean("relative_urls") {
+            cfg.relative_urls = v;
+        }
+        if let Some(v) = f.boolean("government_site") {
+            cfg.government_site = v;
+        }
+        if let Some(v) = f.boolean("require_reviewer") {
+            cfg.require_reviewer = v;
+        }
+        if let Some(node) = f.get("stale_days") {
+            let mut sf = Fields::new(path, node, "`stale_days`");
+            if let Some(n) = sf.count("articles") {
+                cfg.stale_days.articles = n;
+            }
+            if let Some(n) = sf.count("drills") {
+                cfg.stale_days.drills = n;
+            }
+            if let Some(n) = sf.count("cases") {
+                cfg.stale_days.cases = n;
+            }
+            f.diags.extend(sf.finish(STALE_KEYS));
         }
         let diags = f.finish(KEYS);
         if diags.is_empty() {
@@ -444,6 +504,28 @@ mod tests {
             c.footer.police_record_code.as_deref(),
             Some("33010602000001")
         );
+    }
+
+    #[test]
+    fn parse_check_keys_with_defaults() {
+        let c = Config::parse("title: x\n").unwrap();
+        assert_eq!(c.stale_days, StaleDays::default());
+        assert!(!c.government_site && !c.require_reviewer && !c.relative_urls);
+        let c = Config::parse(
+            "government_site: true\nrequire_reviewer: true\nrelative_urls: true\nstale_days:\n  articles: 7\n  drills: 30\n",
+        )
+        .unwrap();
+        assert!(c.government_site && c.require_reviewer && c.relative_urls);
+        assert_eq!(
+            c.stale_days,
+            StaleDays {
+                articles: 7,
+                drills: 30,
+                cases: 180
+            }
+        );
+        let err = Config::parse("stale_days:\n  article: 7\n").unwrap_err();
+        assert!(err[0].help.as_deref().unwrap().contains("articles"));
     }
 
     #[test]

@@ -205,6 +205,43 @@ pub fn rfc3339(ts: Timestamp, tz: &SiteTz) -> String {
     z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
+/// RFC 3339 in UTC, e.g. `2025-06-16T01:30:00Z` (Atom, JSON feeds).
+pub fn rfc3339_utc(ts: Timestamp) -> String {
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// RFC 2822 in the site's zone, e.g. `Mon, 16 Jun 2025 09:30:00 +0800` (RSS).
+pub fn rfc2822(ts: Timestamp, tz: &SiteTz) -> String {
+    let z = ts.to_zoned_datetime(tz.tz.clone());
+    z.strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+/// An iCalendar UTC DATE-TIME (RFC 5545 §3.3.5 form 2), e.g. `20250616T013000Z`.
+pub fn ics_utc(ts: Timestamp) -> String {
+    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// An iCalendar DATE in the site's zone, e.g. `20250616`.
+pub fn ics_date(ts: Timestamp, tz: &SiteTz) -> String {
+    let p = parts(ts, tz);
+    format!("{:04}{:02}{:02}", p.year, p.month, p.day)
+}
+
+/// The day after `ts`'s calendar day in the site's zone, as an iCalendar
+/// DATE: the exclusive DTEND of an all-day event.
+pub fn ics_date_after(ts: Timestamp, tz: &SiteTz) -> String {
+    let z = ts.to_zoned_datetime(tz.tz.clone());
+    match z.date().tomorrow() {
+        Ok(d) => format!("{:04}{:02}{:02}", d.year(), d.month(), d.day()),
+        Err(_) => ics_date(ts, tz),
+    }
+}
+
+/// Whole days from `then` to `now` (negative when `then` is later).
+pub fn days_between(then: Timestamp, now: Timestamp) -> i64 {
+    (now.as_second() - then.as_second()).div_euclid(86_400)
+}
+
 /// A machine-readable value for `<time datetime>`: a date, or RFC 3339.
 pub fn html_datetime(w: When, tz: &SiteTz) -> String {
     if w.has_time {
@@ -300,6 +337,20 @@ mod tests {
             rfc3339(end_of_day(w, &tz), &tz),
             "2026-01-01T00:00:00+08:00"
         );
+    }
+
+    #[test]
+    fn machine_formats_for_feeds_and_calendars() {
+        let tz = sh();
+        let w = parse_when("2025-06-16 09:30", &tz).unwrap();
+        assert_eq!(rfc3339_utc(w.ts), "2025-06-16T01:30:00Z");
+        assert_eq!(rfc2822(w.ts, &tz), "Mon, 16 Jun 2025 09:30:00 +0800");
+        assert_eq!(ics_utc(w.ts), "20250616T013000Z");
+        assert_eq!(ics_date(w.ts, &tz), "20250616");
+        let d = parse_when("2025-12-31", &tz).unwrap();
+        assert_eq!(ics_date_after(d.ts, &tz), "20260101");
+        let later = parse_when("2025-06-30 09:29", &tz).unwrap();
+        assert_eq!(days_between(w.ts, later.ts), 13);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! ARCHITECTURE.md). `main.rs` only parses the command line and calls
 //! `cmd::*`.
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -2,7 +2,8 @@
 //!
 //! Owns: running the stages in order, parallelism at the top of each stage
 //! (rayon), collecting every diagnostic, and per-stage timings.
-//! Imports: every stage module; never `output`, `serve`, `cmd` or `shell`.
+//! Imports: every stage module and `check` (the offline checks of the
+//! output); never `output`, `serve`, `cmd` or `shell`.
 //!
 //! Invariants: the result is a pure function of the site's files and the
 //! options (`now` included); all content errors of a run are reported
@@ -34,6 +35,8 @@ pub struct BuildOptions {
     pub now: Option<String>,
     /// `--base-url`
     pub base_url: Option<String>,
+    /// `--relative`: links relative to each page (as `relative_urls: true`).
+    pub relative: bool,
     pub render: RenderOptions,
 }
 
@@ -55,6 +58,9 @@ pub struct Build {
     pub copies: Vec<Asset>,
     /// Warnings (errors make the build fail).
     pub diags: Vec<Diagnostic>,
+    /// What the site checks found in the output (`anxuan check`; warnings
+    /// at the end of `anxuan build`).
+    pub check: crate::check::Report,
     pub stats: Stats,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -77,6 +83,8 @@ pub struct Update {
     pub output: Output,
     pub copies: Vec<Asset>,
     pub diags: Vec<Diagnostic>,
+    /// The output checks; `None` for cached builds, which skip them.
+    pub check: Option<crate::check::Report>,
     pub stats: Stats,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -481,6 +489,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
             files,
             copies: u.copies,
             diags: u.diags,
+            check: u.check.unwrap_or_default(),
             stats: u.stats,
             timings: u.timings,
         }),
@@ -517,7 +526,7 @@ pub fn rebuild(
     // Read the key before the config: if site.yaml changes in between, the
     // next build sees a different key and starts afresh.
     let mut config_key = std::fs::read(root.join(CONFIG_FILE)).unwrap_or_default();
-    config_key.extend_from_slice(format!("\0{:?}", opts.base_url).as_bytes());
+    config_key.extend_from_slice(format!("\0{:?}\0{}", opts.base_url, opts.relative).as_bytes());
     if config_key != cache.config_key {
         *cache = Cache {
             enabled: cache.enabled,
@@ -534,6 +543,9 @@ pub fn rebuild(
                 format!("invalid --base-url: {e}"),
             )]
         })?;
+    }
+    if opts.relative {
+        cfg.relative_urls = true;
     }
     let now: Timestamp = match &opts.now {
         Some(s) => dates::parse_now(s, &cfg.tz).map_err(|e| {
@@ -811,8 +823,13 @@ pub fn rebuild(
     };
     let (output, render_diags, rendered, search_keys) = match memo {
         Some(memo) => {
-            let (mut set, d) =
+            let (mut set, mut d) =
                 render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
+            // Feeds and calendars carry page details that lists do not show;
+            // they are cheap, so a patch always carries them.
+            let (machine, machine_diags) = render::machine_files(&site, &bodies);
+            set.extend(machine);
+            d.extend(machine_diags);
             timer.lap("render-pages");
             let index = search(cache);
             let keys: Vec<String> = index.keys().cloned().collect();
@@ -853,8 +870,8 @@ pub fn rebuild(
         }
     }
     sort_diagnostics(&mut diags);
-    kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
     if has_errors(&diags) {
+        kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
         return Err(diags);
     }
     let mut copies = found.assets;
@@ -863,6 +880,14 @@ pub fn rebuild(
         Output::Full(files) => !files.contains_key(&a.out),
         Output::Patch { set, .. } => !set.contains_key(&a.out) && !rendered.contains(&a.out),
     });
+    // The output checks crawl a whole build: one-shot builds only (the
+    // preview server would pay for them on every save).
+    let check = match &output {
+        Output::Full(files) if !keep => Some(crate::check::run(&site, files, &copies)),
+        _ => None,
+    };
+    timer.lap("check");
+    kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
     if keep {
         cache.render = Some(RenderMemo {
             key: render_key,
@@ -877,6 +902,7 @@ pub fn rebuild(
         output,
         copies,
         diags,
+        check,
         stats,
         timings: timer.laps,
     })

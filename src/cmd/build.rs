@@ -31,6 +31,26 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
         }
     };
     report(shell, &build.diags);
+    // The site checks of the output: warnings here, errors with
+    // `anxuan check --strict`; a rule that is an error by itself
+    // (require_reviewer) stops the build before anything is written.
+    for f in &build.check.findings {
+        shell.diagnostic(&f.diag);
+    }
+    let check_errors = build
+        .check
+        .findings
+        .iter()
+        .filter(|f| f.diag.is_error())
+        .count();
+    if check_errors > 0 {
+        shell.error(&format!(
+            "could not build the site: {}; {} was left unchanged",
+            count_phrase(check_errors, 0),
+            display(&out)
+        ));
+        return Err(site_error(check_errors));
+    }
     let s = &build.stats;
     let total = s.articles + s.drills + s.cases + s.pages;
     let mut msg = format!(
@@ -60,7 +80,8 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
         .diags
         .iter()
         .filter(|d| d.severity == Severity::Warning)
-        .count();
+        .count()
+        + build.check.findings.len();
     let warn = if warnings > 0 {
         format!(", {warnings} warning(s)")
     } else {

@@ -1,48 +1,117 @@
-//! `anxuan check`: everything `build` validates, nothing written.
+//! `anxuan check`: everything `build` validates, plus the checks of the
+//! rendered site (links, anchors, images, alt text, dates, stale columns,
+//! footer marks, reviewers); nothing written.
+//!
+//! Findings are warnings unless `--strict`; `--format json` prints one JSON
+//! object on stdout (the only use of stdout) and keeps the summary on
+//! stderr; `--external` also fetches external links.
 
-use super::{build_options, count_phrase, display, report, root_of, site_error};
-use crate::cli::CheckArgs;
-use crate::error::{Result, Severity};
+use std::io::Write;
+use std::time::Duration;
+
+use super::{build_options, count_phrase, display, root_of, site_error};
+use crate::check::{self, Finding, JsonFinding, external};
+use crate::cli::{CheckArgs, OutputFormat};
+use crate::error::{Diagnostic, Error, Result, Severity};
 use crate::pipeline;
 use crate::shell::Shell;
 
+/// Parallel requests for `--external`.
+const EXTERNAL_PARALLEL: usize = 8;
+
+fn print_json(diags: &[Diagnostic], findings: &[Finding]) -> Result<()> {
+    let list: Vec<JsonFinding<'_>> = diags
+        .iter()
+        .map(|d| JsonFinding::new("content", d))
+        .chain(findings.iter().map(|f| JsonFinding::new(f.rule, &f.diag)))
+        .collect();
+    let count = |s: Severity| list.iter().filter(|f| f.severity == s).count();
+    let doc = serde_json::json!({
+        "version": 1,
+        "errors": count(Severity::Error),
+        "warnings": count(Severity::Warning),
+        "findings": list,
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{doc:#}")
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
 pub fn run(shell: &Shell, args: &CheckArgs) -> Result<()> {
     let root = root_of(&args.site.root);
+    let json = args.format == OutputFormat::Json;
     shell.status("Checking", &format!("site in {}", display(&root)));
     let mut opts = build_options(&args.site);
     // Check drafts and scheduled content too: they will be published one day.
     opts.publish.drafts = true;
     opts.publish.future = true;
-    match pipeline::build(&root, &opts) {
-        Ok(build) => {
-            report(shell, &build.diags);
-            let warnings = build
-                .diags
-                .iter()
-                .filter(|d| d.severity == Severity::Warning)
-                .count();
-            let s = &build.stats;
-            shell.status(
-                "Finished",
-                &format!(
-                    "no errors in {} pages{}",
-                    s.articles + s.drills + s.cases + s.pages,
-                    if warnings > 0 {
-                        format!(" ({warnings} warning(s))")
-                    } else {
-                        String::new()
-                    }
-                ),
-            );
-            Ok(())
-        }
+    let build = match pipeline::build(&root, &opts) {
+        Ok(build) => build,
         Err(diags) => {
-            let errors = report(shell, &diags);
+            if json {
+                print_json(&diags, &[])?;
+            } else {
+                shell.diagnostics(&diags);
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
             shell.error(&format!(
                 "the site has problems: {}",
                 count_phrase(errors, diags.len() - errors)
             ));
-            Err(site_error(errors))
+            return Err(site_error(errors));
+        }
+    };
+    let mut findings = build.check.findings.clone();
+    if args.external {
+        shell.status(
+            "Fetching",
+            &format!("{} external links", build.check.external.len()),
+        );
+        let prober = external::HttpProber::new(Duration::from_secs(args.timeout.max(1)));
+        findings.extend(external::check(
+            &build.check.external,
+            EXTERNAL_PARALLEL,
+            &|u: &str| prober.probe(u),
+        ));
+        check::sort(&mut findings);
+    }
+    if args.strict {
+        for f in &mut findings {
+            f.diag.severity = Severity::Error;
         }
     }
+    if json {
+        print_json(&build.diags, &findings)?;
+    } else {
+        shell.diagnostics(&build.diags);
+        for f in &findings {
+            shell.diagnostic(&f.diag);
+        }
+    }
+    let all = || build.diags.iter().chain(findings.iter().map(|f| &f.diag));
+    let errors = all().filter(|d| d.is_error()).count();
+    let warnings = all().count() - errors;
+    let s = &build.stats;
+    let pages = s.articles + s.drills + s.cases + s.pages;
+    if errors > 0 {
+        shell.error(&format!(
+            "the site has problems: {}{}",
+            count_phrase(errors, warnings),
+            if args.strict { " (--strict)" } else { "" }
+        ));
+        return Err(site_error(errors));
+    }
+    shell.status(
+        "Finished",
+        &format!(
+            "no errors in {pages} pages{}",
+            if warnings > 0 {
+                format!(" ({warnings} warning(s))")
+            } else {
+                String::new()
+            }
+        ),
+    );
+    Ok(())
 }

@@ -31,6 +31,7 @@ pub(crate) fn build_options(args: &SiteArgs) -> BuildOptions {
         },
         now: args.now.clone(),
         base_url: args.base_url.clone(),
+        relative: args.relative,
         render: Default::default(),
     }
 }

@@ -224,7 +224,14 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
         let heading = format!("安全生产宣传进{}", area.name);
         let dir = format!("areas/{}/", area.slug);
         let area_name = area.name.clone();
-        let extra = move |ctx: &mut crate::theme::TemplateContext| ctx.insert("area", &area_name);
+        let mut links = super::feed_links(site, &dir, &format!("{} - 进{}", cfg.title, area.name));
+        links.extend(super::feed_links(site, "", &cfg.title));
+        let calendar = super::calendar_link(site, &format!("{dir}drills.ics"));
+        let extra = move |ctx: &mut crate::theme::TemplateContext| {
+            ctx.insert("area", &area_name);
+            ctx.insert("feed_links", &links);
+            ctx.insert("area_calendar", &calendar);
+        };
         out.extend(paginated(
             r,
             "list.html",

@@ -8,8 +8,15 @@
 //! reads no clock (`site.now` is an input), no environment and no disk; the
 //! output map is sorted by path.
 
+pub mod assets;
+pub mod feeds;
+pub mod html;
+pub mod ics;
+pub mod jsonld;
 pub mod lists;
 pub mod pages;
+pub mod sitemap;
+pub mod urls;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -76,7 +83,50 @@ struct AssetsView {
     search_js: String,
 }
 
-/// 64-bit FNV-1a, for cache-busting query strings.
+/// A `<link rel="alternate">` of the page's head.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    /// MIME type: `application/atom+xml` or `application/rss+xml`.
+    pub r#type: &'static str,
+    pub url: String,
+}
+
+/// The Atom and RSS links of a feed whose files are in `dir`.
+pub fn feed_links(site: &Site, dir: &str, title: &str) -> Vec<FeedLink> {
+    vec![
+        FeedLink {
+            title: format!("{title}（Atom）"),
+            r#type: "application/atom+xml",
+            url: site.url_of_dir(&format!("{dir}atom.xml")),
+        },
+        FeedLink {
+            title: format!("{title}（RSS）"),
+            r#type: "application/rss+xml",
+            url: site.url_of_dir(&format!("{dir}rss.xml")),
+        },
+    ]
+}
+
+/// A calendar file and, when `base_url` is absolute, its `webcal://` URL
+/// for subscribing.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarLink {
+    pub url: String,
+    pub webcal: Option<String>,
+}
+
+pub fn calendar_link(site: &Site, path: &str) -> CalendarLink {
+    let url = site.url_of_dir(path);
+    let permalink = site.config.permalink(&url);
+    let webcal = permalink
+        .strip_prefix("https://")
+        .or_else(|| permalink.strip_prefix("http://"))
+        .map(|rest| format!("webcal://{rest}"));
+    CalendarLink { url, webcal }
+}
+
+/// 64-bit FNV-1a, for content-hashed file names.
 pub fn fingerprint(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -95,6 +145,8 @@ pub struct Renderer<'a> {
     pub bodies: &'a [Body],
     pub items: &'a [ItemView],
     pub opts: &'a RenderOptions,
+    /// The theme's static files under their content-hashed names.
+    pub assets: assets::Assets,
     base: TemplateContext,
 }
 
@@ -175,35 +227,37 @@ impl<'a> Renderer<'a> {
             extra: &cfg.extra,
             generator: format!("anxuan {}", env!("CARGO_PKG_VERSION")),
         };
-        let versioned = |path: &str| {
-            let v = theme
-                .statics
-                .get(path)
-                .map(|b| fingerprint(b))
-                .unwrap_or_default();
-            format!("{}?v={v}", join_url(&cfg.base_path, path))
-        };
-        let assets = AssetsView {
-            css: versioned("css/site.css"),
-            search_core_js: versioned("js/search-core.js"),
-            search_js: versioned("js/search.js"),
-            highlight_css: format!(
-                "{}?v={}",
-                join_url(&cfg.base_path, HIGHLIGHT_CSS),
-                fingerprint(highlight_css)
-            ),
+        let mut hashed = assets::hash_statics(&theme.statics);
+        if !highlight_css.is_empty() {
+            hashed.add(HIGHLIGHT_CSS, highlight_css.to_vec());
+        }
+        let url = |path: &str| join_url(&cfg.base_path, hashed.name(path));
+        let assets_view = AssetsView {
+            css: url("css/site.css"),
+            search_core_js: url("js/search-core.js"),
+            search_js: url("js/search.js"),
+            highlight_css: url(HIGHLIGHT_CSS),
         };
         let mut base = TemplateContext::new();
         base.insert("site", &site_view);
-        base.insert("assets", &assets);
+        base.insert("assets", &assets_view);
         base.insert("now", &dates::rfc3339(site.now, &cfg.tz));
         base.insert("live_reload", &opts.live_reload);
+        base.insert("feed_links", &feed_links(site, "", &cfg.title));
+        base.insert(
+            "drills_calendar",
+            &calendar_link(site, "drills/calendar.ics"),
+        );
+        base.insert("og_type", "website");
+        base.insert("og_image", "");
+        base.insert("jsonld", "");
         Renderer {
             site,
             theme,
             bodies,
             items,
             opts,
+            assets: hashed,
             base,
         }
     }
@@ -226,10 +280,15 @@ impl<'a> Renderer<'a> {
         };
         ctx.insert("description", description);
         ctx.insert("url", &self.site.url_of_dir(dir));
-        ctx.insert(
-            "canonical",
-            &self.site.config.permalink(&self.site.url_of_dir(dir)),
-        );
+        let canonical = self.site.config.permalink(&self.site.url_of_dir(dir));
+        // Open Graph needs absolute URLs; without a host there is none.
+        let og_url = if self.site.config.origin.is_empty() {
+            ""
+        } else {
+            canonical.as_str()
+        };
+        ctx.insert("og_url", og_url);
+        ctx.insert("canonical", &canonical);
         ctx
     }
 
@@ -249,7 +308,18 @@ impl<'a> Renderer<'a> {
         } else {
             dir.to_owned()
         };
+        let html = self.url_rewrite().rewrite_html(&path, html);
         Ok((path, html.into_bytes()))
+    }
+
+    /// How URLs in pages are rewritten: hashed asset names, relative links.
+    pub fn url_rewrite(&self) -> urls::UrlRewrite<'_> {
+        urls::UrlRewrite {
+            base_path: &self.site.config.base_path,
+            assets: &self.assets.names,
+            relative: self.site.config.relative_urls,
+            origin: &self.site.config.origin,
+        }
     }
 }
 
@@ -320,22 +390,51 @@ pub fn render_site(
     items: &[ItemView],
     opts: &RenderOptions,
 ) -> (Files, Vec<Diagnostic>) {
-    let highlight_css = highlight_stylesheet(bodies);
-    let any_code = highlight_css.is_some();
-    let highlight_css = highlight_css.unwrap_or_default();
+    let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
     let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
     let mut results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|id| pages::single(&r, id))
         .collect();
     results.extend(lists::all(&r));
-    let (mut files, diags) = collect(results);
-    for (path, bytes) in &theme.statics {
+    let (mut files, mut diags) = collect(results);
+    for (path, bytes) in &r.assets.files {
         files.entry(path.clone()).or_insert_with(|| bytes.clone());
     }
-    if any_code {
-        files.insert(HIGHLIGHT_CSS.to_owned(), highlight_css.into_bytes());
+    let (machine, machine_diags) = machine_files(site, bodies);
+    files.extend(machine);
+    diags.extend(machine_diags);
+    (files, diags)
+}
+
+/// The files for programs rather than people: feeds, calendars, the
+/// sitemap and robots.txt. Their URLs are permalinks (absolute when
+/// `base_url` is), never relative.
+pub fn machine_files(site: &Site, bodies: &[Body]) -> (Files, Vec<Diagnostic>) {
+    let mut files = Files::new();
+    let mut diags = Vec::new();
+    let mut put = |path: String, res: std::io::Result<Vec<u8>>| match res {
+        Ok(bytes) => {
+            files.insert(path, bytes);
+        }
+        Err(e) => diags.push(Diagnostic::global(
+            crate::error::Severity::Error,
+            format!("cannot write {path}: {e}"),
+        )),
+    };
+    for (path, res) in feeds::all(site, bodies) {
+        put(path, res);
     }
+    for (path, bytes) in ics::all(site, bodies) {
+        put(path, Ok(bytes));
+    }
+    if let Some(res) = sitemap::sitemap(site) {
+        put("sitemap.xml".to_owned(), res);
+    }
+    put(
+        "robots.txt".to_owned(),
+        Ok(sitemap::robots(site).into_bytes()),
+    );
     (files, diags)
 }
 

@@ -2,8 +2,7 @@
 //!
 //! Imports: the parent module, `content`, `error`.
 
-use super::Renderer;
-use super::views;
+use super::{Renderer, calendar_link, ics, jsonld, views};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::site::PageId;
@@ -30,5 +29,19 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     };
     let mut ctx = r.context(section, &page.title, &view.description, dir);
     ctx.insert("page", &view);
+    // Open Graph and schema.org want absolute image URLs.
+    let image = jsonld::cover(site, page, &r.bodies[id]).filter(|u| u.contains("://"));
+    if let Some(img) = &image {
+        ctx.insert("og_image", img);
+    }
+    if page.kind != Kind::Page {
+        ctx.insert("og_type", "article");
+    }
+    if let Some(v) = jsonld::page_object(site, id, &view.description, image.as_deref()) {
+        ctx.insert("jsonld", &jsonld::script_safe(&v));
+    }
+    if page.kind == Kind::Drill {
+        ctx.insert("calendar", &calendar_link(site, &ics::drill_file(site, id)));
+    }
     r.emit(template(page.kind), &ctx, dir, &page.file)
 }

@@ -77,20 +77,33 @@
     (document.body || document.documentElement).appendChild(overlay);
   }
 
+  // Stylesheets have content-hashed names (css/site.<hash>.css), so the old
+  // URL is gone after an edit: read the new names from the page itself and
+  // swap each link once the new sheet has loaded (no flash of unstyled page).
   function reloadCss() {
-    var links = document.querySelectorAll('link[rel="stylesheet"]');
-    Array.prototype.forEach.call(links, function (link) {
-      var url = new URL(link.href, location.href);
-      if (url.origin !== location.origin) {
-        return;
-      }
-      url.searchParams.set("anxuan-reload", String(Date.now()));
-      var fresh = link.cloneNode();
-      fresh.href = url.href;
-      fresh.addEventListener("load", function () { link.remove(); });
-      fresh.addEventListener("error", function () { link.remove(); });
-      link.after(fresh);
-    });
+    fetch(location.href, { cache: "no-store" })
+      .then(function (res) { return res.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelectorAll('link[rel="stylesheet"]');
+        var links = document.querySelectorAll('link[rel="stylesheet"]');
+        if (fresh.length !== links.length) {
+          location.reload();
+          return;
+        }
+        Array.prototype.forEach.call(links, function (link, i) {
+          var href = new URL(fresh[i].getAttribute("href"), location.href).href;
+          if (href === link.href) {
+            return;
+          }
+          var next = link.cloneNode();
+          next.href = href;
+          next.addEventListener("load", function () { link.remove(); });
+          next.addEventListener("error", function () { location.reload(); });
+          link.after(next);
+        });
+      })
+      .catch(function () { location.reload(); });
   }
 
   function connect() {

@@ -12,10 +12,17 @@
 
 mod architecture;
 mod build;
+mod check;
 mod cli;
+mod deploy;
 mod errors;
+mod feeds;
+mod ics;
+mod metadata;
 mod publishing;
 mod search;
 mod serve;
+mod sitemap;
 mod snapshots;
+mod static_server;
 mod support;

@@ -113,6 +113,17 @@ impl Served {
         request(self.port, "GET", target.as_bytes(), &[])
     }
 
+    /// The site stylesheet's URL as the home page links it (the name
+    /// carries a content hash).
+    fn css_url(&self) -> String {
+        let home = String::from_utf8(self.get("/").body).unwrap();
+        let at = home
+            .find("/css/site.")
+            .expect("home page links the stylesheet");
+        let end = at + home[at..].find('"').unwrap();
+        home[at..end].to_owned()
+    }
+
     fn events(&self) -> Events {
         Events::open(self.port, "/__anxuan/events")
     }
@@ -375,9 +386,10 @@ fn serve_answers_like_a_static_host() {
         std::fs::write(p, bytes).unwrap();
     }
     let s = serve(root, &[]);
+    let css = s.css_url();
     for (url, ty) in [
         ("/", "text/html; charset=utf-8"),
-        ("/css/site.css", "text/css; charset=utf-8"),
+        (css.as_str(), "text/css; charset=utf-8"),
         ("/files/a.pdf", "application/pdf"),
         ("/img/a.png", "image/png"),
         ("/img/a.jpg", "image/jpeg"),
@@ -454,10 +466,12 @@ fn serve_answers_many_parallel_requests() {
     // Keep a few event streams open: they must not hold the workers.
     let _streams: Vec<Events> = (0..10).map(|_| s.events()).collect();
     let port = s.port;
+    let css = s.css_url();
     let threads: Vec<_> = (0..48)
         .map(|i| {
+            let css = css.clone();
             std::thread::spawn(move || {
-                let url = if i % 2 == 0 { "/" } else { "/css/site.css" };
+                let url = if i % 2 == 0 { "/" } else { css.as_str() };
                 request(port, "GET", url.as_bytes(), &[]).status
             })
         })
@@ -579,7 +593,7 @@ fn serve_css_only_change_is_announced_as_such() {
     std::fs::write(&css, "body { color: red; }\n").unwrap();
     let data = ev.wait("reload");
     assert!(data.contains("\"css_only\":true"), "{data}");
-    assert_eq!(s.get("/css/site.css").body, b"body { color: red; }\n");
+    assert_eq!(s.get(&s.css_url()).body, b"body { color: red; }\n");
 }
 
 #[test]

@@ -1,0 +1,436 @@
+//! Crawling the build's own output: every `href`, `src` and form `action`
+//! of every HTML file must resolve to a file of the build (rendered or
+//! copied), every `#anchor` to an element id of its target, and every
+//! `<img>` must have alt text.
+//!
+//! Imports: `site`, `content`, `error`, `render` (`Files`, `html`,
+//! `urls::percent_decode`).
+//!
+//! Invariants: links resolve exactly as a static host serving the output
+//! under the site's base path would resolve them (`dir/` → `dir/index.html`,
+//! `dir` → `dir/index.html` when no file `dir` exists); root-relative links
+//! outside the base path are broken (they would 404 under a sub-path
+//! deployment); absolute links to the site's own `base_url` are checked as
+//! internal ones. Repeated template links are reported once per URL.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::Finding;
+use crate::content::Asset;
+use crate::error::{Diagnostic, Span};
+use crate::render::urls::percent_decode;
+use crate::render::{Files, html};
+use crate::site::Site;
+
+/// Where a link was found: output file and line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub out: String,
+    pub line: usize,
+}
+
+/// How a URL written in a page resolves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Nothing to check: `mailto:`, `tel:`, `javascript:`, `data:`, empty.
+    Skip,
+    /// `http(s)://` outside the site.
+    External(String),
+    /// A file of the output (candidates in order) and an optional fragment.
+    Internal {
+        candidates: Vec<String>,
+        fragment: Option<String>,
+    },
+    /// Root-relative or `..` escaping the site's base path.
+    Outside,
+}
+
+fn has_scheme(v: &str) -> bool {
+    let Some(colon) = v.find(':') else {
+        return false;
+    };
+    let scheme = &v[..colon];
+    !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Resolves `raw` (an attribute value, entities decoded) written in the
+/// output file `page_out`, for a site served at `base_path`, whose
+/// absolute `base_url` (if any) counts as internal.
+pub fn resolve(page_out: &str, raw: &str, base_path: &str, base_url: &str) -> Resolved {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Resolved::Skip;
+    }
+    let (v, rooted) = if !base_url.starts_with('/') && v.starts_with(base_url) {
+        (&v[base_url.len()..], true)
+    } else if let Some(rest) = v.strip_prefix("//") {
+        return Resolved::External(format!("https://{rest}"));
+    } else if has_scheme(v) {
+        let lower = v.to_ascii_lowercase();
+        return if lower.starts_with("http://") || lower.starts_with("https://") {
+            Resolved::External(v.to_owned())
+        } else {
+            Resolved::Skip
+        };
+    } else {
+        (v, false)
+    };
+    let (before_frag, fragment) = match v.split_once('#') {
+        Some((p, f)) => (p, Some(percent_decode(f))),
+        None => (v, None),
+    };
+    let path = before_frag.split_once('?').map_or(before_frag, |(p, _)| p);
+    if path.is_empty() && !rooted {
+        // `#x` or `?q`: this page.
+        return Resolved::Internal {
+            candidates: vec![page_out.to_owned()],
+            fragment,
+        };
+    }
+    // The URL path of the folder the page is served from.
+    let site_path = if rooted {
+        path.to_owned()
+    } else if let Some(rest) = path.strip_prefix('/') {
+        let Some(inside) = format!("/{rest}")
+            .strip_prefix(base_path)
+            .map(str::to_owned)
+        else {
+            return Resolved::Outside;
+        };
+        inside
+    } else {
+        let dir = page_out.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+        let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Resolved::Outside;
+                    }
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut p = parts.join("/");
+        if (trailing || path == "." || path == "..") && !p.is_empty() {
+            p.push('/');
+        }
+        p
+    };
+    let decoded = percent_decode(&site_path);
+    let candidates = if decoded.is_empty() || decoded.ends_with('/') {
+        vec![format!("{decoded}index.html")]
+    } else {
+        vec![decoded.clone(), format!("{decoded}/index.html")]
+    };
+    Resolved::Internal {
+        candidates,
+        fragment,
+    }
+}
+
+/// What the crawl found.
+#[derive(Debug, Default)]
+pub struct Crawl {
+    pub findings: Vec<Finding>,
+    pub external: Vec<(String, Place)>,
+}
+
+struct Occurrence {
+    rule: &'static str,
+    url: String,
+    place: Place,
+    message: String,
+    help: &'static str,
+}
+
+/// What one link amounts to.
+#[derive(Debug, Clone)]
+enum Verdict {
+    Ok,
+    External(String),
+    /// (rule, message, help)
+    Problem(&'static str, String, &'static str),
+}
+
+/// Problems and external links found in one page.
+type PageResult = (Vec<Occurrence>, Vec<(String, Place)>);
+
+/// The ids (and `<a name>`s) of a page, decoded.
+fn anchors(tags: &[html::Tag<'_>]) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for t in tags {
+        if let Some(id) = t.attr("id") {
+            ids.insert(html::decode_entities(id).into_owned());
+        }
+        if t.is("a")
+            && let Some(n) = t.attr("name")
+        {
+            ids.insert(html::decode_entities(n).into_owned());
+        }
+    }
+    ids
+}
+
+/// Crawls every HTML file of the build.
+pub fn crawl(site: &Site, files: &Files, copies: &[Asset]) -> Crawl {
+    let cfg = &site.config;
+    let base_url = if cfg.origin.is_empty() {
+        cfg.base_path.as_str()
+    } else {
+        cfg.base_url.as_str()
+    };
+    let exists: HashSet<&str> = files
+        .keys()
+        .map(String::as_str)
+        .chain(copies.iter().map(|a| a.out.as_str()))
+        .collect();
+    let pages: Vec<(&String, &str)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p, s)))
+        .collect();
+    let scanned: Vec<(&String, &str, Vec<html::Tag<'_>>)> = pages
+        .par_iter()
+        .map(|&(p, text)| (p, text, html::tags(text)))
+        .collect();
+    let ids: HashMap<&str, HashSet<String>> = scanned
+        .iter()
+        .map(|(p, _, tags)| (p.as_str(), anchors(tags)))
+        .collect();
+    let judge = |out: &str, raw: &str, is_image: bool| -> Verdict {
+        match resolve(out, raw, &cfg.base_path, base_url) {
+            Resolved::Skip => Verdict::Ok,
+            Resolved::External(u) => Verdict::External(u),
+            Resolved::Outside => Verdict::Problem(
+                "broken-link",
+                format!(
+                    "link `{raw}` points outside the site's base path `{}`",
+                    cfg.base_path
+                ),
+                "部署在子目录时，站内链接请用 @/ 写法或相对路径，不要以 / 开头",
+            ),
+            Resolved::Internal {
+                candidates,
+                fragment,
+            } => {
+                let Some(found) = candidates.iter().find(|c| exists.contains(c.as_str())) else {
+                    let (rule, what, help) = if is_image {
+                        (
+                            "broken-image",
+                            "image",
+                            "请检查图片路径：图片放在文章旁边，用相对路径引用，例如 ![说明](images/a.png)",
+                        )
+                    } else {
+                        (
+                            "broken-link",
+                            "link",
+                            "站内链接请用 @/articles/文件名.md 的写法，构建时会检查目标是否存在",
+                        )
+                    };
+                    return Verdict::Problem(
+                        rule,
+                        format!("broken {what} `{raw}`: no such file in the site"),
+                        help,
+                    );
+                };
+                let Some(frag) = fragment.filter(|f| !f.is_empty() && f != "top") else {
+                    return Verdict::Ok;
+                };
+                match ids.get(found.as_str()) {
+                    Some(targets) if !targets.contains(&frag) => Verdict::Problem(
+                        "broken-anchor",
+                        format!("`{found}` has no element with id `{frag}` (link `{raw}`)"),
+                        "锚点应为目标页面的小标题，例如 @/articles/x.md#小标题",
+                    ),
+                    _ => Verdict::Ok,
+                }
+            }
+        }
+    };
+    let per_page: Vec<PageResult> = scanned
+        .par_iter()
+        .map_init(
+            || [HashMap::new(), HashMap::new()],
+            |cache: &mut [HashMap<String, Verdict>; 2], (out, text, tags)| {
+                let mut occ = Vec::new();
+                let mut ext = Vec::new();
+                for t in tags {
+                    let place = || Place {
+                        out: (*out).clone(),
+                        line: html::line_of(text, t.start),
+                    };
+                    if t.is("img") {
+                        let alt = t.attr("alt").map(html::decode_entities);
+                        if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                            let src = t.attr("src").unwrap_or("");
+                            occ.push(Occurrence {
+                                rule: "missing-alt",
+                                url: src.to_owned(),
+                                place: place(),
+                                message: format!(
+                                    "image `{}` has no alt text",
+                                    html::decode_entities(src)
+                                ),
+                                help: "请为图片写替代文字：![图片说明](图片.png)，方便视障读者和图片无法显示时阅读",
+                            });
+                        }
+                    }
+                    let mut urls: [Option<(&str, bool)>; 3] = [None; 3];
+                    urls[0] = t.attr("href").map(|h| (h, false));
+                    urls[1] = t.attr("src").map(|s| (s, t.is("img")));
+                    if t.is("form") {
+                        urls[2] = t.attr("action").map(|a| (a, false));
+                    }
+                    for (raw, is_image) in urls.into_iter().flatten() {
+                        let raw = html::decode_entities(raw);
+                        // Rooted and absolute URLs resolve the same on every
+                        // page: judge each once per thread.
+                        let cacheable = raw.starts_with('/') || raw.contains(':');
+                        let slot = usize::from(is_image);
+                        let verdict = if cacheable {
+                            if let Some(v) = cache[slot].get(raw.as_ref()) {
+                                v.clone()
+                            } else {
+                                let v = judge(out, &raw, is_image);
+                                cache[slot].insert(raw.clone().into_owned(), v.clone());
+                                v
+                            }
+                        } else {
+                            judge(out, &raw, is_image)
+                        };
+                        match verdict {
+                            Verdict::Ok => {}
+                            Verdict::External(u) => ext.push((u, place())),
+                            Verdict::Problem(rule, message, help) => occ.push(Occurrence {
+                                rule,
+                                url: raw.into_owned(),
+                                place: place(),
+                                message,
+                                help,
+                            }),
+                        }
+                    }
+                }
+                (occ, ext)
+            },
+        )
+        .collect();
+
+    // Source file of each page's output, for messages.
+    let sources: HashMap<String, &str> = site
+        .dirs
+        .iter()
+        .zip(&site.pages)
+        .map(|(d, p)| (format!("{d}index.html"), p.file.as_str()))
+        .collect();
+    let mut groups: BTreeMap<(&'static str, String), Vec<Occurrence>> = BTreeMap::new();
+    let mut external: BTreeMap<String, Place> = BTreeMap::new();
+    for (occ, ext) in per_page {
+        for o in occ {
+            groups.entry((o.rule, o.url.clone())).or_default().push(o);
+        }
+        for (u, p) in ext {
+            external
+                .entry(u)
+                .and_modify(|q| {
+                    if p < *q {
+                        *q = p.clone();
+                    }
+                })
+                .or_insert(p);
+        }
+    }
+    let mut findings = Vec::new();
+    for (_, mut occ) in groups {
+        occ.sort_by(|a, b| a.place.cmp(&b.place));
+        let shown = if occ.len() > 3 { 1 } else { occ.len() };
+        let others = occ.len() - shown;
+        for o in occ.into_iter().take(shown) {
+            let mut message = format!("{} (in {}, line {})", o.message, o.place.out, o.place.line);
+            if others > 0 {
+                message.push_str(&format!(" and on {others} other pages"));
+            }
+            let span = match sources.get(&o.place.out) {
+                Some(src) => Span::file(*src),
+                None => Span::new(o.place.out.clone(), o.place.line, 0),
+            };
+            findings.push(Finding::warning(
+                o.rule,
+                Diagnostic::warning(span, message).with_help(o.help),
+            ));
+        }
+    }
+    Crawl {
+        findings,
+        external: external.into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn internal(c: &[&str], f: Option<&str>) -> Resolved {
+        Resolved::Internal {
+            candidates: c.iter().map(|s| (*s).to_owned()).collect(),
+            fragment: f.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn resolve_root_relative_under_base_path() {
+        let r = |u| resolve("articles/x/index.html", u, "/aq/", "https://a.gov.cn/aq/");
+        assert_eq!(r("/aq/"), internal(&["index.html"], None));
+        assert_eq!(
+            r("/aq/tags/%E6%B6%88%E9%98%B2/#k"),
+            internal(&["tags/消防/index.html"], Some("k"))
+        );
+        assert_eq!(r("/articles/"), Resolved::Outside);
+        assert_eq!(
+            r("/aq/css/site.css?v=1"),
+            internal(&["css/site.css", "css/site.css/index.html"], None)
+        );
+        assert_eq!(
+            r("https://a.gov.cn/aq/drills/"),
+            internal(&["drills/index.html"], None)
+        );
+    }
+
+    #[test]
+    fn resolve_relative_links_from_the_page_folder() {
+        let r = |u| resolve("articles/x/index.html", u, "/aq/", "/aq/");
+        assert_eq!(
+            r("../../index.html"),
+            internal(&["index.html", "index.html/index.html"], None)
+        );
+        assert_eq!(r("../y/"), internal(&["articles/y/index.html"], None));
+        assert_eq!(r("../../../x/"), Resolved::Outside);
+        assert_eq!(r("#h"), internal(&["articles/x/index.html"], Some("h")));
+        assert_eq!(r(".."), internal(&["articles/index.html"], None));
+    }
+
+    #[test]
+    fn resolve_skips_other_schemes_and_keeps_external() {
+        let r = |u| resolve("index.html", u, "/", "https://a.gov.cn/");
+        assert_eq!(r("tel:12350"), Resolved::Skip);
+        assert_eq!(r("mailto:a@b.cn"), Resolved::Skip);
+        assert_eq!(r("webcal://a.gov.cn/x.ics"), Resolved::Skip);
+        assert_eq!(
+            r("https://www.gov.cn/"),
+            Resolved::External("https://www.gov.cn/".into())
+        );
+        assert_eq!(
+            r("//cdn.example/x"),
+            Resolved::External("https://cdn.example/x".into())
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! Government-site rules on the assembled site: publication dates, stale
+//! columns, the footer marks of a government website, reviewers, and an
+//! absolute `base_url` for feeds and calendars.
+//!
+//! Imports: `site`, `content`, `config`, `dates`, `error`, `render` (`Files`).
+//!
+//! Invariants: pure functions of the site (and its output); "published"
+//! for the stale rule means what a plain `anxuan build` at the same `now`
+//! publishes (not a draft, dated no later than now), so `check` — which
+//! also renders drafts and scheduled content — judges freshness the way
+//! readers will see it.
+
+use super::Finding;
+use crate::config::CONFIG_FILE;
+use crate::content::Kind;
+use crate::dates;
+use crate::error::{Diagnostic, Span};
+use crate::render::Files;
+use crate::site::{PageId, Site};
+
+/// The footer marks a government site must show: (site.yaml key, label).
+pub const FOOTER_MARKS: &[(&str, &str)] = &[
+    ("organizer", "主办单位"),
+    ("contact", "联系方式"),
+    ("icp", "ICP备案号"),
+    ("police_record", "公安备案号"),
+    ("site_code", "网站标识码"),
+];
+
+fn footer_value<'a>(site: &'a Site, key: &str) -> Option<&'a str> {
+    let f = &site.config.footer;
+    match key {
+        "organizer" => f.organizer.as_deref(),
+        "contact" => f.contact.as_deref(),
+        "icp" => f.icp.as_deref(),
+        "police_record" => f.police_record.as_deref(),
+        "site_code" => f.site_code.as_deref(),
+        _ => None,
+    }
+    .map(str::trim)
+    .filter(|v| !v.is_empty())
+}
+
+fn is_public(site: &Site, id: PageId) -> bool {
+    let p = &site.pages[id];
+    !p.draft && p.date.is_none_or(|d| d.ts <= site.now)
+}
+
+/// Every rule that needs only the assembled site.
+pub fn site_rules(site: &Site) -> Vec<Finding> {
+    let cfg = &site.config;
+    let mut out = Vec::new();
+    if cfg.origin.is_empty() {
+        out.push(Finding::warning(
+            "base-url",
+            Diagnostic::warning(
+                Span::file(CONFIG_FILE),
+                format!(
+                    "base_url `{}` has no host: feeds, calendars and the sitemap need absolute links (no sitemap was written)",
+                    cfg.base_url
+                ),
+            )
+            .with_help("请在 site.yaml 中填写网站正式网址，例如 base_url: https://aq.example.gov.cn/"),
+        ));
+    }
+    for (id, p) in site.pages.iter().enumerate() {
+        if p.kind == Kind::Page {
+            continue;
+        }
+        if p.date.is_none() {
+            out.push(Finding::warning(
+                "missing-date",
+                Diagnostic::warning(
+                    Span::new(p.file.clone(), 1, 1),
+                    format!("{} has no publication date (`date`)", p.kind.label()),
+                )
+                .with_help("政府网站信息应标明发布日期：请在前置元数据中加入 date: 2025-06-16"),
+            ));
+        }
+        if cfg.require_reviewer && !p.draft && p.reviewer.is_none() && is_public(site, id) {
+            out.push(Finding::error(
+                "missing-reviewer",
+                Diagnostic::error(
+                    Span::new(p.file.clone(), 1, 1),
+                    "no `reviewer` (审核), and site.yaml sets `require_reviewer: true`",
+                )
+                .with_help("发布前须经审核：请在前置元数据中写 reviewer: 审核人姓名"),
+            ));
+        }
+    }
+    let drills: Vec<PageId> = site.drills().collect();
+    let columns = [
+        (
+            "articles",
+            "工作动态",
+            cfg.stale_days.articles,
+            &site.articles,
+        ),
+        ("drills", "应急演练", cfg.stale_days.drills, &drills),
+        ("cases", "警示案例", cfg.stale_days.cases, &site.cases),
+    ];
+    for (key, label, days, ids) in columns {
+        if days == 0 {
+            continue;
+        }
+        let newest = ids
+            .iter()
+            .filter(|&&id| is_public(site, id))
+            .filter_map(|&id| site.pages[id].list_date())
+            .map(|w| w.ts)
+            .filter(|&ts| ts <= site.now)
+            .max();
+        let message = match newest {
+            None => format!("the {label} column ({key}/) has no published content"),
+            Some(ts) => {
+                let age = dates::days_between(ts, site.now);
+                if age <= days as i64 {
+                    continue;
+                }
+                format!(
+                    "the {label} column ({key}/) was last updated {age} days ago, on {} (limit: {days} days)",
+                    dates::ymd(ts, &cfg.tz)
+                )
+            }
+        };
+        out.push(Finding::warning(
+            "stale-column",
+            Diagnostic::warning(Span::new(format!("content/{key}"), 0, 0), message).with_help(
+                format!(
+                    "政府网站栏目应及时更新（动态类栏目两周内须有更新）；可在 site.yaml 的 stale_days.{key} 调整天数，0 表示不检查"
+                ),
+            ),
+        ));
+    }
+    if cfg.government_site {
+        for (key, label) in FOOTER_MARKS {
+            if footer_value(site, key).is_none() {
+                out.push(Finding::warning(
+                    "footer-mark",
+                    Diagnostic::warning(
+                        Span::file(CONFIG_FILE),
+                        format!("government_site: the footer has no {label} (`footer.{key}`)"),
+                    )
+                    .with_help(format!(
+                        "政府网站页脚须标明主办单位、联系方式、ICP备案号、公安备案号和网站标识码；请在 site.yaml 的 footer 下填写 {key}"
+                    )),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Escapes like the templates do, to find a value in rendered HTML.
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+}
+
+/// With `government_site: true`, every HTML page must show each footer
+/// mark that site.yaml gives (a theme may have dropped the footer).
+pub fn footer_rendered(site: &Site, files: &Files) -> Vec<Finding> {
+    if !site.config.government_site {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (key, label) in FOOTER_MARKS {
+        let Some(value) = footer_value(site, key) else {
+            continue;
+        };
+        let escaped = escape_html(value);
+        let missing: Vec<&String> = files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .filter(|(_, b)| {
+                let text = String::from_utf8_lossy(b);
+                !text.contains(value) && !text.contains(&escaped)
+            })
+            .map(|(p, _)| p)
+            .collect();
+        if let Some(first) = missing.first() {
+            out.push(Finding::warning(
+                "footer-mark",
+                Diagnostic::warning(
+                    Span::file(first.as_str()),
+                    format!(
+                        "government_site: {label} `{value}` is not shown on {} page(s), e.g. {first}",
+                        missing.len()
+                    ),
+                )
+                .with_help("主题的页脚应显示 site.footer 中的各项标识"),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,299 @@
+//! A small HTML tag scanner for anxuan's own output: the tags of a page with
+//! their attributes and the byte ranges of attribute values.
+//!
+//! Owns: finding tags and attributes (for rewriting URLs in `render` and
+//! crawling links in `check`). Imports nothing from the crate.
+//!
+//! It is not a full HTML5 parser, and needs not be: it reads what our
+//! templates and the sanitized Markdown produce. Comments, `<!DOCTYPE>` and
+//! the raw text of `<script>`, `<style>`, `<textarea>` and `<title>` are
+//! skipped; attribute values may be double-quoted, single-quoted or bare.
+//!
+//! Invariants: never panics on any input (all slicing is on char
+//! boundaries found by ASCII bytes); ranges index the input string.
+
+use std::ops::Range;
+
+/// One attribute of a start tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attr<'a> {
+    /// As written (compare with `eq_ignore_ascii_case`).
+    pub name: &'a str,
+    /// The raw value (entities not decoded), `None` for a bare attribute.
+    pub value: Option<&'a str>,
+    /// Where the raw value is in the input.
+    pub range: Option<Range<usize>>,
+}
+
+/// A start tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag<'a> {
+    pub name: &'a str,
+    pub attrs: Vec<Attr<'a>>,
+    /// Byte offset of `<`.
+    pub start: usize,
+}
+
+impl<'a> Tag<'a> {
+    /// The raw value of attribute `name`, if present.
+    pub fn attr(&self, name: &str) -> Option<&'a str> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| a.value.unwrap_or(""))
+    }
+
+    pub fn has_attr(&self, name: &str) -> bool {
+        self.attrs.iter().any(|a| a.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+}
+
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title"];
+
+fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if from >= hay.len() || needle.is_empty() {
+        return None;
+    }
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if from >= hay.len() {
+        return None;
+    }
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+/// Every start tag of `html`, in document order.
+pub fn tags(html: &str) -> Vec<Tag<'_>> {
+    let b = html.as_bytes();
+    let n = b.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = find_from(b, i, b"<") {
+        let next = b.get(lt + 1).copied().unwrap_or(0);
+        if b[lt..].starts_with(b"<!--") {
+            i = find_from(b, lt + 4, b"-->").map_or(n, |e| e + 3);
+            continue;
+        }
+        if next == b'!' || next == b'?' || next == b'/' {
+            i = find_from(b, lt + 1, b">").map_or(n, |e| e + 1);
+            continue;
+        }
+        if !next.is_ascii_alphabetic() {
+            i = lt + 1;
+            continue;
+        }
+        let mut j = lt + 1;
+        while j < n && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
+            j += 1;
+        }
+        let name = &html[lt + 1..j];
+        let mut attrs = Vec::new();
+        loop {
+            while j < n && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j >= n {
+                break;
+            }
+            if b[j] == b'>' {
+                j += 1;
+                break;
+            }
+            if b[j] == b'/' {
+                j += 1;
+                continue;
+            }
+            let ns = j;
+            while j < n && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/') {
+                j += 1;
+            }
+            let aname = &html[ns..j];
+            while j < n && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < n && b[j] == b'=' {
+                j += 1;
+                while j < n && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let (vs, ve, after) = if j < n && (b[j] == b'"' || b[j] == b'\'') {
+                    let q = b[j];
+                    let end = b[j + 1..]
+                        .iter()
+                        .position(|&c| c == q)
+                        .map_or(n, |p| p + j + 1);
+                    (j + 1, end, (end + 1).min(n))
+                } else {
+                    let s = j;
+                    while j < n && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    (s, j, j)
+                };
+                attrs.push(Attr {
+                    name: aname,
+                    value: Some(&html[vs..ve]),
+                    range: Some(vs..ve),
+                });
+                j = after;
+            } else if !aname.is_empty() {
+                attrs.push(Attr {
+                    name: aname,
+                    value: None,
+                    range: None,
+                });
+            } else {
+                j += 1;
+            }
+        }
+        i = j;
+        if RAW_TEXT.iter().any(|r| name.eq_ignore_ascii_case(r)) {
+            let close = format!("</{name}");
+            i = find_ci(b, i, close.as_bytes()).unwrap_or(n);
+        }
+        out.push(Tag {
+            name,
+            attrs,
+            start: lt,
+        });
+    }
+    out
+}
+
+/// Decodes the character references that appear in attribute values.
+pub fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        let Some(semi) = rest.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let ent = &rest[1..semi];
+        let decoded = match ent {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => ent.strip_prefix('#').and_then(|num| {
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse().ok(),
+                };
+                code.and_then(char::from_u32)
+            }),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The 1-based line of byte offset `at`.
+pub fn line_of(html: &str, at: usize) -> usize {
+    html.as_bytes()[..at.min(html.len())]
+        .iter()
+        .filter(|&&c| c == b'\n')
+        .count()
+        + 1
+}
+
+/// Replaces byte ranges of `html` (sorted, non-overlapping) with new text.
+pub fn splice(html: &str, edits: &[(Range<usize>, String)]) -> String {
+    let mut out = String::with_capacity(html.len() + edits.len() * 8);
+    let mut at = 0;
+    for (r, text) in edits {
+        out.push_str(&html[at..r.start]);
+        out.push_str(text);
+        at = r.end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_reads_quoted_bare_and_valueless_attributes() {
+        let html = r#"<!DOCTYPE html><a href="/x/" class=a hidden data-x='y'>t</a><img src=/i.png alt="">"#;
+        let t = tags(html);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].attr("href"), Some("/x/"));
+        assert_eq!(t[0].attr("class"), Some("a"));
+        assert!(t[0].has_attr("hidden"));
+        assert_eq!(t[0].attr("data-x"), Some("y"));
+        assert_eq!(t[1].attr("src"), Some("/i.png"));
+        assert_eq!(t[1].attr("alt"), Some(""));
+        let r = t[0].attrs[0].range.clone().unwrap();
+        assert_eq!(&html[r], "/x/");
+    }
+
+    #[test]
+    fn tags_skips_comments_and_script_text() {
+        let html = "<!-- <a href=x> --><script>if (a<b) {'<a href=y>'}</script><p id=k>";
+        let t = tags(html);
+        assert_eq!(
+            t.iter().map(|t| t.name).collect::<Vec<_>>(),
+            ["script", "p"]
+        );
+    }
+
+    #[test]
+    fn tags_survives_truncated_input() {
+        for html in [
+            "<a href=\"",
+            "<a href",
+            "<",
+            "<a",
+            "<!--",
+            "<script>",
+            "<a b='x",
+        ] {
+            let _ = tags(html);
+        }
+    }
+
+    #[test]
+    fn decode_entities_handles_named_and_numeric() {
+        assert_eq!(decode_entities("a&amp;b&#39;c&#x2F;&lt;"), "a&b'c/<");
+        assert_eq!(decode_entities("R&D & more"), "R&D & more");
+    }
+
+    #[test]
+    fn splice_replaces_ranges() {
+        assert_eq!(
+            splice("abcdef", &[(1..2, "X".into()), (4..6, "".into())]),
+            "aXcd"
+        );
+    }
+}

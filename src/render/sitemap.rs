@@ -1,0 +1,102 @@
+//! `/sitemap.xml` (sitemaps.org protocol 0.9) and `/robots.txt`.
+//!
+//! Owns: which pages a sitemap lists and their `lastmod`. Imports: `site`,
+//! `content`, `dates`.
+//!
+//! Invariants: only first pages of lists are listed (no `page/n/`), plus
+//! every article, drill, case, standalone page, area and tag; every `loc`
+//! is absolute, so a sitemap is written only when `base_url` is; a page's
+//! `lastmod` is its own date, a list's the newest date in it, and an
+//! undated page's the newest date of the site (the build's `now` when the
+//! site has no dated content).
+
+use std::io;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use crate::content::Kind;
+use crate::dates::{self, Timestamp};
+use crate::site::{PageId, Site};
+
+fn newest(site: &Site, ids: &[PageId]) -> Option<Timestamp> {
+    ids.iter()
+        .filter_map(|&i| site.pages[i].list_date())
+        .map(|w| w.ts)
+        .max()
+}
+
+/// (output directory, lastmod) of every listed page, in a stable order.
+pub fn entries(site: &Site) -> Vec<(String, Timestamp)> {
+    let all: Vec<PageId> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].kind != Kind::Page)
+        .collect();
+    let site_newest = newest(site, &all).unwrap_or(site.now);
+    let list = |ids: &[PageId]| newest(site, ids).unwrap_or(site_newest);
+    let drills: Vec<PageId> = site.drills().collect();
+    let mut out = vec![
+        (String::new(), site_newest),
+        ("articles/".to_owned(), list(&site.articles)),
+        ("drills/".to_owned(), list(&drills)),
+        ("cases/".to_owned(), list(&site.cases)),
+        ("areas/".to_owned(), site_newest),
+    ];
+    for (i, a) in site.config.areas.iter().enumerate() {
+        out.push((format!("areas/{}/", a.slug), list(&site.areas[i])));
+    }
+    out.push(("tags/".to_owned(), site_newest));
+    for t in &site.tags {
+        out.push((site.tag_dir(t), list(&t.pages)));
+    }
+    for (id, p) in site.pages.iter().enumerate() {
+        let lastmod = p.list_date().map_or(site_newest, |w| w.ts);
+        out.push((site.dirs[id].clone(), lastmod));
+    }
+    out
+}
+
+/// The sitemap, or `None` when `base_url` has no host (the protocol
+/// requires absolute URLs).
+pub fn sitemap(site: &Site) -> Option<io::Result<Vec<u8>>> {
+    if site.config.origin.is_empty() {
+        return None;
+    }
+    let tz = &site.config.tz;
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let result = (|| {
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        w.create_element("urlset")
+            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+            .write_inner_content(|w| {
+                for (dir, lastmod) in entries(site) {
+                    let loc = site.config.permalink(&site.url_of_dir(&dir));
+                    w.create_element("url").write_inner_content(|w| {
+                        w.create_element("loc")
+                            .write_text_content(BytesText::new(&loc))?;
+                        w.create_element("lastmod")
+                            .write_text_content(BytesText::new(&dates::rfc3339(lastmod, tz)))?;
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })();
+    Some(result.map(|()| {
+        let mut out = w.into_inner();
+        out.push(b'\n');
+        out
+    }))
+}
+
+/// `robots.txt`: everything allowed, and where the sitemap is.
+pub fn robots(site: &Site) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if !site.config.origin.is_empty() {
+        s.push_str(&format!(
+            "\nSitemap: {}\n",
+            site.config.permalink(&site.url_of_dir("sitemap.xml"))
+        ));
+    }
+    s
+}
