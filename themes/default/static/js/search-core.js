@@ -183,6 +183,8 @@
           if (text === token) {
             return {
               df: df,
+              // Inline postings came with the bucket: loading them is free.
+              inline: ext === 0,
               postings: function () {
                 if (block) return Promise.resolve(decodePostings(block));
                 return self.get('t/' + b + '-' + ext + '.bin', 'bin').then(function (x) {
@@ -192,7 +194,7 @@
             };
           }
         }
-        return { df: 0, postings: function () { return Promise.resolve({ docs: [], impacts: [], flags: [] }); } };
+        return { df: 0, inline: true, postings: function () { return Promise.resolve({ docs: [], impacts: [], flags: [] }); } };
       });
     });
   };
@@ -221,13 +223,18 @@
       var manifest = res[0], info = {};
       all.forEach(function (t, i) { info[t] = res[i + 1]; });
       if (all.some(function (t) { return info[t].df === 0; })) return { segments: segments, list: [], manifest: manifest };
-      // Per phrase, the (up to) three rarest tokens narrow the candidates
-      // enough; verification against the text makes the result exact.
+      // Per phrase, the rarest anchor narrows the candidates (the bigrams of
+      // one phrase mostly occur together, so a second common list would
+      // cost kilobytes and tell little); rarer anchors whose postings came
+      // inline with their bucket are free and sharpen the chunk masks.
+      // Verification against the text makes the result exact either way.
       var plan = segments.map(function (s) {
         var rare = function (a, b) { return info[a].df - info[b].df || (a < b ? -1 : 1); };
-        // The three rarest anchors narrow the candidates; loose words must
-        // be present in the document as whole tokens, so they are loaded too.
-        var anchors = s.anchors.slice().sort(rare).slice(0, 3);
+        // Loose words must be present in the document as whole tokens, so
+        // they are loaded too.
+        var anchors = s.anchors.slice().sort(rare).slice(0, 3).filter(function (t, i) {
+          return i === 0 || info[t].inline;
+        });
         var loose = s.tokens.filter(function (t) { return s.anchors.indexOf(t) < 0; });
         return anchors.concat(loose);
       });

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Bytes a search transfers: for every query of the corpus generator's
+// queries.json, a fresh engine (an empty browser cache) shows the first 10
+// results exactly as the search page does (manifest, buckets, postings,
+// the shown documents' display data and the chunks needed to verify and
+// excerpt them). Every file read is counted at its uncompressed size.
+//
+//   node benches/search_bytes.js <public-dir> <queries.json>
+//
+// Prints a table per query class and the median and maximum over all
+// queries, as JSON on the last line (for BENCHMARKS.md).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const S = require('../themes/default/static/js/search-core.js');
+
+const [, , publicDir, queriesFile] = process.argv;
+if (!publicDir || !queriesFile) {
+  console.error('usage: search_bytes.js <public-dir> <queries.json>');
+  process.exit(2);
+}
+const base = path.join(publicDir, 'search');
+
+function engine() {
+  const counter = { bytes: 0, files: 0 };
+  const load = (rel, type) => fs.promises.readFile(path.join(base, rel)).then((buf) => {
+    counter.bytes += buf.length;
+    counter.files += 1;
+    if (type === 'bin') return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+    const text = buf.toString('utf8');
+    return type === 'json' ? JSON.parse(text) : text;
+  });
+  return { e: new S.Engine('', load), counter };
+}
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return { n: 0 };
+  const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { n: s.length, median: mid, max: s[s.length - 1], min: s[0] };
+}
+
+(async () => {
+  const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8'));
+  const detailFile = path.join(path.dirname(queriesFile), 'queries_detail.json');
+  let classes = {};
+  if (fs.existsSync(detailFile)) {
+    const detail = JSON.parse(fs.readFileSync(detailFile, 'utf8'));
+    const list = Array.isArray(detail) ? detail : Object.values(detail);
+    for (const d of list) if (d && d.query) classes[d.query] = d.kind || d.type || d.class || 'query';
+  }
+  // Everyday words of the campaign, common across the corpus (the heavy
+  // end: their postings are long), one and two at a time.
+  const common = ['安全', '消防', '演练', '应急', '燃气', '隐患排查', '安全生产', '消防安全', '疏散', '12350'];
+  for (const q of common) if (!(q in queries)) { queries[q] = []; classes[q] = 'common'; }
+  for (const q of ['安全 消防', '燃气 隐患排查', '演练 学校']) if (!(q in queries)) { queries[q] = []; classes[q] = 'common-and'; }
+  const manifestBytes = fs.statSync(path.join(base, 'manifest.json')).size;
+  const rows = [];
+  for (const q of Object.keys(queries)) {
+    const { e, counter } = engine();
+    const t0 = process.hrtime.bigint();
+    const r = await e.search(q, {}, { limit: 10 });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    rows.push({ q, cls: classes[q] || 'query', bytes: counter.bytes, files: counter.files, results: r.results.length, ms });
+  }
+  const byClass = {};
+  for (const r of rows) (byClass[r.cls] = byClass[r.cls] || []).push(r);
+  for (const [cls, rs] of Object.entries(byClass)) {
+    const b = stats(rs.map((r) => r.bytes));
+    const f = stats(rs.map((r) => r.files));
+    console.log(`${cls.padEnd(10)} n=${String(b.n).padStart(3)}  bytes median ${(b.median / 1024).toFixed(1)} KB, max ${(b.max / 1024).toFixed(1)} KB; files median ${f.median}, max ${f.max}`);
+  }
+  const worst = [...rows].sort((a, b) => b.bytes - a.bytes).slice(0, 5);
+  for (const w of worst) console.log(`  heaviest: ${JSON.stringify(w.q)} ${(w.bytes / 1024).toFixed(1)} KB in ${w.files} files, ${w.results} results`);
+  const all = stats(rows.map((r) => r.bytes));
+  const files = stats(rows.map((r) => r.files));
+  console.log(JSON.stringify({
+    queries: all.n,
+    medianBytes: all.median,
+    maxBytes: all.max,
+    medianFiles: files.median,
+    maxFiles: files.max,
+    manifestBytes,
+    overBudget: rows.filter((r) => r.bytes > 60 * 1024).map((r) => r.q),
+  }));
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
