@@ -21,6 +21,8 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// Pages left out before this one (shown as "…").
+    gap_before: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,18 +58,43 @@ fn page_dir(dir: &str, n: usize) -> String {
     }
 }
 
+/// How many page numbers are shown on each side of the current page.
+const WINDOW: usize = 2;
+
+/// The page numbers a pagination bar shows: the first, the last and a
+/// window around the current page. A bounded number of links per page, so
+/// rendering every page of a list stays linear in the number of pages (and
+/// a phone shows one short row, not hundreds of links).
+fn shown_pages(current: usize, total: usize) -> Vec<usize> {
+    let lo = current.saturating_sub(WINDOW).max(1);
+    let hi = (current + WINDOW).min(total);
+    let mut shown = vec![1];
+    shown.extend((lo..=hi).filter(|&n| n != 1 && n != total));
+    if total > 1 {
+        shown.push(total);
+    }
+    shown
+}
+
 fn pagination(r: &Renderer<'_>, dir: &str, current: usize, total: usize) -> Pagination {
     let url = |n: usize| r.site.url_of_dir(&page_dir(dir, n));
+    let mut prev = 0;
     Pagination {
         current,
         total,
         prev_url: (current > 1).then(|| url(current - 1)),
         next_url: (current < total).then(|| url(current + 1)),
-        pages: (1..=total)
-            .map(|n| PageLink {
-                number: n,
-                url: url(n),
-                current: n == current,
+        pages: shown_pages(current, total)
+            .into_iter()
+            .map(|n| {
+                let link = PageLink {
+                    number: n,
+                    url: url(n),
+                    current: n == current,
+                    gap_before: n > prev + 1,
+                };
+                prev = n;
+                link
             })
             .collect(),
     }
@@ -87,9 +114,10 @@ fn paginated(
 ) -> Vec<Out> {
     let per = r.site.config.paginate.max(1);
     let total = ids.len().div_ceil(per).max(1);
+    let chunks: Vec<&[PageId]> = ids.chunks(per).collect();
     (1..=total)
         .map(|n| {
-            let chunk = ids.chunks(per).nth(n - 1).unwrap_or(&[]);
+            let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
             let list = ListView {
                 heading,
                 intro,
@@ -283,4 +311,19 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
     let ctx = r.context("", "页面未找到", "", "404.html");
     out.push(r.emit("404.html", &ctx, "404.html", "404.html"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_pages;
+
+    #[test]
+    fn shown_pages_are_first_last_and_a_window() {
+        assert_eq!(shown_pages(1, 1), vec![1]);
+        assert_eq!(shown_pages(1, 2), vec![1, 2]);
+        assert_eq!(shown_pages(1, 100), vec![1, 2, 3, 100]);
+        assert_eq!(shown_pages(50, 100), vec![1, 48, 49, 50, 51, 52, 100]);
+        assert_eq!(shown_pages(100, 100), vec![1, 98, 99, 100]);
+        assert_eq!(shown_pages(4, 7), vec![1, 2, 3, 4, 5, 6, 7]);
+    }
 }
