@@ -5,6 +5,7 @@ use scraper::{Html, Selector};
 
 use crate::support::*;
 use anxuan::pipeline::BuildOptions;
+use std::path::Path;
 
 fn example() -> anxuan::pipeline::Build {
     anxuan::pipeline::build(&repo_root(), &opts())
@@ -337,4 +338,40 @@ fn bom_and_crlf_are_accepted() {
     let b = site.build().unwrap();
     assert!(html(&b, "articles/w/index.html").contains("<h1>Windows</h1>"));
     assert!(b.diags.is_empty());
+}
+
+#[test]
+fn rebuild_over_previous_output_equals_a_fresh_build() {
+    let site = TestSite::new();
+    site.write("site.yaml", "title: 测试\n");
+    site.write("content/articles/a.md", &article("", "甲文正文"));
+    site.write("content/articles/b.md", &article("", "乙文正文"));
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let build = |dir: &Path| {
+        let o = site.run(&["build", "--now", NOW, "--out", dir.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    build(&public);
+    let before = snapshot_dir(&public);
+    // Change one page, remove another: unchanged files are reused from the
+    // previous output, the rest are new, and nothing stale survives.
+    site.write("content/articles/a.md", &article("", "甲文改过的正文"));
+    std::fs::remove_file(site.root().join("content/articles/b.md")).unwrap();
+    build(&public);
+    let fresh = out.path().join("fresh");
+    build(&fresh);
+    assert_eq!(snapshot_dir(&public), snapshot_dir(&fresh));
+    let after = snapshot_dir(&public);
+    assert!(before.contains_key("articles/b/index.html"));
+    assert!(!after.contains_key("articles/b/index.html"));
+    assert_ne!(
+        before["articles/a/index.html"],
+        after["articles/a/index.html"]
+    );
+    let left: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left.len(), 2, "no staging or old folder left: {left:?}");
 }
