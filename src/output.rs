@@ -205,7 +205,7 @@ fn remove_tree(root: &Path) -> Result<()> {
         .par_iter()
         .try_for_each(|f| fs::remove_file(f).map_err(|e| Error::io(f, e)))?;
     // Deepest first, so every folder is empty when it is removed.
-    dirs.sort_by(|a, b| b.0.cmp(&a.0));
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
     for (_, d) in &dirs {
         fs::remove_dir(d).map_err(|e| Error::io(d, e))?;
     }
