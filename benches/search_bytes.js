@@ -23,9 +23,14 @@ const base = path.join(publicDir, 'search');
 
 function engine() {
   const counter = { bytes: 0, files: 0 };
-  const load = (rel, type) => fs.promises.readFile(path.join(base, rel)).then((buf) => {
-    counter.bytes += buf.length;
+  const load = (rel, type, start, end) => fs.promises.readFile(path.join(base, rel)).then((buf) => {
     counter.files += 1;
+    if (type === 'range') {
+      // A static host honouring Range (nginx, Apache, Caddy, GitHub Pages, S3...).
+      counter.bytes += end - start;
+      return { bytes: new Uint8Array(buf.subarray(start, end)), whole: false };
+    }
+    counter.bytes += buf.length;
     if (type === 'bin') return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
     const text = buf.toString('utf8');
     return type === 'json' ? JSON.parse(text) : text;

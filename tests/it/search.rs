@@ -91,7 +91,7 @@ fn index_has_manifest_shards_and_no_markup() {
     let b = anxuan::pipeline::build(&repo_root(), &opts()).unwrap();
     let manifest: serde_json::Value =
         serde_json::from_slice(&b.files["search/manifest.json"]).unwrap();
-    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["version"], 2);
     assert_eq!(manifest["docs"].as_u64().unwrap() as usize, 35);
     let buckets = manifest["buckets"].as_u64().unwrap() as usize;
     assert!(buckets.is_power_of_two());

@@ -22,8 +22,13 @@ if (!publicDir) {
 }
 const base = path.join(publicDir, 'search');
 let bytes = 0;
-function load(rel, type) {
+function load(rel, type, start, end) {
   return fs.promises.readFile(path.join(base, rel)).then((buf) => {
+    if (type === 'range') {
+      // A static host honouring Range: only these bytes travel.
+      bytes += end - start;
+      return { bytes: new Uint8Array(buf.subarray(start, end)), whole: false };
+    }
     bytes += buf.length;
     if (type === 'bin') return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
     const text = buf.toString('utf8');
@@ -43,7 +48,7 @@ async function allDocs(engine, n) {
   for (let id = 0; id < n; id++) {
     const d = await engine.doc(id);
     const parts = [[d.t, d.g.join(' '), d.a.join(' '), d.s].join('\n')];
-    for (let k = 1; k <= d.n; k++) parts.push(await engine.chunk(id, k));
+    for (let k = 1; k <= d.n; k++) parts.push(await engine.chunk(d, id, k));
     const text = parts.join('\n');
     const tokens = new Set();
     S.forEachToken(text, true, (t) => tokens.add(t));
@@ -131,6 +136,20 @@ function toFullWidth(s) {
     checked++;
   }
   summary.differentialQueries = checked;
+
+  // 3b. a server that ignores Range (answers 200 with the whole file):
+  // the engine slices the chunks itself and finds the same documents.
+  const wholeLoad = (rel, type, start, end) => load(rel, type === 'range' ? 'bin' : type, start, end)
+    .then((x) => (type === 'range' ? { bytes: new Uint8Array(x), whole: true } : x));
+  const noRange = new S.Engine('', wholeLoad);
+  let sliced = 0;
+  for (const q of [...queries].slice(0, 60)) {
+    const got = await noRange.searchAll(q, {});
+    const want = await engine.searchAll(q, {});
+    if (!same(got, want)) fail(`without Range ${JSON.stringify(q)}: ${got.length} docs, with Range ${want.length}`);
+    sliced++;
+  }
+  summary.wholeFileQueries = sliced;
 
   // 4. filters and ranked pages
   for (const kind of m.kinds.map((k) => k.id)) {

@@ -1,4 +1,4 @@
-/*! anxuan search engine — index format version 1 (docs/search-format.md).
+/*! anxuan search engine — index format version 2 (docs/search-format.md).
  * Classic script, no dependencies: defines `AnxuanSearch` on the global
  * object (and `module.exports` under node). The tokenizer is the same
  * algorithm as src/search/tokenize.rs; both are tested against
@@ -145,13 +145,22 @@
    * A search engine over the index at `base` (a URL or path ending in "/",
    * the folder holding manifest.json). `load(path, type)` fetches a file
    * relative to base and resolves to an ArrayBuffer ('bin'), a string
-   * ('text') or a parsed object ('json'); the default uses fetch().
+   * ('text') or a parsed object ('json'); `load(path, 'range', start, end)`
+   * resolves to {bytes: Uint8Array, whole: bool}: bytes start..end of the
+   * file, or the whole file (whole: true) when the server ignores Range.
+   * The default uses fetch().
    */
   function Engine(base, load) {
     this.base = base;
-    this.load = load || function (path, type) {
-      return fetch(base + path).then(function (res) {
+    this.load = load || function (path, type, start, end) {
+      var init = type === 'range' ? { headers: { Range: 'bytes=' + start + '-' + (end - 1) } } : undefined;
+      return fetch(base + path, init).then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status + ' ' + path);
+        if (type === 'range') {
+          return res.arrayBuffer().then(function (buf) {
+            return { bytes: new Uint8Array(buf), whole: res.status !== 206 };
+          });
+        }
         return type === 'bin' ? res.arrayBuffer() : type === 'json' ? res.json() : res.text();
       });
     };
@@ -200,7 +209,29 @@
   };
 
   Engine.prototype.doc = function (id) { return this.get('d/' + id + '.json', 'json'); };
-  Engine.prototype.chunk = function (id, k) { return this.get('c/' + id + '-' + k + '.txt', 'text'); };
+  /**
+   * Body chunk k (1-based) of document `doc` (its display data, with the
+   * chunk end offsets `o`) from c/<id>.txt, by a Range request; a server
+   * that answers with the whole file is used once for every chunk.
+   */
+  Engine.prototype.chunk = function (doc, id, k) {
+    var self = this, path = 'c/' + id + '.txt', key = path + '#' + k;
+    var start = k > 1 ? doc.o[k - 2] : 0, end = doc.o[k - 1];
+    if (!this.cache.has(key)) {
+      var whole = this.cache.get(path);
+      var p = whole
+        ? whole.then(function (bytes) { return decoder.decode(bytes.subarray(start, end)); })
+        : this.load(path, 'range', start, end).then(function (r) {
+          if (!r.whole) return decoder.decode(r.bytes);
+          self.cache.set(path, Promise.resolve(r.bytes));
+          return decoder.decode(r.bytes.subarray(start, end));
+        });
+      this.cache.set(key, p);
+      var cache = this.cache;
+      p.catch(function () { cache.delete(key); });
+    }
+    return this.cache.get(key);
+  };
 
   /** Chunk 0: title, tags, areas and summary, one per line (as indexed). */
   function chunk0(doc) {
@@ -296,7 +327,7 @@
         function tryAt(i) {
           if (i >= bits.length) return Promise.resolve(null);
           var k = bits[i];
-          var text = k === 0 ? Promise.resolve(c0) : self.chunk(cand.id, k);
+          var text = k === 0 ? Promise.resolve(c0) : self.chunk(doc, cand.id, k);
           return text.then(function (t) {
             var at = foldStr(t).indexOf(seg.text);
             return at >= 0 ? { chunk: k, text: t, at: at } : tryAt(i + 1);
@@ -391,7 +422,7 @@
   };
 
   var api = {
-    version: 1,
+    version: 2,
     fold: fold,
     foldStr: foldStr,
     isHan: isHan,
