@@ -814,11 +814,11 @@ pub fn rebuild(
         .render
         .take()
         .filter(|m| m.key == render_key && m.structure == structure && m.items == items);
-    let search = |cache: &mut Cache| {
+    let search = |cache: &mut Cache, bodies: &[Body]| {
         if keep {
-            crate::search::index::build_cached(&site, &bodies, &mut cache.search)
+            crate::search::index::build_cached(&site, bodies, &mut cache.search)
         } else {
-            crate::search::index::build(&site, &bodies)
+            crate::search::index::build(&site, bodies)
         }
     };
     let (output, render_diags, rendered, search_keys) = match memo {
@@ -831,7 +831,7 @@ pub fn rebuild(
             set.extend(machine);
             d.extend(machine_diags);
             timer.lap("render-pages");
-            let index = search(cache);
+            let index = search(cache, &bodies);
             let keys: Vec<String> = index.keys().cloned().collect();
             let remove: Vec<String> = memo
                 .search
@@ -844,13 +844,21 @@ pub fn rebuild(
         }
         None => {
             let (mut files, d) = render::render_site(&site, theme, &bodies, &items, &opts.render);
+            if !keep {
+                // The pages hold the bodies' HTML now; what follows (the
+                // search index, the checks) needs their text only.
+                for b in &mut bodies {
+                    b.html = String::new();
+                    b.toc = Vec::new();
+                }
+            }
             timer.lap("render");
             let rendered: HashSet<String> = if keep {
                 files.keys().cloned().collect()
             } else {
                 HashSet::new()
             };
-            let index = search(cache);
+            let index = search(cache, &bodies);
             let keys: Vec<String> = index.keys().cloned().collect();
             files.extend(index);
             timer.lap("search");

@@ -198,13 +198,11 @@ pub fn crawl(site: &Site, files: &Files, copies: &[Asset]) -> Crawl {
         .filter(|(p, _)| p.ends_with(".html"))
         .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p, s)))
         .collect();
-    let scanned: Vec<(&String, &str, Vec<html::Tag<'_>>)> = pages
+    // Two scans of each page instead of keeping every page's tags at
+    // once: at 12,000 pages those would hold more memory than the site.
+    let ids: HashMap<&str, HashSet<String>> = pages
         .par_iter()
-        .map(|&(p, text)| (p, text, html::tags(text)))
-        .collect();
-    let ids: HashMap<&str, HashSet<String>> = scanned
-        .iter()
-        .map(|(p, _, tags)| (p.as_str(), anchors(tags)))
+        .map(|&(p, text)| (p.as_str(), anchors(&html::tags(text))))
         .collect();
     let judge = |out: &str, raw: &str, is_image: bool| -> Verdict {
         match resolve(out, raw, &cfg.base_path, base_url) {
@@ -256,14 +254,14 @@ pub fn crawl(site: &Site, files: &Files, copies: &[Asset]) -> Crawl {
             }
         }
     };
-    let per_page: Vec<PageResult> = scanned
+    let per_page: Vec<PageResult> = pages
         .par_iter()
         .map_init(
             || [HashMap::new(), HashMap::new()],
-            |cache: &mut [HashMap<String, Verdict>; 2], (out, text, tags)| {
+            |cache: &mut [HashMap<String, Verdict>; 2], &(out, text)| {
                 let mut occ = Vec::new();
                 let mut ext = Vec::new();
-                for t in tags {
+                for t in &html::tags(text) {
                     let place = || Place {
                         out: (*out).clone(),
                         line: html::line_of(text, t.start),

@@ -18,7 +18,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tokenize::{Class, class, fold, for_each_token};
+use super::tokenize::{Class, class, fold};
 use crate::content::Kind;
 use crate::dates;
 use crate::markdown::Body;
@@ -150,6 +150,7 @@ enum Key {
     Word(String),
 }
 
+#[cfg(test)]
 fn key_of(token: &str) -> Key {
     let mut it = token.chars();
     match (it.next(), it.next(), it.next()) {
@@ -184,7 +185,48 @@ struct Acc {
 /// Per-document token statistics.
 struct DocStats {
     lens: [u32; 4],
-    tokens: Vec<(Key, Acc)>,
+    /// The document's distinct tokens; emptied once interned when the
+    /// cache is not kept (one-shot builds), to bound memory.
+    keys: Vec<Key>,
+    /// Statistics of each token of `keys` (same order).
+    accs: Vec<Acc>,
+}
+
+/// Calls `emit` with the key of every token of `text`, exactly as
+/// [`for_each_token`] with unigrams would tokenize it (tested), without
+/// building a string per token.
+fn for_each_key(text: &str, mut emit: impl FnMut(Key)) {
+    let mut prev_han: Option<char> = None;
+    let mut word = String::new();
+    for c in text.chars().map(fold) {
+        match class(c) {
+            Class::Han => {
+                if !word.is_empty() {
+                    emit(Key::Word(std::mem::take(&mut word)));
+                }
+                if let Some(p) = prev_han {
+                    emit(Key::Packed(
+                        (1 << 42) | (u64::from(p as u32) << 21) | u64::from(c as u32),
+                    ));
+                }
+                emit(Key::Packed(u64::from(c as u32)));
+                prev_han = Some(c);
+            }
+            Class::Word => {
+                prev_han = None;
+                word.push(c);
+            }
+            Class::Sep => {
+                prev_han = None;
+                if !word.is_empty() {
+                    emit(Key::Word(std::mem::take(&mut word)));
+                }
+            }
+        }
+    }
+    if !word.is_empty() {
+        emit(Key::Word(word));
+    }
 }
 
 fn doc_stats(doc: &Doc) -> DocStats {
@@ -192,8 +234,8 @@ fn doc_stats(doc: &Doc) -> DocStats {
     let mut lens = [0u32; 4];
     let add =
         |text: &str, field: usize, chunk: usize, map: &mut FxMap<Key, Acc>, lens: &mut [u32; 4]| {
-            for_each_token(text, true, |t, _| {
-                let acc = map.entry(key_of(t)).or_default();
+            for_each_key(text, |k| {
+                let acc = map.entry(k).or_default();
                 acc.tf[field] = acc.tf[field].saturating_add(1);
                 acc.mask |= 1 << chunk;
                 lens[field] += 1;
@@ -220,9 +262,10 @@ fn doc_stats(doc: &Doc) -> DocStats {
             },
         );
     }
-    let mut tokens: Vec<(Key, Acc)> = map.into_iter().collect();
-    tokens.sort_by(|a, b| a.0.cmp(&b.0));
-    DocStats { lens, tokens }
+    // Token order inside a document does not show in the files: postings
+    // are grouped by token and sorted by token text within each bucket.
+    let (keys, accs) = map.into_iter().unzip();
+    DocStats { lens, keys, accs }
 }
 
 /// A raw posting before impacts are known.
@@ -320,7 +363,7 @@ struct CachedDoc {
     /// The body text the chunks were cut from.
     text: String,
     stats: DocStats,
-    /// The interned id of each of `stats.tokens` (filled after interning).
+    /// The interned id of each of `stats.keys` (filled after interning).
     tids: Vec<u32>,
 }
 
@@ -386,66 +429,76 @@ fn build_with(
     let mut old = std::mem::take(&mut cache.docs);
     let olds: Vec<Option<CachedDoc>> = ids.iter().map(|&id| old.remove(&site.dirs[id])).collect();
     drop(old);
-    let cached: Vec<CachedDoc> = ids
-        .par_iter()
-        .zip(olds)
-        .map(|(&id, old)| {
-            let page = &site.pages[id];
-            let date = page.list_date();
-            let mut doc = Doc {
-                title: page.title.clone(),
-                tags: page.tags.clone(),
-                areas: page
-                    .areas
-                    .iter()
-                    .map(|&a| cfg.areas[a].name.clone())
-                    .collect(),
-                area_slugs: page
-                    .areas
-                    .iter()
-                    .map(|&a| cfg.areas[a].slug.clone())
-                    .collect(),
-                summary: views::summary(page, &bodies[id]),
-                chunks: Vec::new(),
-                kind: page.kind,
-                url: site.dirs[id].clone(),
-                date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
-                year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
-            };
-            let text = &bodies[id].text;
-            match old {
-                Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
-                _ => {
-                    doc.chunks = chunk_text(text);
-                    let stats = doc_stats(&doc);
-                    CachedDoc {
-                        doc,
-                        text: if keep { text.clone() } else { String::new() },
-                        stats,
-                        tids: Vec::new(),
+    // In batches, so that (one-shot builds) only one batch of documents
+    // holds its token keys at a time: interned ids are much smaller.
+    let mut cached: Vec<CachedDoc> = Vec::with_capacity(ids.len());
+    let mut olds = olds.into_iter();
+    for batch in ids.chunks(1024) {
+        let batch_olds: Vec<Option<CachedDoc>> = olds.by_ref().take(batch.len()).collect();
+        let mut part: Vec<CachedDoc> = batch
+            .par_iter()
+            .zip(batch_olds)
+            .map(|(&id, old)| {
+                let page = &site.pages[id];
+                let date = page.list_date();
+                let mut doc = Doc {
+                    title: page.title.clone(),
+                    tags: page.tags.clone(),
+                    areas: page
+                        .areas
+                        .iter()
+                        .map(|&a| cfg.areas[a].name.clone())
+                        .collect(),
+                    area_slugs: page
+                        .areas
+                        .iter()
+                        .map(|&a| cfg.areas[a].slug.clone())
+                        .collect(),
+                    summary: views::summary(page, &bodies[id]),
+                    chunks: Vec::new(),
+                    kind: page.kind,
+                    url: site.dirs[id].clone(),
+                    date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
+                    year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
+                };
+                let text = &bodies[id].text;
+                match old {
+                    Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
+                    _ => {
+                        doc.chunks = chunk_text(text);
+                        let stats = doc_stats(&doc);
+                        CachedDoc {
+                            doc,
+                            text: if keep { text.clone() } else { String::new() },
+                            stats,
+                            tids: Vec::new(),
+                        }
                     }
                 }
+            })
+            .collect();
+        for c in &mut part {
+            if c.tids.len() != c.stats.accs.len() {
+                c.tids = c
+                    .stats
+                    .keys
+                    .iter()
+                    .map(|key| match cache.ids.get(key) {
+                        Some(&id) => id,
+                        None => {
+                            let id = cache.keys.len() as u32;
+                            cache.keys.push(key.clone());
+                            cache.ids.insert(key.clone(), id);
+                            id
+                        }
+                    })
+                    .collect();
             }
-        })
-        .collect();
-    let mut cached = cached;
-    for c in &mut cached {
-        if c.tids.len() != c.stats.tokens.len() {
-            c.tids = c
-                .stats
-                .tokens
-                .iter()
-                .map(|(key, _)| match cache.ids.get(key) {
-                    Some(&id) => id,
-                    None => {
-                        let id = cache.keys.len() as u32;
-                        cache.keys.push(key.clone());
-                        cache.ids.insert(key.clone(), id);
-                        id
-                    }
-                })
-                .collect();
+            if !keep {
+                c.stats.keys = Vec::new();
+            }
         }
+        cached.extend(part);
     }
     let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
     let stats: Vec<&DocStats> = cached.iter().map(|c| &c.stats).collect();
@@ -465,9 +518,9 @@ fn build_with(
         .par_iter()
         .enumerate()
         .map(|(doc, s)| {
-            s.tokens
+            s.accs
                 .iter()
-                .map(|(_, acc)| {
+                .map(|acc| {
                     let mut tf = 0.0;
                     for f in 0..4 {
                         let norm = 1.0 - B + B * f64::from(s.lens[f]) / avg[f];
@@ -689,6 +742,38 @@ mod tests {
         let chunks = chunk_text(&text);
         assert!(chunks.len() <= MAX_CHUNKS);
         assert_eq!(chunks.concat(), text);
+    }
+
+    #[test]
+    fn for_each_key_equals_the_shared_tokenizer() {
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../tests/fixtures/tokenizer_cases.json"))
+                .unwrap();
+        let mut inputs: Vec<String> = cases
+            .iter()
+            .map(|c| c["input"].as_str().unwrap().to_owned())
+            .collect();
+        inputs.extend(
+            [
+                "安",
+                "安全",
+                "安 全",
+                "ａ安ｂ全c",
+                "消防12350热线GB6441-86",
+                "𠀀𠀁x",
+                "",
+            ]
+            .map(String::from),
+        );
+        for input in inputs {
+            let mut want = Vec::new();
+            crate::search::tokenize::for_each_token(&input, true, |t, _| want.push(key_of(t)));
+            let mut got = Vec::new();
+            for_each_key(&input, |k| got.push(k));
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{input:?}");
+        }
     }
 
     #[test]
