@@ -151,39 +151,102 @@ pub struct Written {
 
 /// Writes `files` and `copies` to `out` atomically (staging + swap).
 pub fn write_site(root: &Path, out: &Path, files: &Files, copies: &[Asset]) -> Result<Written> {
-    let out = check_target(root, out)?;
-    if let Some(parent) = out.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let stage = Stage::begin(root, out)?;
+    if let Err(e) = stage.write(files) {
+        stage.abort();
+        return Err(e);
     }
-    let staging = sibling(&out, ".anxuan-staging");
-    let old = sibling(&out, ".anxuan-old");
-    clear_leftover(&staging)?;
-    clear_leftover(&old)?;
-    fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    // The previous build, when it is ours: unchanged files are linked from
-    // it instead of written again (a rebuild of a 12,000-page site changes
-    // few of its 100,000 files).
-    let previous = (out.is_dir() && out.join(MARKER).is_file()).then_some(out.as_path());
-    let result = fill(&staging, files, copies, previous);
-    let written = match result {
-        Ok(w) => w,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
+    stage.finish(copies)
+}
+
+/// An output being written: files go to a staging folder beside the
+/// target, which replaces the target in [`Stage::finish`]. Dropping or
+/// aborting a stage removes the staging folder and leaves the target as it
+/// was.
+pub struct Stage {
+    out: PathBuf,
+    staging: PathBuf,
+    /// The previous build, when it is ours: unchanged files are linked from
+    /// it instead of written again (a rebuild of a 12,000-page site changes
+    /// few of its 50,000 files).
+    previous: Option<PathBuf>,
+    written: std::sync::Mutex<Written>,
+    done: bool,
+}
+
+impl Stage {
+    /// Checks the target and creates an empty staging folder.
+    pub fn begin(root: &Path, out: &Path) -> Result<Stage> {
+        let out = check_target(root, out)?;
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-    };
-    if out.exists() {
-        fs::rename(&out, &old).map_err(|e| Error::io(&out, e))?;
-        if let Err(e) = fs::rename(&staging, &out) {
-            // Put the previous site back.
-            let _ = fs::rename(&old, &out);
-            return Err(Error::io(&out, e));
-        }
-        remove_tree(&old)?;
-    } else {
-        fs::rename(&staging, &out).map_err(|e| Error::io(&out, e))?;
+        let staging = sibling(&out, ".anxuan-staging");
+        clear_leftover(&staging)?;
+        clear_leftover(&sibling(&out, ".anxuan-old"))?;
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        let previous = (out.is_dir() && out.join(MARKER).is_file()).then(|| out.clone());
+        Ok(Stage {
+            out,
+            staging,
+            previous,
+            written: std::sync::Mutex::new(Written::default()),
+            done: false,
+        })
     }
-    Ok(written)
+
+    /// The staging folder (where written files can be read back).
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Writes rendered files into the staging folder (callable many times).
+    pub fn write(&self, files: &Files) -> Result<()> {
+        let w = fill(&self.staging, files, self.previous.as_deref())?;
+        if let Ok(mut total) = self.written.lock() {
+            total.files += w.files;
+            total.bytes += w.bytes;
+        }
+        Ok(())
+    }
+
+    /// Copies the assets, then swaps the staging folder in.
+    pub fn finish(mut self, copies: &[Asset]) -> Result<Written> {
+        let copied = copy_assets(&self.staging, copies)?;
+        let staging = &self.staging;
+        fs::write(staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| Error::io(staging.join(MARKER), e))?;
+        let out = &self.out;
+        if out.exists() {
+            let old = sibling(out, ".anxuan-old");
+            fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+            if let Err(e) = fs::rename(staging, out) {
+                // Put the previous site back.
+                let _ = fs::rename(&old, out);
+                return Err(Error::io(out, e));
+            }
+            self.done = true;
+            remove_tree(&old)?;
+        } else {
+            fs::rename(staging, out).map_err(|e| Error::io(out, e))?;
+            self.done = true;
+        }
+        let mut w = self.written.lock().map(|w| *w).unwrap_or_default();
+        w.files += copies.len();
+        w.bytes += copied;
+        Ok(w)
+    }
+
+    /// Removes the staging folder; the target is untouched.
+    pub fn abort(self) {}
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 /// Removes a folder tree, unlinking files in parallel.
@@ -225,10 +288,9 @@ fn put(path: &Path, bytes: &[u8], previous: Option<&Path>) -> std::io::Result<()
     fs::write(path, bytes)
 }
 
-fn fill(dir: &Path, files: &Files, copies: &[Asset], previous: Option<&Path>) -> Result<Written> {
+fn fill(dir: &Path, files: &Files, previous: Option<&Path>) -> Result<Written> {
     let mut dirs: Vec<PathBuf> = files
         .keys()
-        .chain(copies.iter().map(|c| &c.out))
         .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
         .collect();
     dirs.sort();
@@ -242,16 +304,27 @@ fn fill(dir: &Path, files: &Files, copies: &[Asset], previous: Option<&Path>) ->
         let prev = previous.map(|d| d.join(path));
         put(&p, bytes, prev.as_deref()).map_err(|e| Error::io(p, e))
     })?;
-    let copied: u64 = copies
+    Ok(Written {
+        files: files.len(),
+        bytes: files.values().map(|b| b.len() as u64).sum(),
+    })
+}
+
+fn copy_assets(dir: &Path, copies: &[Asset]) -> Result<u64> {
+    let mut dirs: Vec<PathBuf> = copies
+        .iter()
+        .filter_map(|c| Path::new(&c.out).parent().map(|d| dir.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+    }
+    copies
         .par_iter()
         .map(|c| {
             let p = dir.join(&c.out);
             fs::copy(&c.abs, &p).map_err(|e| Error::io(&c.abs, e))
         })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(|e| Error::io(dir.join(MARKER), e))?;
-    Ok(Written {
-        files: files.len() + copies.len(),
-        bytes: files.values().map(|b| b.len() as u64).sum::<u64>() + copied,
-    })
+        .try_reduce(|| 0, |a, b| Ok(a + b))
 }

@@ -522,6 +522,46 @@ pub fn rebuild(
     opts: &BuildOptions,
     cache: &mut Cache,
 ) -> Result<Update, Vec<Diagnostic>> {
+    rebuild_with(root, opts, cache, None)
+}
+
+/// Where a streaming build (`anxuan build`) writes its files as soon as a
+/// stage completes them, so that a large site is never held in memory
+/// whole. Nothing is written unless every earlier stage succeeded.
+pub struct Stream<'a> {
+    /// Writes files (into a staging folder the caller swaps in later).
+    pub write: &'a (dyn Fn(&Files) -> Result<(), Diagnostic> + Sync),
+    /// The folder the written files can be read back from (for the checks).
+    pub dir: &'a Path,
+}
+
+/// [`build`], writing the files through `stream` instead of returning them:
+/// the result's `files` is empty.
+pub fn build_streaming(
+    root: &Path,
+    opts: &BuildOptions,
+    stream: &Stream<'_>,
+) -> Result<Build, Vec<Diagnostic>> {
+    let u = rebuild_with(root, opts, &mut Cache::default(), Some(stream))?;
+    Ok(Build {
+        files: match u.output {
+            Output::Full(files) => files,
+            Output::Patch { set, .. } => set,
+        },
+        copies: u.copies,
+        diags: u.diags,
+        check: u.check.unwrap_or_default(),
+        stats: u.stats,
+        timings: u.timings,
+    })
+}
+
+fn rebuild_with(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: &mut Cache,
+    stream: Option<&Stream<'_>>,
+) -> Result<Update, Vec<Diagnostic>> {
     let mut timer = Timer::new();
     // Read the key before the config: if site.yaml changes in between, the
     // next build sees a different key and starts afresh.
@@ -821,6 +861,8 @@ pub fn rebuild(
             crate::search::index::build(&site, bodies)
         }
     };
+    // The paths written through `stream`, when they were.
+    let mut streamed: Option<Vec<String>> = None;
     let (output, render_diags, rendered, search_keys) = match memo {
         Some(memo) => {
             let (mut set, mut d) =
@@ -853,16 +895,35 @@ pub fn rebuild(
                 }
             }
             timer.lap("render");
-            let rendered: HashSet<String> = if keep {
-                files.keys().cloned().collect()
-            } else {
-                HashSet::new()
-            };
-            let index = search(cache, &bodies);
-            let keys: Vec<String> = index.keys().cloned().collect();
-            files.extend(index);
-            timer.lap("search");
-            (Output::Full(files), d, rendered, keys)
+            let unsafe_path = files.keys().any(|p| !is_safe_output_path(p));
+            match stream {
+                // Write the pages now and drop them, then the index; the
+                // checks read them back from the stream's folder.
+                Some(st) if !keep && !unsafe_path && !has_errors(&diags) && !has_errors(&d) => {
+                    (st.write)(&files).map_err(|e| vec![e])?;
+                    let mut paths: Vec<String> = files.into_keys().collect();
+                    timer.lap("write pages");
+                    let index = search(cache, &bodies);
+                    timer.lap("search");
+                    (st.write)(&index).map_err(|e| vec![e])?;
+                    paths.extend(index.into_keys());
+                    timer.lap("write index");
+                    streamed = Some(paths);
+                    (Output::Full(Files::new()), d, HashSet::new(), Vec::new())
+                }
+                _ => {
+                    let rendered: HashSet<String> = if keep {
+                        files.keys().cloned().collect()
+                    } else {
+                        HashSet::new()
+                    };
+                    let index = search(cache, &bodies);
+                    let keys: Vec<String> = index.keys().cloned().collect();
+                    files.extend(index);
+                    timer.lap("search");
+                    (Output::Full(files), d, rendered, keys)
+                }
+            }
         }
     };
     diags.extend(render_diags);
@@ -884,14 +945,25 @@ pub fn rebuild(
     }
     let mut copies = found.assets;
     // A rendered file wins over an asset with the same output path.
+    let streamed_set: HashSet<&str> = streamed.iter().flatten().map(String::as_str).collect();
     copies.retain(|a| match &output {
-        Output::Full(files) => !files.contains_key(&a.out),
+        Output::Full(files) => {
+            !files.contains_key(&a.out) && !streamed_set.contains(a.out.as_str())
+        }
         Output::Patch { set, .. } => !set.contains_key(&a.out) && !rendered.contains(&a.out),
     });
+    drop(streamed_set);
     // The output checks crawl a whole build: one-shot builds only (the
     // preview server would pay for them on every save).
-    let check = match &output {
-        Output::Full(files) if !keep => Some(crate::check::run(&site, files, &copies)),
+    let check = match (&output, streamed, stream) {
+        (_, Some(paths), Some(st)) => {
+            let on_disk = crate::check::OnDisk {
+                dir: st.dir.to_path_buf(),
+                paths,
+            };
+            Some(crate::check::run(&site, &on_disk, &copies))
+        }
+        (Output::Full(files), _, _) if !keep => Some(crate::check::run(&site, files, &copies)),
         _ => None,
     };
     timer.lap("check");

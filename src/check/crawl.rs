@@ -20,8 +20,8 @@ use rayon::prelude::*;
 use super::Finding;
 use crate::content::Asset;
 use crate::error::{Diagnostic, Span};
+use crate::render::html;
 use crate::render::urls::percent_decode;
-use crate::render::{Files, html};
 use crate::site::Site;
 
 /// Where a link was found: output file and line.
@@ -181,28 +181,34 @@ fn anchors(tags: &[html::Tag<'_>]) -> HashSet<String> {
 }
 
 /// Crawls every HTML file of the build.
-pub fn crawl(site: &Site, files: &Files, copies: &[Asset]) -> Crawl {
+pub fn crawl(site: &Site, files: &dyn super::Source, copies: &[Asset]) -> Crawl {
     let cfg = &site.config;
     let base_url = if cfg.origin.is_empty() {
         cfg.base_path.as_str()
     } else {
         cfg.base_url.as_str()
     };
-    let exists: HashSet<&str> = files
-        .keys()
-        .map(String::as_str)
+    let paths = files.paths();
+    let exists: HashSet<&str> = paths
+        .iter()
+        .copied()
         .chain(copies.iter().map(|a| a.out.as_str()))
         .collect();
-    let pages: Vec<(&String, &str)> = files
+    let pages: Vec<&str> = paths
         .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p, s)))
+        .copied()
+        .filter(|p| p.ends_with(".html"))
         .collect();
+
     // Two scans of each page instead of keeping every page's tags at
     // once: at 12,000 pages those would hold more memory than the site.
     let ids: HashMap<&str, HashSet<String>> = pages
         .par_iter()
-        .map(|&(p, text)| (p.as_str(), anchors(&html::tags(text))))
+        .filter_map(|&p| {
+            let bytes = files.read(p)?;
+            let text = std::str::from_utf8(&bytes).ok()?;
+            Some((p, anchors(&html::tags(text))))
+        })
         .collect();
     let judge = |out: &str, raw: &str, is_image: bool| -> Verdict {
         match resolve(out, raw, &cfg.base_path, base_url) {
@@ -258,12 +264,17 @@ pub fn crawl(site: &Site, files: &Files, copies: &[Asset]) -> Crawl {
         .par_iter()
         .map_init(
             || [HashMap::new(), HashMap::new()],
-            |cache: &mut [HashMap<String, Verdict>; 2], &(out, text)| {
+            |cache: &mut [HashMap<String, Verdict>; 2], &out| {
                 let mut occ = Vec::new();
                 let mut ext = Vec::new();
+                let bytes = files.read(out);
+                let Some(text) = bytes.as_deref().and_then(|b| std::str::from_utf8(b).ok())
+                else {
+                    return (occ, ext);
+                };
                 for t in &html::tags(text) {
                     let place = || Place {
-                        out: (*out).clone(),
+                        out: out.to_owned(),
                         line: html::line_of(text, t.start),
                     };
                     if t.is("img") {

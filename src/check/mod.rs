@@ -20,8 +20,45 @@ use serde::Serialize;
 
 use crate::content::Asset;
 use crate::error::{Diagnostic, Severity};
+use std::borrow::Cow;
+use std::path::PathBuf;
+
 use crate::render::Files;
 use crate::site::Site;
+
+/// What the checks read of a build's output: the rendered files in memory,
+/// or (`anxuan build`, which writes pages as soon as they are rendered)
+/// read back from the staging folder.
+pub trait Source: Sync {
+    /// Every rendered output path (copied assets are passed separately).
+    fn paths(&self) -> Vec<&str>;
+    /// The bytes of one rendered file.
+    fn read(&self, path: &str) -> Option<Cow<'_, [u8]>>;
+}
+
+impl Source for Files {
+    fn paths(&self) -> Vec<&str> {
+        self.keys().map(String::as_str).collect()
+    }
+    fn read(&self, path: &str) -> Option<Cow<'_, [u8]>> {
+        self.get(path).map(|b| Cow::Borrowed(b.as_slice()))
+    }
+}
+
+/// Rendered files already written to `dir`.
+pub struct OnDisk {
+    pub dir: PathBuf,
+    pub paths: Vec<String>,
+}
+
+impl Source for OnDisk {
+    fn paths(&self) -> Vec<&str> {
+        self.paths.iter().map(String::as_str).collect()
+    }
+    fn read(&self, path: &str) -> Option<Cow<'_, [u8]>> {
+        std::fs::read(self.dir.join(path)).ok().map(Cow::Owned)
+    }
+}
 
 /// One problem found by a check, with the rule that found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +118,7 @@ pub struct Report {
 }
 
 /// Runs every offline check on a built site.
-pub fn run(site: &Site, files: &Files, copies: &[Asset]) -> Report {
+pub fn run(site: &Site, files: &dyn Source, copies: &[Asset]) -> Report {
     let mut findings = rules::site_rules(site);
     findings.extend(rules::footer_rendered(site, files));
     let crawled = crawl::crawl(site, files, copies);

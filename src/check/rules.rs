@@ -15,7 +15,6 @@ use crate::config::CONFIG_FILE;
 use crate::content::Kind;
 use crate::dates;
 use crate::error::{Diagnostic, Span};
-use crate::render::Files;
 use crate::site::{PageId, Site};
 
 /// The footer marks a government site must show: (site.yaml key, label).
@@ -162,7 +161,7 @@ fn escape_html(s: &str) -> String {
 
 /// With `government_site: true`, every HTML page must show each footer
 /// mark that site.yaml gives (a theme may have dropped the footer).
-pub fn footer_rendered(site: &Site, files: &Files) -> Vec<Finding> {
+pub fn footer_rendered(site: &Site, files: &dyn super::Source) -> Vec<Finding> {
     if !site.config.government_site {
         return Vec::new();
     }
@@ -172,20 +171,22 @@ pub fn footer_rendered(site: &Site, files: &Files) -> Vec<Finding> {
             continue;
         };
         let escaped = escape_html(value);
-        let missing: Vec<&String> = files
-            .iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .filter(|(_, b)| {
-                let text = String::from_utf8_lossy(b);
-                !text.contains(value) && !text.contains(&escaped)
+        let missing: Vec<&str> = files
+            .paths()
+            .into_iter()
+            .filter(|p| p.ends_with(".html"))
+            .filter(|p| {
+                files.read(p).is_some_and(|b| {
+                    let text = String::from_utf8_lossy(&b);
+                    !text.contains(value) && !text.contains(&escaped)
+                })
             })
-            .map(|(p, _)| p)
             .collect();
         if let Some(first) = missing.first() {
             out.push(Finding::warning(
                 "footer-mark",
                 Diagnostic::warning(
-                    Span::file(first.as_str()),
+                    Span::file(*first),
                     format!(
                         "government_site: {label} `{value}` is not shown on {} page(s), e.g. {first}",
                         missing.len()

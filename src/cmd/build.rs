@@ -17,7 +17,21 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
     output::check_target(&root, &out)?;
     shell.status("Building", &format!("site in {}", display(&root)));
     let opts = build_options(&args.site);
-    let build = match pipeline::build(&root, &opts) {
+    // Pages are written into a staging folder as soon as they are rendered
+    // (a 12,000-page site is never held in memory whole); the staging
+    // folder replaces the output only when everything succeeded, and is
+    // removed otherwise.
+    let stage = output::Stage::begin(&root, &out)?;
+    let write = |files: &crate::render::Files| {
+        stage.write(files).map_err(|e| {
+            crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
+        })
+    };
+    let stream = pipeline::Stream {
+        write: &write,
+        dir: stage.dir(),
+    };
+    let build = match pipeline::build_streaming(&root, &opts, &stream) {
         Ok(b) => b,
         Err(diags) => {
             let errors = report(shell, &diags);
@@ -65,9 +79,10 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
     }
     shell.status("Rendered", &msg);
     let write_started = Instant::now();
-    let written = output::write_site(&root, &out, &build.files, &build.copies)?;
+    stage.write(&build.files)?;
+    let written = stage.finish(&build.copies)?;
     let mut timings = build.timings.clone();
-    timings.push(("write", write_started.elapsed()));
+    timings.push(("finish", write_started.elapsed()));
     shell.verbose(
         "Timings",
         &timings
