@@ -70,8 +70,15 @@ def anxuan_build(binary, site, out):
     return timed([binary, "build", "--root", site, "--out", out, "--now", NOW], site)
 
 
-def hugo_build(site, out):
+def clear(out):
+    """Removes a previous output and flushes the deletion to disk, so its
+    write-back does not land in the next timed build."""
     shutil.rmtree(out, ignore_errors=True)
+    os.sync()
+
+
+def hugo_build(site, out):
+    clear(out)
     return timed(["hugo", "--quiet", "--source", site, "--destination", out], site)
 
 
@@ -105,11 +112,12 @@ def main():
             hugo_build(hg, hg_out)
         runs = {"anxuan": [], "hugo": [], "again": []}
         for i in range(args.runs):
-            shutil.rmtree(ax_out, ignore_errors=True)
+            clear(ax_out)
             runs["anxuan"].append(anxuan_build(binary, ax, ax_out))
             if have_hugo:
                 runs["hugo"].append(hugo_build(hg, hg_out))
             # Nothing changed: a second build over the existing output.
+            os.sync()
             runs["again"].append(anxuan_build(binary, ax, ax_out))
             print(f"[{size}] run {i + 1}: anxuan {runs['anxuan'][-1][0]:.2f} s"
                   + (f", hugo {runs['hugo'][-1][0]:.2f} s" if have_hugo else "")
