@@ -47,9 +47,11 @@ pub const EMBEDDED: &[EmbeddedFile] = embed![
     "templates/tags.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/fontsize.html",
     "static/css/site.css",
     "static/js/search-core.js",
     "static/js/search.js",
+    "static/js/prefs.js",
 ];
 
 /// Compiled templates plus the theme's static files.

@@ -81,6 +81,7 @@ struct AssetsView {
     highlight_css: String,
     search_core_js: String,
     search_js: String,
+    prefs_js: String,
 }
 
 /// A `<link rel="alternate">` of the page's head.
@@ -236,6 +237,7 @@ impl<'a> Renderer<'a> {
             css: url("css/site.css"),
             search_core_js: url("js/search-core.js"),
             search_js: url("js/search.js"),
+            prefs_js: url("js/prefs.js"),
             highlight_css: url(HIGHLIGHT_CSS),
         };
         let mut base = TemplateContext::new();

@@ -10,6 +10,7 @@
     clippy::print_stdout
 )]
 
+mod a11y;
 mod architecture;
 mod build;
 mod check;
