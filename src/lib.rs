@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod crash;
 pub mod dates;
 pub mod error;
 pub mod highlight;

@@ -1,6 +1,7 @@
 //! The `anxuan` executable: parse the command line, run a subcommand, print
-//! errors, exit with 0 (ok), 1 (the site has errors, or I/O failed) or 2
-//! (usage: bad arguments, refused output folder).
+//! errors, exit with 0 (ok), 1 (the site has errors, or I/O failed), 2
+//! (usage: bad arguments, refused output folder) or 101 (a bug: a panic,
+//! reported by `crash`).
 
 use std::process::ExitCode;
 
@@ -24,12 +25,18 @@ fn main() -> ExitCode {
         ColorChoice::Never => Some(false),
     };
     let shell = Shell::new(verbosity, color);
-    let result = match &cli.command {
+    anxuan::crash::install();
+    // A panic (a bug) unwinds to here, dropping the output stage on the way,
+    // so nothing half-written is left; the hook has printed the report.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
         Command::Build(args) => anxuan::cmd::build::run(&shell, args),
         Command::Check(args) => anxuan::cmd::check::run(&shell, args),
         Command::Serve(args) => anxuan::cmd::serve::run(&shell, args),
         Command::Init(args) => anxuan::cmd::init::run(&shell, args),
         Command::New(args) => anxuan::cmd::new::run(&shell, args),
+    }));
+    let Ok(result) = run else {
+        return ExitCode::from(101);
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -185,6 +185,10 @@ impl Stage {
         clear_leftover(&staging)?;
         clear_leftover(&sibling(&out, ".anxuan-old"))?;
         fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        // Marked at once: a staging folder left by a killed build is
+        // recognised as anxuan's and cleared by the next build.
+        fs::write(staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| Error::io(staging.join(MARKER), e))?;
         let previous = (out.is_dir() && out.join(MARKER).is_file()).then(|| out.clone());
         Ok(Stage {
             out,

@@ -632,6 +632,8 @@ fn rebuild_with(
         .map(|(src, reused)| match reused {
             Some(l) => (false, l),
             None => {
+                let _working = crate::crash::working_on(&src.rel);
+                crate::crash::debug_panic_point(&src.rel);
                 let loaded = match std::fs::read(&src.abs) {
                     Ok(bytes) => content::load(src, &bytes, &cfg),
                     Err(e) => Err(vec![Diagnostic::error(
@@ -764,6 +766,7 @@ fn rebuild_with(
             {
                 return (c, false);
             }
+            let _working = crate::crash::working_on(&p.file);
             let rec = Recorder {
                 inner: &links,
                 log: std::sync::Mutex::new(Vec::new()),

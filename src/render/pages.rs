@@ -20,6 +20,7 @@ fn template(kind: Kind) -> &'static str {
 pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnostic> {
     let site = r.site;
     let page = &site.pages[id];
+    let _working = crate::crash::working_on(&page.file);
     let item = &r.items[id];
     let view = views::page_view(site, id, item, &r.bodies[id], r.items);
     let dir = &site.dirs[id];
