@@ -240,6 +240,38 @@ fn edge_char<'a>(node: &'a AstNode<'a>, last: bool) -> Option<char> {
 }
 
 /// Renders a page body. `line_offset` is the number of file lines before it.
+/// Indentation (in columns, a tab counting 4) beyond which a line is
+/// refused: about 100 levels of nested lists. The Markdown parser spends
+/// time proportional to the nesting depth on every line, so a hostile file
+/// nested 10,000 levels deep would take minutes; no real page comes close.
+pub const MAX_INDENT: usize = 400;
+
+/// An error for the first line indented deeper than [`MAX_INDENT`].
+fn too_deep(file: &str, markdown: &str, line_offset: usize) -> Option<Diagnostic> {
+    for (i, line) in markdown.lines().enumerate() {
+        let mut cols = 0;
+        for c in line.chars() {
+            match c {
+                ' ' => cols += 1,
+                '\t' => cols += 4 - cols % 4,
+                _ => break,
+            }
+            if cols > MAX_INDENT {
+                return Some(
+                    Diagnostic::error(
+                        Span::new(file, i + 1 + line_offset, 1),
+                        format!(
+                            "line indented by more than {MAX_INDENT} columns (lists or quotes nested about 100 levels deep)"
+                        ),
+                    )
+                    .with_help("嵌套层级过深：请减少列表或引用的嵌套层数（一般不超过 3～4 层）"),
+                );
+            }
+        }
+    }
+    None
+}
+
 pub fn render(
     file: &str,
     markdown: &str,
@@ -247,6 +279,9 @@ pub fn render(
     links: &dyn Links,
     opts: &MarkdownOptions<'_>,
 ) -> (Body, Vec<Diagnostic>) {
+    if let Some(d) = too_deep(file, markdown, line_offset) {
+        return (Body::default(), vec![d]);
+    }
     let arena = Arena::new();
     let parse_opts = options(false);
     let root = parse_document(&arena, markdown, &parse_opts);

@@ -19,6 +19,7 @@ mod crash;
 mod deploy;
 mod errors;
 mod feeds;
+mod hostile;
 mod ics;
 mod metadata;
 mod publishing;
