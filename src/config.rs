@@ -88,6 +88,8 @@ pub struct Config {
     pub areas: Vec<Area>,
     pub drill_types: Vec<String>,
     pub unsafe_html: bool,
+    /// Hosts whose `<iframe>`s survive sanitizing (e.g. a video platform).
+    pub iframe_hosts: Vec<String>,
     pub menu: Option<Vec<MenuItem>>,
     pub footer: Footer,
     /// Write every link relative to its page (`--relative`), so the output
@@ -164,6 +166,7 @@ const KEYS: &[&str] = &[
     "areas",
     "drill_types",
     "unsafe_html",
+    "iframe_hosts",
     "menu",
     "footer",
     "extra",
@@ -234,6 +237,7 @@ impl Config {
                 .map(|s| (*s).to_owned())
                 .collect(),
             unsafe_html: false,
+            iframe_hosts: Vec::new(),
             menu: None,
             footer: Footer::default(),
             relative_urls: false,
@@ -311,6 +315,14 @@ impl Config {
         }
         if let Some(v) = f.boolean("unsafe_html") {
             cfg.unsafe_html = v;
+        }
+        if f.get("iframe_hosts").is_some() {
+            cfg.iframe_hosts = f
+                .string_list("iframe_hosts")
+                .into_iter()
+                .map(|(h, _)| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect();
         }
         let types = f.string_list("drill_types");
         if f.get("drill_types").is_some() {

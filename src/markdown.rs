@@ -88,6 +88,8 @@ pub trait Links: Sync {
 pub struct MarkdownOptions<'a> {
     pub highlighter: &'a Highlighter,
     pub unsafe_html: bool,
+    /// Hosts whose `<iframe>`s are kept (site.yaml `iframe_hosts`).
+    pub iframe_hosts: &'a [String],
 }
 
 struct CodeAdapter<'a> {
@@ -357,7 +359,28 @@ pub fn render(
                     }
                 }
             }
-            NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => has_raw_html = true,
+            NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => {
+                has_raw_html = true;
+                if !opts.unsafe_html {
+                    let literal = match &data.value {
+                        NodeValue::HtmlBlock(b) => b.literal.as_str(),
+                        NodeValue::HtmlInline(s) => s.as_str(),
+                        _ => "",
+                    };
+                    for what in removed_by_sanitizer(literal, opts.iframe_hosts) {
+                        diags.push(
+                            Diagnostic::warning(
+                                Span::new(file, line, col),
+                                format!("raw HTML: {what} was removed"),
+                            )
+                            .with_help(
+                                "为安全起见，正文中的脚本、样式、事件属性和外部嵌入会被删除；\
+                                 嵌入视频请在 site.yaml 的 iframe_hosts 中列出允许的网站",
+                            ),
+                        );
+                    }
+                }
+            }
             NodeValue::CodeBlock(_) => body.has_code = true,
             NodeValue::SoftBreak => soft_breaks.push(node),
             _ => {}
@@ -412,7 +435,7 @@ pub fn render(
         ));
     }
     if sanitize {
-        html = sanitizer().clean(&html).to_string();
+        html = sanitizer(opts.iframe_hosts).clean(&html).to_string();
     }
     body.html = post_process(&html);
     (body, diags)
@@ -426,8 +449,135 @@ fn post_process(html: &str) -> String {
         .replace("</table>", "</table></div>")
 }
 
-fn sanitizer() -> ammonia::Builder<'static> {
+/// What the sanitizer will remove from a piece of raw HTML, for warnings:
+/// dangerous tags, event-handler attributes and script URLs.
+fn removed_by_sanitizer(raw: &str, iframe_hosts: &[String]) -> Vec<String> {
+    let lower = raw.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for tag in [
+        "script", "style", "iframe", "object", "embed", "applet", "frame", "base", "meta", "link",
+        "form",
+    ] {
+        let open = format!("<{tag}");
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(&open) {
+            let start = from + at;
+            from = start + open.len();
+            let next = lower[from..].chars().next();
+            if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-') {
+                continue; // <scripts>, <linkage>: another tag
+            }
+            if tag == "iframe" && iframe_allowed(&lower[start..], iframe_hosts) {
+                continue;
+            }
+            found.push(format!("a <{tag}> element"));
+            break;
+        }
+    }
+    // on…= attributes inside tags.
+    let bytes = lower.as_bytes();
+    let mut in_tag = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b'o' if in_tag
+                && i > 0
+                && bytes[i - 1].is_ascii_whitespace()
+                && bytes.get(i + 1) == Some(&b'n') =>
+            {
+                let name: String = lower[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                let rest = lower[i + name.len()..].trim_start();
+                if name.len() > 2 && rest.starts_with('=') {
+                    found.push(format!("the `{name}` attribute"));
+                }
+            }
+            _ => {}
+        }
+    }
+    for scheme in ["javascript:", "vbscript:"] {
+        if lower.contains(scheme) {
+            found.push(format!("a `{scheme}` link"));
+        }
+    }
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("data:") {
+        let start = from + at;
+        from = start + 5;
+        if !lower[from..].starts_with("image/") {
+            found.push("a `data:` link".to_owned());
+            break;
+        }
+    }
+    found.dedup();
+    found
+}
+
+/// True when `tag` (lowercase, from `<iframe`) has an https `src` on an
+/// allowed host (or a subdomain of one).
+fn iframe_allowed(tag: &str, hosts: &[String]) -> bool {
+    let end = tag.find('>').unwrap_or(tag.len());
+    let tag = &tag[..end];
+    let Some(at) = tag.find("src=") else {
+        return false;
+    };
+    let value = tag[at + 4..].trim_start_matches(['"', '\'']);
+    let value: String = value
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
+        .collect();
+    url_host_allowed(&value, hosts)
+}
+
+fn url_host_allowed(url: &str, hosts: &[String]) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    !host.is_empty()
+        && hosts
+            .iter()
+            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+}
+
+fn sanitizer(iframe_hosts: &[String]) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
+    if !iframe_hosts.is_empty() {
+        let hosts = iframe_hosts.to_vec();
+        b.add_tags(["iframe"])
+            .add_tag_attributes(
+                "iframe",
+                [
+                    "src",
+                    "width",
+                    "height",
+                    "title",
+                    "allow",
+                    "allowfullscreen",
+                    "loading",
+                ],
+            )
+            .attribute_filter(move |element, attribute, value| {
+                if element == "iframe" && attribute == "src" && !url_host_allowed(value, &hosts) {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            });
+    }
     b.add_tags([
         "figure",
         "figcaption",
@@ -591,6 +741,7 @@ mod tests {
             &MarkdownOptions {
                 highlighter: &h,
                 unsafe_html: false,
+                iframe_hosts: &[],
             },
         )
     }

@@ -745,6 +745,7 @@ fn rebuild_with(
     let md_opts = MarkdownOptions {
         highlighter: &highlighter,
         unsafe_html: site.config.unsafe_html,
+        iframe_hosts: &site.config.iframe_hosts,
     };
     let mut old_bodies = std::mem::take(&mut cache.bodies);
     let olds: Vec<Option<CachedBody>> = site

@@ -321,3 +321,55 @@ fn big_and_file_system_cases_give_an_error_or_a_page() {
 
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+#[test]
+fn raw_html_removals_are_warned_with_file_and_line_and_iframes_follow_the_allow_list() {
+    let site = TestSite::new();
+    site.write(
+        "site.yaml",
+        "title: 测试\niframe_hosts: [player.example.cn]\n",
+    );
+    site.write(
+        "content/articles/embed.md",
+        "---\ntitle: 嵌入\ndate: 2026-06-16\n---\n第一段。\n\n<iframe src=\"https://player.example.cn/v/1\" title=\"演练视频\"></iframe>\n\n<iframe src=\"https://evil.example/x\"></iframe>\n\n<p onclick=\"steal()\">点我</p>\n\n<details><summary>展开</summary>内容</details>\n\n<video controls src=\"v.mp4\"></video>\n",
+    );
+    let b = site.build().unwrap();
+    let html = html(&b, "articles/embed/index.html");
+    assert!(
+        html.contains("src=\"https://player.example.cn/v/1\""),
+        "{html}"
+    );
+    assert!(!html.contains("evil.example"), "{html}");
+    assert!(
+        !html.contains("onclick") && !html.contains("steal()"),
+        "{html}"
+    );
+    assert!(html.contains("<details><summary>展开</summary>"), "{html}");
+    assert!(html.contains("<video controls"), "{html}");
+    let warnings: Vec<String> = b.diags.iter().map(|d| d.to_string()).collect();
+    let has = |needle: &str| warnings.iter().any(|w| w.contains(needle));
+    assert!(
+        has("content/articles/embed.md:9:1: warning: raw HTML: a <iframe> element was removed"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has(
+            "content/articles/embed.md:11:1: warning: raw HTML: the `onclick` attribute was removed"
+        ),
+        "{warnings:#?}"
+    );
+    assert!(
+        !has("embed.md:7:"),
+        "the allowed iframe was warned: {warnings:#?}"
+    );
+
+    // `unsafe_html: true` keeps everything, without warnings.
+    site.write("site.yaml", "title: 测试\nunsafe_html: true\n");
+    let b = site.build().unwrap();
+    assert!(html_of(&b).contains("onclick=\"steal()\""));
+    assert!(!b.diags.iter().any(|d| d.message.contains("raw HTML")));
+}
+
+fn html_of(b: &anxuan::pipeline::Build) -> String {
+    html(b, "articles/embed/index.html")
+}
