@@ -388,19 +388,47 @@ const MAX_HEAD: usize = 16 * 1024;
 const IDLE: Duration = Duration::from_secs(30);
 /// Requests served on one connection before it is closed.
 const MAX_REQUESTS: usize = 1000;
+/// Once a request has started, its whole head must arrive within this time
+/// (a client sending one byte a second cannot hold a thread for long).
+const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+/// Connections served at once; more are answered 503 and closed at once.
+pub const MAX_CONNECTIONS: usize = 512;
+
+static ACTIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts an active connection while alive.
+struct Active;
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        ACTIVE.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
 
 /// Accepts connections until the listener fails; one thread per connection
 /// (a browser keeps several open; the event stream leaves its thread at
-/// once, handed over to the hub).
+/// once, handed over to the hub), at most [`MAX_CONNECTIONS`] at a time.
 pub fn serve_loop(listener: &TcpListener, server: &Arc<Server>) {
     for stream in listener.incoming() {
-        let Ok(stream) = stream else {
+        let Ok(mut stream) = stream else {
             continue;
         };
+        if ACTIVE.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= MAX_CONNECTIONS {
+            ACTIVE.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let reply = Reply::text(503, "503 Service Unavailable: too many connections\n")
+                .header("Retry-After", "1");
+            write_reply(&mut stream, reply, false, false);
+            continue;
+        }
+        let guard = Active;
         let server = Arc::clone(server);
         let _ = std::thread::Builder::new()
             .name("anxuan-http".into())
-            .spawn(move || connection(stream, &server));
+            .spawn(move || {
+                let _guard = guard;
+                connection(stream, &server);
+            });
     }
 }
 
@@ -424,11 +452,24 @@ enum ReadHead {
 /// Reads one request head (up to the blank line) from `reader`.
 fn read_head(reader: &mut BufReader<TcpStream>) -> ReadHead {
     let mut head = Vec::new();
+    let mut started: Option<std::time::Instant> = None;
+    // Waiting for a request (keep-alive) may take up to IDLE.
+    let _ = reader.get_ref().set_read_timeout(Some(IDLE));
     loop {
+        if let Some(t) = started {
+            let left = HEAD_DEADLINE.saturating_sub(t.elapsed());
+            if left.is_zero() {
+                return ReadHead::Bad;
+            }
+            let _ = reader.get_ref().set_read_timeout(Some(left));
+        }
         let buf = match reader.fill_buf() {
-            Ok([]) | Err(_) => return ReadHead::Closed,
+            Ok([]) => return ReadHead::Closed,
+            Err(_) if started.is_some() => return ReadHead::Bad,
+            Err(_) => return ReadHead::Closed,
             Ok(b) => b,
         };
+        started.get_or_insert_with(std::time::Instant::now);
         let before = head.len();
         head.extend_from_slice(buf);
         let n = buf.len();

@@ -991,3 +991,154 @@ fn browser_page_reloads_by_itself_after_an_edit() {
     assert!(out.status.success(), "browser test failed:\n{log}");
     assert!(log.contains("reloaded"), "{log}");
 }
+
+/// Resident memory of a process, in KB.
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// How long one plain request takes right now.
+fn timed_get(port: u16) -> (u16, Duration) {
+    let t = Instant::now();
+    let r = request(port, "GET", b"/", &[]);
+    (r.status, t.elapsed())
+}
+
+#[test]
+fn serve_stays_up_under_stress() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    let port = s.port;
+    let pid = s.child.id();
+
+    // 200 parallel connections.
+    let threads: Vec<_> = (0..200)
+        .map(|_| std::thread::spawn(move || request(port, "GET", b"/", &[]).status))
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), 200);
+    }
+
+    // Slow clients sending one header byte at a time do not block others.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let slow: Vec<_> = (0..20)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                let _ = c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    if c.write_all(b"a").is_err() {
+                        break; // the server gave up on us: fine
+                    }
+                    std::thread::park_timeout(Duration::from_millis(100));
+                }
+            })
+        })
+        .collect();
+    for _ in 0..5 {
+        let (status, took) = timed_get(port);
+        assert_eq!(status, 200);
+        assert!(
+            took < Duration::from_secs(1),
+            "a request took {took:?} beside slow clients"
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for t in slow {
+        t.thread().unpark();
+        t.join().unwrap();
+    }
+
+    // A 1 MB request line and a 1 MB header are refused; the server goes on.
+    let long = vec![b'a'; 1024 * 1024];
+    let mut target = b"/".to_vec();
+    target.extend_from_slice(&long);
+    for raw in [
+        [b"GET ".as_slice(), &target, b" HTTP/1.1\r\n\r\n"].concat(),
+        [b"GET / HTTP/1.1\r\nX-Big: ".as_slice(), &long, b"\r\n\r\n"].concat(),
+    ] {
+        let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        c.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let _ = c.write_all(&raw); // the server may close before reading it all
+        let mut head = [0u8; 12];
+        let n = c.read(&mut head).unwrap_or(0);
+        let text = String::from_utf8_lossy(&head[..n]).into_owned();
+        assert!(
+            text.is_empty()
+                || text.contains(" 400")
+                || text.contains(" 414")
+                || text.contains(" 431"),
+            "{text}"
+        );
+    }
+    assert_eq!(timed_get(port).0, 200);
+
+    // 1,000 event-stream clients connect and leave.
+    for _ in 0..1000 {
+        let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        c.set_read_timeout(Some(TIMEOUT)).unwrap();
+        c.write_all(b"GET /__anxuan/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut buf = [0u8; 64];
+        let n = c.read(&mut buf).unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    }
+    let (status, took) = timed_get(port);
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_secs(1), "{took:?}");
+
+    // A burst of 100 saves of one file: the server answers throughout and
+    // ends up serving the last version.
+    let ev = s.events();
+    ev.wait("hello");
+    let news = news_path(site.path());
+    let original = std::fs::read_to_string(&news).unwrap();
+    for i in 0..100 {
+        std::fs::write(&news, format!("{original}\n第{i}次保存。\n")).unwrap();
+    }
+    assert_eq!(timed_get(port).0, 200);
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let page = request(port, "GET", b"/articles/news/", &[]).text();
+        if page.contains("第99次保存") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the last save never showed");
+        ev.wait("reload");
+    }
+    let kb = rss_kb(pid);
+    assert!(kb < 512 * 1024, "server RSS {kb} KB after the stress");
+}
+
+#[test]
+fn serve_answers_503_beyond_its_connection_limit_and_recovers() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    let port = s.port;
+    // Hold more idle connections than the limit.
+    let held: Vec<TcpStream> = (0..anxuan::serve::http::MAX_CONNECTIONS + 5)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    // Idle connections count; the next one is refused politely.
+    let mut saw_503 = false;
+    let deadline = Instant::now() + TIMEOUT;
+    while !saw_503 && Instant::now() < deadline {
+        saw_503 = request(port, "GET", b"/", &[]).status == 503;
+    }
+    assert!(saw_503, "no 503 beyond the limit");
+    drop(held);
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if request(port, "GET", b"/", &[]).status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not recover");
+    }
+}
