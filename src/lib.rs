@@ -14,6 +14,8 @@ pub mod content;
 pub mod crash;
 pub mod dates;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod highlight;
 pub mod markdown;
 pub mod output;

@@ -19,6 +19,7 @@ mod crash;
 mod deploy;
 mod errors;
 mod feeds;
+mod fuzz_replay;
 mod hostile;
 mod ics;
 mod metadata;

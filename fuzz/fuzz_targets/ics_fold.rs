@@ -1,0 +1,9 @@
+#![no_main]
+//! Fuzz target: see `anxuan::fuzzing::ics_fold` for the invariants checked.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Err(msg) = anxuan::fuzzing::ics_fold(&String::from_utf8_lossy(data)) {
+        panic!("invariant broken: {msg}");
+    }
+});
