@@ -17,6 +17,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod highlight;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

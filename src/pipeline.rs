@@ -831,6 +831,38 @@ fn rebuild_with(
             }
         }
     }
+    // Images of the site get their intrinsic size (no layout jump while
+    // they load on a slow phone).
+    let by_out: HashMap<&str, &Path> = found
+        .assets
+        .iter()
+        .map(|a| (a.out.as_str(), a.abs.as_path()))
+        .collect();
+    let sizes: std::sync::Mutex<HashMap<String, Option<(u32, u32)>>> = Default::default();
+    let base_path = site.config.base_path.clone();
+    let size_of = |src: &str| -> Option<(u32, u32)> {
+        let out = percent_decode(src.strip_prefix(base_path.as_str())?);
+        let abs = by_out.get(out.as_str())?;
+        if let Ok(known) = sizes.lock()
+            && let Some(v) = known.get(&out)
+        {
+            return *v;
+        }
+        let v = std::fs::read(abs)
+            .ok()
+            .and_then(|b| crate::images::dimensions(&b));
+        if let Ok(mut known) = sizes.lock() {
+            known.insert(out, v);
+        }
+        v
+    };
+    bodies.par_iter_mut().for_each(|b| {
+        if b.html.contains("<img ")
+            && let Some(html) = crate::images::add_sizes(&b.html, &size_of)
+        {
+            b.html = html;
+        }
+    });
     timer.lap("markdown");
 
     if let Some(d) = theme_err {

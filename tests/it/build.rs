@@ -375,3 +375,33 @@ fn rebuild_over_previous_output_equals_a_fresh_build() {
         .collect();
     assert_eq!(left.len(), 2, "no staging or old folder left: {left:?}");
 }
+
+#[test]
+fn site_images_get_their_intrinsic_size() {
+    let site = TestSite::new();
+    site.write(
+        "site.yaml",
+        "title: 测试\nbase_url: https://a.example.cn/sub/\n",
+    );
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&800u32.to_be_bytes());
+    png.extend_from_slice(&600u32.to_be_bytes());
+    png.extend_from_slice(&[8, 6, 0, 0, 0]);
+    site.write_bytes("content/articles/images/现场 照片.png", &png);
+    site.write(
+        "content/articles/a.md",
+        &article(
+            "",
+            "![检查现场](images/现场%20照片.png)\n\n<img src=\"images/现场%20照片.png\" width=\"10\" alt=\"小图\">\n\n![外部](https://img.example.cn/x.png)\n",
+        ),
+    );
+    let b = site.build().unwrap();
+    let html = html(&b, "articles/a/index.html");
+    assert!(
+        html.contains("<img width=\"800\" height=\"600\" loading=\"lazy\""),
+        "{html}"
+    );
+    // A size written by hand is kept; an external image gets none.
+    assert!(html.contains("width=\"10\""), "{html}");
+    assert!(!html.contains("height=\"600\" loading=\"lazy\" decoding=\"async\" src=\"https://img"));
+}

@@ -1,0 +1,181 @@
+//! Intrinsic sizes of the site's own images, so pages reserve their space
+//! (`<img width height>`: no layout jump on slow phones while they load).
+//!
+//! Owns: reading the dimensions from PNG, GIF, JPEG, WebP and SVG headers,
+//! and adding them to the `<img>` tags of rendered bodies.
+//! Imports nothing from the crate.
+//!
+//! Invariants: an `<img>` that already has a width or height is left as
+//! it is; unknown formats and unreadable files add nothing.
+
+/// (width, height) in pixels from the first bytes of an image file.
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    let be16 =
+        |b: &[u8], i: usize| Some(u32::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])));
+    let le16 =
+        |b: &[u8], i: usize| Some(u32::from(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?])));
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
+        let w = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
+        let h = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
+        return Some((w, h));
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return Some((le16(bytes, 6)?, le16(bytes, 8)?));
+    }
+    if bytes.starts_with(b"\xff\xd8") {
+        // Walk the JPEG segments to the first start-of-frame.
+        let mut i = 2;
+        while i + 9 < bytes.len() {
+            if bytes[i] != 0xff {
+                return None;
+            }
+            let marker = bytes[i + 1];
+            let len = be16(bytes, i + 2)? as usize;
+            let sof = matches!(marker, 0xc0..=0xcf) && !matches!(marker, 0xc4 | 0xc8 | 0xcc);
+            if sof {
+                return Some((be16(bytes, i + 7)?, be16(bytes, i + 5)?));
+            }
+            i += 2 + len;
+        }
+        return None;
+    }
+    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        let le24 = |i: usize| -> Option<u32> {
+            Some(
+                u32::from(*bytes.get(i)?)
+                    | u32::from(*bytes.get(i + 1)?) << 8
+                    | u32::from(*bytes.get(i + 2)?) << 16,
+            )
+        };
+        return match bytes.get(12..16)? {
+            b"VP8X" => Some((le24(24)? + 1, le24(27)? + 1)),
+            b"VP8 " => Some((le16(bytes, 26)? & 0x3fff, le16(bytes, 28)? & 0x3fff)),
+            b"VP8L" => {
+                let b = u32::from_le_bytes(bytes.get(21..25)?.try_into().ok()?);
+                Some(((b & 0x3fff) + 1, ((b >> 14) & 0x3fff) + 1))
+            }
+            _ => None,
+        };
+    }
+    svg_dimensions(bytes)
+}
+
+/// Width and height of an SVG: its `width`/`height` attributes in pixels,
+/// else its `viewBox`.
+fn svg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    let text = std::str::from_utf8(bytes.get(..bytes.len().min(4096))?).ok()?;
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attr = |name: &str| -> Option<&str> {
+        let mut from = 0;
+        while let Some(at) = tag[from..].find(name) {
+            let i = from + at;
+            from = i + name.len();
+            let before = tag[..i].chars().last();
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let rest = tag[from..].trim_start().strip_prefix('=')?.trim_start();
+            let quote = rest.chars().next()?;
+            if quote != '"' && quote != '\'' {
+                return None;
+            }
+            return rest[1..].split(quote).next();
+        }
+        None
+    };
+    let px = |v: &str| -> Option<u32> {
+        let v = v.trim().strip_suffix("px").unwrap_or(v.trim());
+        let n: f64 = v.parse().ok()?;
+        (n > 0.0 && n < 100_000.0).then(|| n.round() as u32)
+    };
+    if let (Some(w), Some(h)) = (attr("width").and_then(px), attr("height").and_then(px)) {
+        return Some((w, h));
+    }
+    let vb: Vec<f64> = attr("viewBox")?
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match vb[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 && w < 100_000.0 && h < 100_000.0 => {
+            Some((w.round() as u32, h.round() as u32))
+        }
+        _ => None,
+    }
+}
+
+/// Adds `width` and `height` to every `<img src="…">` of `html` whose size
+/// `size_of(src)` knows and that has neither yet. `None` when nothing
+/// changed.
+pub fn add_sizes(html: &str, size_of: &dyn Fn(&str) -> Option<(u32, u32)>) -> Option<String> {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    let mut changed = false;
+    while let Some(at) = rest.find("<img ") {
+        let (before, tag_start) = rest.split_at(at);
+        out.push_str(before);
+        let Some(end) = tag_start.find('>') else {
+            break;
+        };
+        let tag = &tag_start[..end];
+        let has_size = tag.contains(" width=") || tag.contains(" height=");
+        let src = tag
+            .find(" src=\"")
+            .and_then(|i| tag[i + 6..].split('"').next());
+        match (has_size, src.and_then(size_of)) {
+            (false, Some((w, h))) => {
+                out.push_str(&format!("<img width=\"{w}\" height=\"{h}\" "));
+                out.push_str(&tag["<img ".len()..]);
+                changed = true;
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &tag_start[end..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_gif_svg_sizes() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&640u32.to_be_bytes());
+        png.extend_from_slice(&480u32.to_be_bytes());
+        assert_eq!(dimensions(&png), Some((640, 480)));
+        assert_eq!(dimensions(b"GIF89a\x10\x00\x20\x00"), Some((16, 32)));
+        assert_eq!(
+            dimensions(br#"<?xml version="1.0"?><svg xmlns="x" width="120" height="80px">"#),
+            Some((120, 80))
+        );
+        assert_eq!(
+            dimensions(br#"<svg xmlns="x" viewBox="0 0 300 150"><rect/></svg>"#),
+            Some((300, 150))
+        );
+        assert_eq!(dimensions(b"not an image"), None);
+    }
+
+    #[test]
+    fn jpeg_size_from_the_frame_header() {
+        // SOI, APP0 (length 16), SOF0 with height 200 and width 300.
+        let mut j = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10];
+        j.extend_from_slice(&[0; 14]);
+        j.extend_from_slice(&[0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0xc8, 0x01, 0x2c, 0x03]);
+        assert_eq!(dimensions(&j), Some((300, 200)));
+    }
+
+    #[test]
+    fn add_sizes_only_to_known_images_without_a_size() {
+        let html = r#"<p><img src="/a.png" alt="甲"> <img width="5" src="/a.png"> <img src="/b.png" alt="乙"></p>"#;
+        let got = add_sizes(html, &|src| (src == "/a.png").then_some((640, 480))).unwrap();
+        assert_eq!(
+            got,
+            r#"<p><img width="640" height="480" src="/a.png" alt="甲"> <img width="5" src="/a.png"> <img src="/b.png" alt="乙"></p>"#
+        );
+        assert_eq!(add_sizes("<p>无图</p>", &|_| Some((1, 1))), None);
+    }
+}
