@@ -138,7 +138,15 @@ pub fn ics_fold(text: &str) -> Result<(), String> {
         return Err("unfolding does not give the line back".to_owned());
     }
     let value = back.strip_prefix("SUMMARY:").unwrap_or(back);
-    if unescape_text(value) != text.replace("\r\n", "\n").replace('\r', "\n") {
+    // Newlines of any style become `\n`; other control characters (but
+    // tab) are not allowed in TEXT and are dropped.
+    let expected: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|&c| !c.is_control() || c == '\t' || c == '\n')
+        .collect();
+    if unescape_text(value) != expected {
         return Err("unescaping does not give the text back".to_owned());
     }
     Ok(())
