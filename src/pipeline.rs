@@ -22,6 +22,7 @@ use crate::dates::{self, Timestamp};
 use crate::error::{Diagnostic, Severity, Span, has_errors, sort_diagnostics};
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Body, Links, MarkdownOptions, Target};
+use crate::render::urls::percent_decode;
 use crate::render::views::ItemView;
 use crate::render::{self, Files, RenderOptions};
 use crate::site::{self, PageId, PublishOptions, Site, Unpublished};
@@ -153,25 +154,6 @@ fn normalize(path: &Path) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 impl SiteLinks<'_> {

@@ -17,7 +17,7 @@
 // Prints a JSON summary; exits 1 listing every problem.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 
 const [origin, executablePath, profile, ...paths] = process.argv.slice(2);
 if (!paths.length) {
@@ -30,19 +30,7 @@ const TIMEOUT = 20000;
 const problems = [];
 const fail = (msg) => problems.push(msg);
 
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const context = await launch(executablePath, profile);
 const summary = { pages: 0, axeRuns: 0, modes: [] };
 try {
   const page = context.pages()[0] ?? (await context.newPage());

@@ -8,7 +8,7 @@
 // open page shows NEW without being navigated by us. Exits 0 and prints
 // "reloaded in N ms" on success.
 import { readFileSync, writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 
 const [url, file, oldText, newText, executablePath, profile] = process.argv.slice(2);
 if (!profile) {
@@ -17,19 +17,7 @@ if (!profile) {
 }
 
 const TIMEOUT = 20000;
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const context = await launch(executablePath, profile);
 let status = 1;
 try {
   const page = context.pages()[0] ?? (await context.newPage());

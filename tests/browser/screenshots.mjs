@@ -12,7 +12,7 @@ import { readFile, readdir, stat, mkdir } from "node:fs/promises";
 import { join, extname, normalize } from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 
 const [site, outDir, executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
 if (!outDir) {
@@ -54,12 +54,7 @@ const pages = {
 };
 
 await mkdir(outDir, { recursive: true });
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "anxuan-shots-")), {
-  executablePath,
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch(executablePath, mkdtempSync(join(tmpdir(), "anxuan-shots-")));
 try {
   const page = browser.pages()[0] ?? (await browser.newPage());
   for (const [width, height] of [[360, 740], [1280, 860]]) {

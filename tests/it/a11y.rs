@@ -7,33 +7,10 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use crate::static_server;
 use crate::support::*;
-
-fn have(cmd: &str, arg: &str) -> bool {
-    Command::new(cmd)
-        .arg(arg)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn chromium() -> Option<String> {
-    if let Ok(p) = std::env::var("CHROMIUM") {
-        return Some(p);
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find_map(|c| {
-            let out = Command::new("which").arg(c).output().ok()?;
-            out.status
-                .success()
-                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        })
-}
 
 /// The example site built into a temporary folder.
 fn build_example() -> tempfile::TempDir {

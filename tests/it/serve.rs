@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anxuan::pipeline::{self, BuildOptions};
 use anxuan::serve::{self, Outcome};
 
-use crate::support::{NOW, TestSite, article, fixture, opts};
+use crate::support::{NOW, TestSite, article, chromium, fixture, have, opts};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -928,29 +928,6 @@ fn incremental_rebuilds_equal_fresh_builds() {
 
 // ---------------------------------------------------------------------------
 // End to end in a real browser.
-
-fn have(cmd: &str, arg: &str) -> bool {
-    Command::new(cmd)
-        .arg(arg)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn chromium() -> Option<String> {
-    if let Ok(p) = std::env::var("CHROMIUM") {
-        return Some(p);
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find_map(|c| {
-            let out = Command::new("which").arg(c).output().ok()?;
-            out.status
-                .success()
-                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        })
-}
 
 #[test]
 fn browser_page_reloads_by_itself_after_an_edit() {

@@ -139,3 +139,28 @@ pub fn snapshot_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn loc(d: &Diagnostic) -> String {
     d.span.as_ref().map(|s| s.to_string()).unwrap_or_default()
 }
+
+/// True when `cmd arg` runs and succeeds (e.g. `node --version`).
+pub fn have(cmd: &str, arg: &str) -> bool {
+    std::process::Command::new(cmd)
+        .arg(arg)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The Chromium to drive: `$CHROMIUM`, else the first browser on PATH.
+pub fn chromium() -> Option<String> {
+    if let Ok(p) = std::env::var("CHROMIUM") {
+        return Some(p);
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find_map(|c| {
+            let out = std::process::Command::new("which").arg(c).output().ok()?;
+            out.status
+                .success()
+                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        })
+}
