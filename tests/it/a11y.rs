@@ -149,3 +149,73 @@ fn an_article_page_costs_at_most_30_kb_gzipped() {
     // No external resource: every stylesheet and script is the site's own.
     assert!(!html.contains("src=\"http") && !html.contains("href=\"//"));
 }
+
+#[test]
+fn built_pages_reference_no_external_script_style_image_or_font() {
+    let out = build_example();
+    let public = out.path().join("public");
+    let sel = scraper::Selector::parse(
+        "script[src], link[href], img[src], img[srcset], source[src], source[srcset], video[src], audio[src], iframe[src], object[data], embed[src]",
+    )
+    .unwrap();
+    let mut pages = 0;
+    let mut problems = Vec::new();
+    let mut stack = vec![public.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let text = match ext {
+                "html" | "css" => std::fs::read_to_string(&p).unwrap(),
+                _ => continue,
+            };
+            let external = |u: &str| {
+                let u = u.trim();
+                u.starts_with("//") || u.contains("://") && !u.starts_with("data:")
+            };
+            if ext == "css" {
+                // url(…) in stylesheets: fonts, images.
+                for part in text.split("url(").skip(1) {
+                    let u = part
+                        .split(')')
+                        .next()
+                        .unwrap_or("")
+                        .trim_matches(['"', '\'']);
+                    if external(u) {
+                        problems.push(format!("{}: url({u})", p.display()));
+                    }
+                }
+                continue;
+            }
+            pages += 1;
+            let doc = scraper::Html::parse_document(&text);
+            for el in doc.select(&sel) {
+                let v = el.value();
+                // <link> elements that load something; alternate/canonical
+                // links are addresses, not requests.
+                if v.name() == "link"
+                    && !matches!(
+                        v.attr("rel").unwrap_or(""),
+                        "stylesheet" | "icon" | "preload" | "modulepreload" | "manifest"
+                    )
+                {
+                    continue;
+                }
+                for attr in ["src", "href", "srcset", "data"] {
+                    if let Some(u) = v.attr(attr)
+                        && u.split(',')
+                            .any(|c| external(c.split_whitespace().next().unwrap_or("")))
+                    {
+                        problems.push(format!("{}: <{} {attr}=\"{u}\">", p.display(), v.name()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(pages > 40, "only {pages} pages");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
