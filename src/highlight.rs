@@ -163,7 +163,10 @@ fn readable(css: &str) -> String {
         {
             let [r, g, b] = readable_on(c, bg);
             let indent = &line[..line.len() - trimmed.len()];
-            out.push_str(&format!("{indent}color: #{r:02x}{g:02x}{b:02x}{}", &rest[6..]));
+            out.push_str(&format!(
+                "{indent}color: #{r:02x}{g:02x}{b:02x}{}",
+                &rest[6..]
+            ));
         } else {
             out.push_str(line);
         }
