@@ -28,7 +28,7 @@ function engine() {
     if (type === 'range') {
       // A static host honouring Range (nginx, Apache, Caddy, GitHub Pages, S3...).
       counter.bytes += end - start;
-      return { bytes: new Uint8Array(buf.subarray(start, end)), whole: false };
+      return { bytes: new Uint8Array(buf.subarray(start, end)), offset: start, whole: false };
     }
     counter.bytes += buf.length;
     if (type === 'bin') return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);

@@ -25,13 +25,20 @@ use crate::markdown::Body;
 use crate::render::views;
 use crate::site::{PageId, Site};
 
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Target size of a body chunk, in characters.
 pub const CHUNK_CHARS: usize = 400;
 /// At most this many body chunks per document (bits 1..=30 of the mask).
 pub const MAX_CHUNKS: usize = 30;
-/// Postings larger than this go to their own file.
+/// Postings larger than this go to `t/<bucket / BUCKETS_PER_PACK>.bin`.
 pub const INLINE_LIMIT: usize = 192;
+/// About this many tokens per bucket (rounded to a power of two of buckets).
+pub const TOKENS_PER_BUCKET: usize = 32;
+/// The long postings of this many consecutive buckets share `t/<n>.bin`.
+pub const BUCKETS_PER_PACK: usize = 8;
+/// This many consecutive documents share one file `d/<pack>.txt`: their
+/// display data in fixed-size slots, then their body text.
+pub const DOCS_PER_PACK: usize = 32;
 /// BM25F field weights: title, tags and areas, summary, body.
 pub const WEIGHTS: [f64; 4] = [5.0, 3.0, 2.0, 1.0];
 const K1: f64 = 1.2;
@@ -320,7 +327,8 @@ struct DocJson<'a> {
     d: &'a str,
     s: &'a str,
     n: usize,
-    /// Byte offset in `c/<id>.txt` where each body chunk ends.
+    /// Byte offsets in the pack's text region: where chunk 1 starts, then
+    /// where each chunk ends (`n + 1` numbers).
     o: Vec<usize>,
 }
 
@@ -345,6 +353,12 @@ struct Manifest<'a> {
     years: Vec<Facet>,
     #[serde(rename = "chunkChars")]
     chunk_chars: usize,
+    #[serde(rename = "bucketsPerPack")]
+    buckets_per_pack: usize,
+    #[serde(rename = "docsPerPack")]
+    docs_per_pack: usize,
+    /// The slot size of each pack `d/<n>.txt`, in bytes.
+    slots: Vec<usize>,
     weights: &'a [f64; 4],
 }
 
@@ -571,7 +585,9 @@ fn build_with(
         .map(|(key, w)| (key, &flat[w[0]..w[1]]))
         .collect();
     let token_count = postings.len();
-    let buckets = (token_count / 16).next_power_of_two().clamp(16, 16_384);
+    let buckets = (token_count / TOKENS_PER_BUCKET)
+        .next_power_of_two()
+        .clamp(16, 16_384);
 
     // Encode postings; group tokens by bucket.
     let mut by_bucket: Vec<Vec<(String, &[Raw])>> = vec![Vec::new(); buckets];
@@ -580,48 +596,67 @@ fn build_with(
         let b = (fnv1a32(&text) as usize) % buckets;
         by_bucket[b].push((text, list));
     }
-    let encoded: Vec<Vec<(String, Vec<u8>)>> = by_bucket
+    // Long postings of BUCKETS_PER_PACK consecutive buckets go one after
+    // the other into one file, read by Range (a file per list made the
+    // index twice as many files, and creating files dominated the build).
+    let mut groups: Vec<Vec<Vec<(String, &[Raw])>>> = Vec::new();
+    let mut rest = by_bucket.into_iter();
+    loop {
+        let group: Vec<_> = rest.by_ref().take(BUCKETS_PER_PACK).collect();
+        if group.is_empty() {
+            break;
+        }
+        groups.push(group);
+    }
+    let encoded: Vec<Vec<(String, Vec<u8>)>> = groups
         .into_par_iter()
         .enumerate()
-        .map(|(b, mut tokens)| {
-            tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+        .map(|(g, group)| {
             let mut files = Vec::new();
-            let mut bucket = Vec::new();
-            varint(&mut bucket, tokens.len() as u64);
-            let mut ext = 0;
-            for (text, list) in &tokens {
-                let df = list.len() as f64;
-                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                let mut block = Vec::with_capacity(list.len() * 3);
-                let mut prev = 0u32;
-                for (i, r) in list.iter().enumerate() {
-                    let gap = if i == 0 { r.doc } else { r.doc - prev };
-                    prev = r.doc;
-                    varint(&mut block, u64::from(gap));
-                    let impact = if text.starts_with('#') {
-                        0
+            let mut pack = Vec::new();
+            for (i, mut tokens) in group.into_iter().enumerate() {
+                let b = g * BUCKETS_PER_PACK + i;
+                tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+                let mut bucket = Vec::new();
+                varint(&mut bucket, tokens.len() as u64);
+                for (text, list) in &tokens {
+                    let df = list.len() as f64;
+                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                    let mut block = Vec::with_capacity(list.len() * 3);
+                    let mut prev = 0u32;
+                    for (i, r) in list.iter().enumerate() {
+                        let gap = if i == 0 { r.doc } else { r.doc - prev };
+                        prev = r.doc;
+                        varint(&mut block, u64::from(gap));
+                        let impact = if text.starts_with('#') {
+                            0
+                        } else {
+                            (idf * f64::from(r.sat) / 1000.0 * IMPACT_SCALE)
+                                .round()
+                                .clamp(1.0, 255.0) as u8
+                        };
+                        block.push(impact);
+                        varint(&mut block, u64::from(r.flags));
+                    }
+                    varint(&mut bucket, text.len() as u64);
+                    bucket.extend_from_slice(text.as_bytes());
+                    varint(&mut bucket, list.len() as u64);
+                    if block.len() > INLINE_LIMIT {
+                        varint(&mut bucket, 1);
+                        varint(&mut bucket, pack.len() as u64);
+                        varint(&mut bucket, block.len() as u64);
+                        pack.extend_from_slice(&block);
                     } else {
-                        (idf * f64::from(r.sat) / 1000.0 * IMPACT_SCALE)
-                            .round()
-                            .clamp(1.0, 255.0) as u8
-                    };
-                    block.push(impact);
-                    varint(&mut block, u64::from(r.flags));
+                        varint(&mut bucket, 0);
+                        varint(&mut bucket, block.len() as u64);
+                        bucket.extend_from_slice(&block);
+                    }
                 }
-                varint(&mut bucket, text.len() as u64);
-                bucket.extend_from_slice(text.as_bytes());
-                varint(&mut bucket, list.len() as u64);
-                if block.len() > INLINE_LIMIT {
-                    ext += 1;
-                    varint(&mut bucket, ext);
-                    files.push((format!("search/t/{b}-{ext}.bin"), block));
-                } else {
-                    varint(&mut bucket, 0);
-                    varint(&mut bucket, block.len() as u64);
-                    bucket.extend_from_slice(&block);
-                }
+                files.push((format!("search/b/{b}.bin"), bucket));
             }
-            files.push((format!("search/b/{b}.bin"), bucket));
+            if !pack.is_empty() {
+                files.push((format!("search/t/{g}.bin"), pack));
+            }
             files
         })
         .collect();
@@ -630,37 +665,49 @@ fn build_with(
     for files in encoded {
         out.extend(files);
     }
-    let doc_files: Vec<(String, Vec<u8>)> = docs
-        .par_iter()
+    // Documents in packs of DOCS_PER_PACK, one file each: the display data
+    // of every document in a slot of the pack's slot size (JSON padded
+    // with spaces), then the body text; the engine reads a slot, then the
+    // chunks it needs, by Range (a file per document made the index three
+    // times as many files, and creating files dominated the build).
+    let packs: Vec<(usize, (String, Vec<u8>))> = docs
+        .par_chunks(DOCS_PER_PACK)
         .enumerate()
-        .flat_map_iter(|(id, d)| {
-            let json = DocJson {
-                t: &d.title,
-                u: &d.url,
-                k: d.kind.name(),
-                a: &d.areas,
-                g: &d.tags,
-                d: &d.date,
-                s: &d.summary,
-                n: d.chunks.len(),
-                o: d.chunks
-                    .iter()
-                    .scan(0, |end, c| {
-                        *end += c.len();
-                        Some(*end)
-                    })
-                    .collect(),
-            };
-            let mut files = vec![(format!("search/d/{id}.json"), json_bytes(&json))];
-            // One file per document; the engine reads one chunk of it with
-            // an HTTP Range request (a file per chunk made the index five
-            // times as many files, and creating files dominated the build).
-            if !d.chunks.is_empty() {
-                files.push((format!("search/c/{id}.txt"), d.chunks.concat().into_bytes()));
+        .map(|(p, group)| {
+            let mut text = String::new();
+            let mut records = Vec::with_capacity(group.len());
+            for d in group {
+                let mut o = Vec::with_capacity(d.chunks.len() + 1);
+                o.push(text.len());
+                for c in &d.chunks {
+                    text.push_str(c);
+                    o.push(text.len());
+                }
+                records.push(json_bytes(&DocJson {
+                    t: &d.title,
+                    u: &d.url,
+                    k: d.kind.name(),
+                    a: &d.areas,
+                    g: &d.tags,
+                    d: &d.date,
+                    s: &d.summary,
+                    n: d.chunks.len(),
+                    o,
+                }));
             }
-            files
+            let slot = records.iter().map(Vec::len).max().unwrap_or(0);
+            let mut file = Vec::with_capacity(slot * records.len() + text.len());
+            for r in records {
+                let end = file.len() + slot;
+                file.extend_from_slice(&r);
+                file.resize(end, b' ');
+            }
+            file.extend_from_slice(text.as_bytes());
+            (slot, (format!("search/d/{p}.txt"), file))
         })
         .collect();
+    let slots: Vec<usize> = packs.iter().map(|(s, _)| *s).collect();
+    let doc_files: Vec<(String, Vec<u8>)> = packs.into_iter().map(|(_, f)| f).collect();
     out.extend(doc_files);
 
     let count = |f: &dyn Fn(&Doc) -> bool| docs.iter().filter(|d| f(d)).count();
@@ -707,6 +754,9 @@ fn build_with(
             })
             .collect(),
         chunk_chars: CHUNK_CHARS,
+        buckets_per_pack: BUCKETS_PER_PACK,
+        docs_per_pack: DOCS_PER_PACK,
+        slots,
         weights: &WEIGHTS,
     };
     out.insert("search/manifest.json".into(), json_bytes(&manifest));

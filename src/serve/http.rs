@@ -23,7 +23,7 @@
 //! than [`MAX_URL`]) are refused with 400 before any lookup.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
@@ -70,6 +70,9 @@ pub struct Req<'a> {
     /// The raw request target, e.g. `/tags/%E6%B6%88%E9%98%B2/?x=1`.
     pub url: &'a str,
     pub if_none_match: Option<&'a str>,
+    /// The `Range` header (one byte range is honoured; the search engine
+    /// reads its packs by Range).
+    pub range: Option<&'a str>,
 }
 
 /// A response body.
@@ -78,8 +81,8 @@ pub enum Body {
     Empty,
     Bytes(Vec<u8>),
     Static(&'static [u8]),
-    /// A file on disk, streamed: path and length.
-    Disk(PathBuf, u64),
+    /// A file on disk, streamed: path, first byte and length.
+    Disk(PathBuf, u64, u64),
     /// The Server-Sent Events stream (handled by the socket loop).
     Events,
 }
@@ -293,13 +296,75 @@ fn not_found(snap: &Snapshot) -> Reply {
     Reply::new(404, Body::Bytes(body)).header("Content-Type", ty)
 }
 
+/// Parses a `Range` header for a body of `len` bytes: `Some(Ok((start,
+/// end)))` (end exclusive) for one satisfiable byte range, `Some(Err(()))`
+/// for an unsatisfiable one, `None` when the header is absent or not one
+/// byte range (then the whole body is sent).
+pub fn parse_range(header: Option<&str>, len: u64) -> Option<Result<(u64, u64), ()>> {
+    let spec = header?.trim().strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    let range = if a.is_empty() {
+        // The last b bytes.
+        let n: u64 = b.parse().ok()?;
+        if n == 0 {
+            return Some(Err(()));
+        }
+        (len.saturating_sub(n), len)
+    } else {
+        let start: u64 = a.parse().ok()?;
+        let end = if b.is_empty() {
+            len
+        } else {
+            let last: u64 = b.parse().ok()?;
+            if last < start {
+                return None;
+            }
+            last.saturating_add(1).min(len)
+        };
+        (start, end)
+    };
+    if range.0 >= len {
+        return Some(Err(()));
+    }
+    Some(Ok(range))
+}
+
 fn bytes_reply(req: &Req<'_>, path: &str, bytes: Body, etag: String) -> Reply {
     if etag_matches(req.if_none_match, &etag) {
         return Reply::new(304, Body::Empty).header("ETag", etag);
     }
-    Reply::new(200, bytes)
-        .header("Content-Type", mime(path))
-        .header("ETag", etag)
+    let len = match &bytes {
+        Body::Bytes(b) => b.len() as u64,
+        Body::Static(b) => b.len() as u64,
+        Body::Disk(_, _, len) => *len,
+        Body::Empty | Body::Events => 0,
+    };
+    match parse_range(req.range, len) {
+        Some(Ok((start, end))) => {
+            let part = match bytes {
+                Body::Bytes(b) => Body::Bytes(b[start as usize..end as usize].to_vec()),
+                Body::Static(b) => Body::Static(&b[start as usize..end as usize]),
+                Body::Disk(p, at, _) => Body::Disk(p, at + start, end - start),
+                other => other,
+            };
+            Reply::new(206, part)
+                .header("Content-Type", mime(path))
+                .header("ETag", etag)
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Range", format!("bytes {start}-{}/{len}", end - 1))
+        }
+        Some(Err(())) => Reply::new(416, Body::Empty)
+            .header("Content-Range", format!("bytes */{len}"))
+            .header("Accept-Ranges", "bytes"),
+        None => Reply::new(200, bytes)
+            .header("Content-Type", mime(path))
+            .header("ETag", etag)
+            .header("Accept-Ranges", "bytes"),
+    }
 }
 
 /// Finds a file of the snapshot by output path.
@@ -322,7 +387,7 @@ fn lookup(snap: &Snapshot, req: &Req<'_>, path: &str) -> Option<Reply> {
     Some(bytes_reply(
         req,
         path,
-        Body::Disk(abs.clone(), meta.len()),
+        Body::Disk(abs.clone(), 0, meta.len()),
         etag,
     ))
 }
@@ -437,6 +502,7 @@ struct Head {
     method: Method,
     target: String,
     if_none_match: Option<String>,
+    range: Option<String>,
     keep_alive: bool,
     content_length: usize,
 }
@@ -510,6 +576,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> ReadHead {
         method,
         target: target.to_owned(),
         if_none_match: None,
+        range: None,
         keep_alive: http11,
         content_length: 0,
     };
@@ -520,6 +587,8 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> ReadHead {
         let value = value.trim();
         if name.eq_ignore_ascii_case("if-none-match") {
             h.if_none_match = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("range") {
+            h.range = Some(value.to_owned());
         } else if name.eq_ignore_ascii_case("connection") {
             let v = value.to_ascii_lowercase();
             if v.contains("close") {
@@ -545,7 +614,9 @@ fn status_text(status: u16) -> &'static str {
         200 => "OK",
         301 => "Moved Permanently",
         302 => "Found",
+        206 => "Partial Content",
         304 => "Not Modified",
+        416 => "Range Not Satisfiable",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
@@ -559,7 +630,9 @@ fn write_reply(stream: &mut TcpStream, reply: Reply, head_only: bool, keep_alive
         Body::Empty | Body::Events => (0, None),
         Body::Bytes(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
         Body::Static(b) => (b.len() as u64, Some(Box::new(b))),
-        Body::Disk(path, len) => match std::fs::File::open(&path) {
+        Body::Disk(path, start, len) => match std::fs::File::open(&path)
+            .and_then(|mut f| f.seek(std::io::SeekFrom::Start(start)).map(|_| f))
+        {
             Ok(f) => (len, Some(Box::new(f.take(len)))),
             Err(_) => {
                 let r = Reply::text(404, "404 Not Found\n");
@@ -643,6 +716,7 @@ fn connection(stream: TcpStream, server: &Server) {
                 method: head.method,
                 url: &head.target,
                 if_none_match: head.if_none_match.as_deref(),
+                range: head.range.as_deref(),
             },
         );
         drop(snap);
@@ -686,6 +760,7 @@ mod tests {
                 method: Method::Get,
                 url,
                 if_none_match: None,
+                range: None,
             },
         )
     }
@@ -750,6 +825,40 @@ mod tests {
     }
 
     #[test]
+    fn respond_answers_one_byte_range() {
+        let s = snap();
+        let ranged = |range: &str| {
+            respond(
+                &s,
+                &Req {
+                    method: Method::Get,
+                    url: "/css/site.css",
+                    if_none_match: None,
+                    range: Some(range),
+                },
+            )
+        };
+        let r = ranged("bytes=1-3");
+        assert_eq!(r.status, 206);
+        assert_eq!(r.body, Body::Bytes(b"ody".to_vec()));
+        assert_eq!(r.get("Content-Range"), Some("bytes 1-3/6"));
+        assert_eq!(ranged("bytes=4-").body, Body::Bytes(b"{}".to_vec()));
+        assert_eq!(ranged("bytes=-2").body, Body::Bytes(b"{}".to_vec()));
+        // The end is clamped to the file; a start past the end is 416.
+        assert_eq!(ranged("bytes=2-99").body, Body::Bytes(b"dy{}".to_vec()));
+        let r = ranged("bytes=6-7");
+        assert_eq!(r.status, 416);
+        assert_eq!(r.get("Content-Range"), Some("bytes */6"));
+        // Several ranges or nonsense: the whole file.
+        for whole in ["bytes=0-1,3-4", "bytes=3-1", "items=0-1", "bytes=x-"] {
+            let r = ranged(whole);
+            assert_eq!(r.status, 200, "{whole}");
+            assert_eq!(r.body, Body::Bytes(b"body{}".to_vec()));
+        }
+        assert_eq!(get(&s, "/css/site.css").get("Accept-Ranges"), Some("bytes"));
+    }
+
+    #[test]
     fn respond_honours_if_none_match() {
         let s = snap();
         let r = get(&s, "/css/site.css");
@@ -761,6 +870,7 @@ mod tests {
                 method: Method::Get,
                 url: "/css/site.css",
                 if_none_match: Some(&etag),
+                range: None,
             },
         );
         assert_eq!(r.status, 304);

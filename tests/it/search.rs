@@ -91,7 +91,7 @@ fn index_has_manifest_shards_and_no_markup() {
     let b = anxuan::pipeline::build(&repo_root(), &opts()).unwrap();
     let manifest: serde_json::Value =
         serde_json::from_slice(&b.files["search/manifest.json"]).unwrap();
-    assert_eq!(manifest["version"], 2);
+    assert_eq!(manifest["version"], 3);
     assert_eq!(manifest["docs"].as_u64().unwrap() as usize, 35);
     let buckets = manifest["buckets"].as_u64().unwrap() as usize;
     assert!(buckets.is_power_of_two());
@@ -104,6 +104,36 @@ fn index_has_manifest_shards_and_no_markup() {
                 .unwrap()
                 < buckets
     }));
+    // Body text in packs of `docsPerPack` documents; long postings in one
+    // pack per bucket: far fewer files than documents.
+    let per_pack = manifest["docsPerPack"].as_u64().unwrap() as usize;
+    let packs = b
+        .files
+        .keys()
+        .filter(|k| k.starts_with("search/d/"))
+        .count();
+    assert_eq!(packs, 35usize.div_ceil(per_pack));
+    let slots = manifest["slots"].as_array().unwrap();
+    assert_eq!(slots.len(), packs);
+    for (p, slot) in slots.iter().enumerate() {
+        // Display data: JSON padded with spaces, `<` escaped like all JSON.
+        let slot = slot.as_u64().unwrap() as usize;
+        let count = per_pack.min(35 - p * per_pack);
+        let bytes = &b.files[&format!("search/d/{p}.txt")];
+        for i in 0..count {
+            let rec = std::str::from_utf8(&bytes[i * slot..(i + 1) * slot]).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(rec).unwrap();
+            assert!(doc["t"].is_string() && !rec.contains('<'), "{rec}");
+        }
+    }
+    let per_t = manifest["bucketsPerPack"].as_u64().unwrap() as usize;
+    for k in b.files.keys().filter(|k| k.starts_with("search/t/")) {
+        let n: usize = k["search/t/".len()..]
+            .trim_end_matches(".bin")
+            .parse()
+            .unwrap();
+        assert!(n < buckets.div_ceil(per_t), "{k}");
+    }
     for (k, v) in &b.files {
         if k.starts_with("search/") && k.ends_with(".json") {
             assert!(!v.contains(&b'<'), "{k} must escape <");

@@ -142,13 +142,39 @@
   }
 
   /**
+   * Reads bytes start..end of a fetch() response that ignored Range (status
+   * 200, the whole file): stops downloading once `end` bytes have arrived.
+   * Resolves to {bytes, whole}: the whole file when it ended first.
+   */
+  function readPrefix(res, end) {
+    if (!res.body || !res.body.getReader) {
+      return res.arrayBuffer().then(function (buf) { return { bytes: new Uint8Array(buf), whole: true }; });
+    }
+    var reader = res.body.getReader(), parts = [], have = 0;
+    function next() {
+      return reader.read().then(function (r) {
+        if (!r.done) { parts.push(r.value); have += r.value.length; }
+        if (r.done || have >= end) {
+          if (!r.done) reader.cancel();
+          var out = new Uint8Array(have), at = 0;
+          parts.forEach(function (p) { out.set(p, at); at += p.length; });
+          return { bytes: out, whole: r.done };
+        }
+        return next();
+      });
+    }
+    return next();
+  }
+
+  /**
    * A search engine over the index at `base` (a URL or path ending in "/",
    * the folder holding manifest.json). `load(path, type)` fetches a file
    * relative to base and resolves to an ArrayBuffer ('bin'), a string
    * ('text') or a parsed object ('json'); `load(path, 'range', start, end)`
-   * resolves to {bytes: Uint8Array, whole: bool}: bytes start..end of the
-   * file, or the whole file (whole: true) when the server ignores Range.
-   * The default uses fetch().
+   * resolves to {bytes: Uint8Array, offset, whole}: `bytes` are the file's
+   * bytes from `offset` (start when the server honoured Range; 0 when it
+   * answered with the file, whole or cut after `end`), `whole` tells that
+   * they run to the end of the file. The default uses fetch().
    */
   function Engine(base, load) {
     this.base = base;
@@ -157,8 +183,13 @@
       return fetch(base + path, init).then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status + ' ' + path);
         if (type === 'range') {
-          return res.arrayBuffer().then(function (buf) {
-            return { bytes: new Uint8Array(buf), whole: res.status !== 206 };
+          if (res.status === 206) {
+            return res.arrayBuffer().then(function (buf) {
+              return { bytes: new Uint8Array(buf), offset: start, whole: false };
+            });
+          }
+          return readPrefix(res, end).then(function (r) {
+            return { bytes: r.bytes, offset: 0, whole: r.whole };
           });
         }
         return type === 'bin' ? res.arrayBuffer() : type === 'json' ? res.json() : res.text();
@@ -189,6 +220,7 @@
         for (var i = 0; i < n; i++) {
           var text = decoder.decode(r.bytes(r.varint())), df = r.varint(), ext = r.varint();
           var block = ext === 0 ? r.bytes(r.varint()) : null;
+          var off = ext === 0 ? 0 : r.varint(), size = ext === 0 ? 0 : r.varint();
           if (text === token) {
             return {
               df: df,
@@ -196,9 +228,7 @@
               inline: ext === 0,
               postings: function () {
                 if (block) return Promise.resolve(decodePostings(block));
-                return self.get('t/' + b + '-' + ext + '.bin', 'bin').then(function (x) {
-                  return decodePostings(new Uint8Array(x));
-                });
+                return self.range('t/' + Math.floor(b / m.bucketsPerPack) + '.bin', off, off + size).then(decodePostings);
               }
             };
           }
@@ -208,29 +238,64 @@
     });
   };
 
-  Engine.prototype.doc = function (id) { return this.get('d/' + id + '.json', 'json'); };
   /**
-   * Body chunk k (1-based) of document `doc` (its display data, with the
-   * chunk end offsets `o`) from c/<id>.txt, by a Range request; a server
-   * that answers with the whole file is used once for every chunk.
+   * Where document `id` lives: its pack d/<pack>.txt, the byte range of its
+   * display-data slot, and where the pack's text region starts.
    */
-  Engine.prototype.chunk = function (doc, id, k) {
-    var self = this, path = 'c/' + id + '.txt', key = path + '#' + k;
-    var start = k > 1 ? doc.o[k - 2] : 0, end = doc.o[k - 1];
+  function place(m, id) {
+    var per = m.docsPerPack, pack = Math.floor(id / per), slot = m.slots[pack];
+    var count = Math.min(per, m.docs - pack * per);
+    return { path: 'd/' + pack + '.txt', start: (id % per) * slot, end: (id % per + 1) * slot, text: count * slot };
+  }
+
+  /** Display data of document `id` (its slot: JSON padded with spaces). */
+  Engine.prototype.doc = function (id) {
+    var self = this, key = 'doc#' + id;
+    if (!this.cache.has(key)) {
+      var p = this.manifest().then(function (m) {
+        var at = place(m, id);
+        return self.range(at.path, at.start, at.end).then(function (b) { return JSON.parse(decoder.decode(b)); });
+      });
+      this.cache.set(key, p);
+      var cache = this.cache;
+      p.catch(function () { cache.delete(key); });
+    }
+    return this.cache.get(key);
+  };
+
+  /**
+   * Bytes start..end of a file, by a Range request. A server that answers
+   * with the whole file is asked once: the file serves every later range.
+   */
+  Engine.prototype.range = function (path, start, end) {
+    var self = this, key = path + '#' + start + '-' + end;
     if (!this.cache.has(key)) {
       var whole = this.cache.get(path);
       var p = whole
-        ? whole.then(function (bytes) { return decoder.decode(bytes.subarray(start, end)); })
+        ? whole.then(function (bytes) { return bytes.subarray(start, end); })
         : this.load(path, 'range', start, end).then(function (r) {
-          if (!r.whole) return decoder.decode(r.bytes);
-          self.cache.set(path, Promise.resolve(r.bytes));
-          return decoder.decode(r.bytes.subarray(start, end));
+          var offset = r.offset || 0;
+          if (r.whole) self.cache.set(path, Promise.resolve(r.bytes));
+          if (offset > start || offset + r.bytes.length < end) throw new Error('short read ' + path);
+          return r.bytes.subarray(start - offset, end - offset);
         });
       this.cache.set(key, p);
       var cache = this.cache;
       p.catch(function () { cache.delete(key); });
     }
     return this.cache.get(key);
+  };
+
+  /**
+   * Body chunk k (1-based) of document `id`, whose display data `doc` has
+   * the chunk offsets `o` in its pack's text region.
+   */
+  Engine.prototype.chunk = function (doc, id, k) {
+    var self = this;
+    return this.manifest().then(function (m) {
+      var at = place(m, id);
+      return self.range(at.path, at.text + doc.o[k - 1], at.text + doc.o[k]);
+    }).then(function (b) { return decoder.decode(b); });
   };
 
   /** Chunk 0: title, tags, areas and summary, one per line (as indexed). */
