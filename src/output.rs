@@ -215,6 +215,21 @@ impl Stage {
     }
 
     /// Copies the assets, then swaps the staging folder in.
+    /// Writes one file (from any thread): its folder is created as needed.
+    pub fn write_one(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let p = self.staging.join(path);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let prev = self.previous.as_deref().map(|d| d.join(path));
+        put(&p, bytes, prev.as_deref()).map_err(|e| Error::io(&p, e))?;
+        if let Ok(mut total) = self.written.lock() {
+            total.files += 1;
+            total.bytes += bytes.len() as u64;
+        }
+        Ok(())
+    }
+
     pub fn finish(mut self, copies: &[Asset]) -> Result<Written> {
         let copied = copy_assets(&self.staging, copies)?;
         let staging = &self.staging;

@@ -513,6 +513,8 @@ pub fn rebuild(
 pub struct Stream<'a> {
     /// Writes files (into a staging folder the caller swaps in later).
     pub write: &'a (dyn Fn(&Files) -> Result<(), Diagnostic> + Sync),
+    /// Writes one file, from any thread.
+    pub write_one: &'a (dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
     /// The folder the written files can be read back from (for the checks).
     pub dir: &'a Path,
 }
@@ -716,6 +718,16 @@ fn rebuild_with(
     );
     timer.lap("assemble");
 
+    // One-shot builds hand each page's Markdown to its renderer, which
+    // drops it once the body is rendered (the sources are not kept).
+    let sources: Vec<Option<String>> = if keep {
+        site.pages.iter().map(|_| None).collect()
+    } else {
+        site.pages
+            .iter_mut()
+            .map(|p| Some(std::mem::take(&mut p.markdown)))
+            .collect()
+    };
     let assets: HashSet<String> = found.assets.iter().map(|a| a.out.clone()).collect();
     let links = SiteLinks {
         site: &site,
@@ -740,7 +752,9 @@ fn rebuild_with(
         .pages
         .par_iter()
         .zip(olds)
-        .map(|(p, old)| {
+        .zip(sources)
+        .map(|((p, old), source)| {
+            let markdown = source.as_deref().unwrap_or(&p.markdown);
             if let Some(c) = old
                 && c.markdown == p.markdown
                 && c.offset == p.body_line_offset
@@ -754,8 +768,7 @@ fn rebuild_with(
                 inner: &links,
                 log: std::sync::Mutex::new(Vec::new()),
             };
-            let (body, d) =
-                markdown::render(&p.file, &p.markdown, p.body_line_offset, &rec, &md_opts);
+            let (body, d) = markdown::render(&p.file, markdown, p.body_line_offset, &rec, &md_opts);
             let fresh = CachedBody {
                 markdown: if keep {
                     p.markdown.clone()
@@ -879,8 +892,9 @@ fn rebuild_with(
             crate::search::index::build(&site, bodies)
         }
     };
-    // The paths written through `stream`, when they were.
-    let mut streamed: Option<Vec<String>> = None;
+    // What was written through `stream`, when it was: the paths, and the
+    // checks' scan of the pages.
+    let mut streamed: Option<crate::check::Scanned> = None;
     let (output, render_diags, rendered, search_keys) = match memo {
         Some(memo) => {
             let (mut set, mut d) =
@@ -902,6 +916,58 @@ fn rebuild_with(
             timer.lap("search");
             (Output::Patch { set, remove }, d, memo.rendered, keys)
         }
+        None if stream.is_some() && !keep && !has_errors(&diags) => {
+            // One-shot build: each page is scanned for the checks and
+            // written as soon as it is rendered, never held with the rest.
+            let Some(st) = stream else {
+                return Err(diags);
+            };
+            let marks = crate::check::rules::footer_marks(&site);
+            let scanned = std::sync::Mutex::new(crate::check::Scanned::default());
+            let sink = |path: String, bytes: Vec<u8>| -> Result<(), Diagnostic> {
+                if !is_safe_output_path(&path) {
+                    return Err(Diagnostic::global(
+                        Severity::Error,
+                        format!("refusing to write outside the output folder: `{path}`"),
+                    ));
+                }
+                let scan = path
+                    .ends_with(".html")
+                    .then(|| std::str::from_utf8(&bytes).ok())
+                    .flatten()
+                    .map(|text| crate::check::crawl::scan(text, &marks));
+                (st.write_one)(&path, &bytes)?;
+                if let Ok(mut s) = scanned.lock() {
+                    if let Some(scan) = scan {
+                        s.pages.push((path.clone(), scan));
+                    }
+                    s.paths.push(path);
+                }
+                Ok(())
+            };
+            let d = render::render_site_into(&site, theme, &bodies, &items, &opts.render, &sink);
+            for b in &mut bodies {
+                b.html = String::new();
+                b.toc = Vec::new();
+            }
+            timer.lap("render+write");
+            let mut scanned = scanned.into_inner().unwrap_or_default();
+            // A list page may replace a page of the same path: keep the last.
+            dedup_last(&mut scanned);
+            if has_errors(&d) {
+                diags.extend(d);
+                sort_diagnostics(&mut diags);
+                kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
+                return Err(diags);
+            }
+            let index = search(cache, &bodies);
+            timer.lap("search");
+            (st.write)(&index).map_err(|e| vec![e])?;
+            scanned.add_paths(index.into_keys());
+            timer.lap("write index");
+            streamed = Some(scanned);
+            (Output::Full(Files::new()), d, HashSet::new(), Vec::new())
+        }
         None => {
             let (mut files, d) = render::render_site(&site, theme, &bodies, &items, &opts.render);
             if !keep {
@@ -913,35 +979,16 @@ fn rebuild_with(
                 }
             }
             timer.lap("render");
-            let unsafe_path = files.keys().any(|p| !is_safe_output_path(p));
-            match stream {
-                // Write the pages now and drop them, then the index; the
-                // checks read them back from the stream's folder.
-                Some(st) if !keep && !unsafe_path && !has_errors(&diags) && !has_errors(&d) => {
-                    (st.write)(&files).map_err(|e| vec![e])?;
-                    let mut paths: Vec<String> = files.into_keys().collect();
-                    timer.lap("write pages");
-                    let index = search(cache, &bodies);
-                    timer.lap("search");
-                    (st.write)(&index).map_err(|e| vec![e])?;
-                    paths.extend(index.into_keys());
-                    timer.lap("write index");
-                    streamed = Some(paths);
-                    (Output::Full(Files::new()), d, HashSet::new(), Vec::new())
-                }
-                _ => {
-                    let rendered: HashSet<String> = if keep {
-                        files.keys().cloned().collect()
-                    } else {
-                        HashSet::new()
-                    };
-                    let index = search(cache, &bodies);
-                    let keys: Vec<String> = index.keys().cloned().collect();
-                    files.extend(index);
-                    timer.lap("search");
-                    (Output::Full(files), d, rendered, keys)
-                }
-            }
+            let rendered: HashSet<String> = if keep {
+                files.keys().cloned().collect()
+            } else {
+                HashSet::new()
+            };
+            let index = search(cache, &bodies);
+            let keys: Vec<String> = index.keys().cloned().collect();
+            files.extend(index);
+            timer.lap("search");
+            (Output::Full(files), d, rendered, keys)
         }
     };
     diags.extend(render_diags);
@@ -963,7 +1010,10 @@ fn rebuild_with(
     }
     let mut copies = found.assets;
     // A rendered file wins over an asset with the same output path.
-    let streamed_set: HashSet<&str> = streamed.iter().flatten().map(String::as_str).collect();
+    let streamed_set: HashSet<&str> = streamed
+        .iter()
+        .flat_map(|s| s.paths.iter().map(String::as_str))
+        .collect();
     copies.retain(|a| match &output {
         Output::Full(files) => {
             !files.contains_key(&a.out) && !streamed_set.contains(a.out.as_str())
@@ -973,15 +1023,13 @@ fn rebuild_with(
     drop(streamed_set);
     // The output checks crawl a whole build: one-shot builds only (the
     // preview server would pay for them on every save).
-    let check = match (&output, streamed, stream) {
-        (_, Some(paths), Some(st)) => {
-            let on_disk = crate::check::OnDisk {
-                dir: st.dir.to_path_buf(),
-                paths,
-            };
-            Some(crate::check::run(&site, &on_disk, &copies))
-        }
-        (Output::Full(files), _, _) if !keep => Some(crate::check::run(&site, files, &copies)),
+    let check = match (&output, streamed) {
+        (_, Some(scanned)) => Some(crate::check::run(&site, &scanned, &copies)),
+        (Output::Full(files), _) if !keep => Some(crate::check::run(
+            &site,
+            &crate::check::Scanned::of(&site, files),
+            &copies,
+        )),
         _ => None,
     };
     timer.lap("check");
@@ -1007,6 +1055,21 @@ fn rebuild_with(
 }
 
 /// A relative path with normal segments only.
+/// Keeps the last scan of each path (a later file replaced an earlier one)
+/// and each path once.
+fn dedup_last(s: &mut crate::check::Scanned) {
+    let mut seen = HashSet::new();
+    let mut pages: Vec<_> = std::mem::take(&mut s.pages)
+        .into_iter()
+        .rev()
+        .filter(|(p, _)| seen.insert(p.clone()))
+        .collect();
+    pages.reverse();
+    s.pages = pages;
+    let mut seen = HashSet::new();
+    s.paths.retain(|p| seen.insert(p.clone()));
+}
+
 pub fn is_safe_output_path(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')

@@ -180,36 +180,84 @@ fn anchors(tags: &[html::Tag<'_>]) -> HashSet<String> {
     ids
 }
 
-/// Crawls every HTML file of the build.
-pub fn crawl(site: &Site, files: &dyn super::Source, copies: &[Asset]) -> Crawl {
+/// What the checks need of one HTML page, taken in one pass while the page
+/// is in memory (a build does not keep its pages, nor read them back).
+#[derive(Debug, Default)]
+pub struct PageScan {
+    /// Element ids and `<a name>`s, decoded.
+    ids: HashSet<String>,
+    /// Every `href`, `src` and form `action`: (entities decoded, is an
+    /// image, line).
+    refs: Vec<(String, bool, u32)>,
+    /// Images without alt text: (src, line).
+    no_alt: Vec<(String, u32)>,
+    /// For each footer mark looked for: is it on the page?
+    pub marks: Vec<bool>,
+}
+
+/// Scans one HTML page; `marks` are the footer texts to look for (each as
+/// written and HTML-escaped).
+pub fn scan(text: &str, marks: &[(String, String)]) -> PageScan {
+    let tags = html::tags(text);
+    let mut page = PageScan {
+        ids: anchors(&tags),
+        marks: marks
+            .iter()
+            .map(|(raw, esc)| text.contains(raw.as_str()) || text.contains(esc.as_str()))
+            .collect(),
+        ..PageScan::default()
+    };
+    // Lines counted incrementally: tags come in document order.
+    let (mut line, mut at) = (1u32, 0usize);
+    for t in &tags {
+        let upto = t.start.clamp(at, text.len());
+        line += text.as_bytes()[at..upto]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32;
+        at = upto;
+        if t.is("img") {
+            let alt = t.attr("alt").map(html::decode_entities);
+            if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                page.no_alt
+                    .push((t.attr("src").unwrap_or("").to_owned(), line));
+            }
+        }
+        let mut urls: [Option<(&str, bool)>; 3] = [None; 3];
+        urls[0] = t.attr("href").map(|h| (h, false));
+        urls[1] = t.attr("src").map(|s| (s, t.is("img")));
+        if t.is("form") {
+            urls[2] = t.attr("action").map(|a| (a, false));
+        }
+        for (raw, is_image) in urls.into_iter().flatten() {
+            page.refs
+                .push((html::decode_entities(raw).into_owned(), is_image, line));
+        }
+    }
+    page
+}
+
+/// Crawls every HTML page of the build from their scans; `paths` are all
+/// rendered output paths (copied assets are in `copies`).
+pub fn crawl(
+    site: &Site,
+    paths: &[String],
+    pages: &[(String, PageScan)],
+    copies: &[Asset],
+) -> Crawl {
     let cfg = &site.config;
     let base_url = if cfg.origin.is_empty() {
         cfg.base_path.as_str()
     } else {
         cfg.base_url.as_str()
     };
-    let paths = files.paths();
     let exists: HashSet<&str> = paths
         .iter()
-        .copied()
+        .map(String::as_str)
         .chain(copies.iter().map(|a| a.out.as_str()))
         .collect();
-    let pages: Vec<&str> = paths
-        .iter()
-        .copied()
-        .filter(|p| p.ends_with(".html"))
-        .collect();
-
-    // Two scans of each page instead of keeping every page's tags at
-    // once: at 12,000 pages those would hold more memory than the site.
-    let ids: HashMap<&str, HashSet<String>> = pages
-        .par_iter()
-        .filter_map(|&p| {
-            let bytes = files.read(p)?;
-            let text = std::str::from_utf8(&bytes).ok()?;
-            Some((p, anchors(&html::tags(text))))
-        })
-        .collect();
+    let ids: HashMap<&str, &HashSet<String>> =
+        pages.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect();
     let judge = |out: &str, raw: &str, is_image: bool| -> Verdict {
         match resolve(out, raw, &cfg.base_path, base_url) {
             Resolved::Skip => Verdict::Ok,
@@ -264,69 +312,51 @@ pub fn crawl(site: &Site, files: &dyn super::Source, copies: &[Asset]) -> Crawl 
         .par_iter()
         .map_init(
             || [HashMap::new(), HashMap::new()],
-            |cache: &mut [HashMap<String, Verdict>; 2], &out| {
+            |cache: &mut [HashMap<String, Verdict>; 2], (out, page)| {
                 let mut occ = Vec::new();
                 let mut ext = Vec::new();
-                let bytes = files.read(out);
-                let Some(text) = bytes.as_deref().and_then(|b| std::str::from_utf8(b).ok())
-                else {
-                    return (occ, ext);
+                let place = |line: u32| Place {
+                    out: out.clone(),
+                    line: line as usize,
                 };
-                for t in &html::tags(text) {
-                    let place = || Place {
-                        out: out.to_owned(),
-                        line: html::line_of(text, t.start),
-                    };
-                    if t.is("img") {
-                        let alt = t.attr("alt").map(html::decode_entities);
-                        if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                            let src = t.attr("src").unwrap_or("");
-                            occ.push(Occurrence {
-                                rule: "missing-alt",
-                                url: src.to_owned(),
-                                place: place(),
-                                message: format!(
-                                    "image `{}` has no alt text",
-                                    html::decode_entities(src)
-                                ),
-                                help: "请为图片写替代文字：![图片说明](图片.png)，方便视障读者和图片无法显示时阅读",
-                            });
-                        }
-                    }
-                    let mut urls: [Option<(&str, bool)>; 3] = [None; 3];
-                    urls[0] = t.attr("href").map(|h| (h, false));
-                    urls[1] = t.attr("src").map(|s| (s, t.is("img")));
-                    if t.is("form") {
-                        urls[2] = t.attr("action").map(|a| (a, false));
-                    }
-                    for (raw, is_image) in urls.into_iter().flatten() {
-                        let raw = html::decode_entities(raw);
-                        // Rooted and absolute URLs resolve the same on every
-                        // page: judge each once per thread.
-                        let cacheable = raw.starts_with('/') || raw.contains(':');
-                        let slot = usize::from(is_image);
-                        let verdict = if cacheable {
-                            if let Some(v) = cache[slot].get(raw.as_ref()) {
-                                v.clone()
-                            } else {
-                                let v = judge(out, &raw, is_image);
-                                cache[slot].insert(raw.clone().into_owned(), v.clone());
-                                v
-                            }
+                for (src, line) in &page.no_alt {
+                    occ.push(Occurrence {
+                        rule: "missing-alt",
+                        url: src.clone(),
+                        place: place(*line),
+                        message: format!(
+                            "image `{}` has no alt text",
+                            html::decode_entities(src)
+                        ),
+                        help: "请为图片写替代文字：![图片说明](图片.png)，方便视障读者和图片无法显示时阅读",
+                    });
+                }
+                for (raw, is_image, line) in &page.refs {
+                    // Rooted and absolute URLs resolve the same on every
+                    // page: judge each once per thread.
+                    let cacheable = raw.starts_with('/') || raw.contains(':');
+                    let slot = usize::from(*is_image);
+                    let verdict = if cacheable {
+                        if let Some(v) = cache[slot].get(raw.as_str()) {
+                            v.clone()
                         } else {
-                            judge(out, &raw, is_image)
-                        };
-                        match verdict {
-                            Verdict::Ok => {}
-                            Verdict::External(u) => ext.push((u, place())),
-                            Verdict::Problem(rule, message, help) => occ.push(Occurrence {
-                                rule,
-                                url: raw.into_owned(),
-                                place: place(),
-                                message,
-                                help,
-                            }),
+                            let v = judge(out, raw, *is_image);
+                            cache[slot].insert(raw.clone(), v.clone());
+                            v
                         }
+                    } else {
+                        judge(out, raw, *is_image)
+                    };
+                    match verdict {
+                        Verdict::Ok => {}
+                        Verdict::External(u) => ext.push((u, place(*line))),
+                        Verdict::Problem(rule, message, help) => occ.push(Occurrence {
+                            rule,
+                            url: raw.clone(),
+                            place: place(*line),
+                            message,
+                            help,
+                        }),
                     }
                 }
                 (occ, ext)

@@ -18,45 +18,51 @@ pub mod rules;
 
 use serde::Serialize;
 
+use rayon::prelude::*;
+
 use crate::content::Asset;
 use crate::error::{Diagnostic, Severity};
-use std::borrow::Cow;
-use std::path::PathBuf;
 
 use crate::render::Files;
 use crate::site::Site;
 
-/// What the checks read of a build's output: the rendered files in memory,
-/// or (`anxuan build`, which writes pages as soon as they are rendered)
-/// read back from the staging folder.
-pub trait Source: Sync {
+/// What the checks know of a build's output: every rendered path, and a
+/// scan of every HTML page taken while it was in memory.
+#[derive(Debug, Default)]
+pub struct Scanned {
     /// Every rendered output path (copied assets are passed separately).
-    fn paths(&self) -> Vec<&str>;
-    /// The bytes of one rendered file.
-    fn read(&self, path: &str) -> Option<Cow<'_, [u8]>>;
-}
-
-impl Source for Files {
-    fn paths(&self) -> Vec<&str> {
-        self.keys().map(String::as_str).collect()
-    }
-    fn read(&self, path: &str) -> Option<Cow<'_, [u8]>> {
-        self.get(path).map(|b| Cow::Borrowed(b.as_slice()))
-    }
-}
-
-/// Rendered files already written to `dir`.
-pub struct OnDisk {
-    pub dir: PathBuf,
     pub paths: Vec<String>,
+    /// Each HTML page's scan, by output path.
+    pub pages: Vec<(String, crawl::PageScan)>,
 }
 
-impl Source for OnDisk {
-    fn paths(&self) -> Vec<&str> {
-        self.paths.iter().map(String::as_str).collect()
+impl Scanned {
+    /// Adds rendered files: their paths, and a scan of each HTML page
+    /// (in parallel).
+    pub fn add(&mut self, site: &Site, files: &Files) {
+        let marks = rules::footer_marks(site);
+        self.paths.extend(files.keys().cloned());
+        let pages: Vec<(String, crawl::PageScan)> = files
+            .par_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .filter_map(|(p, bytes)| {
+                let text = std::str::from_utf8(bytes).ok()?;
+                Some((p.clone(), crawl::scan(text, &marks)))
+            })
+            .collect();
+        self.pages.extend(pages);
     }
-    fn read(&self, path: &str) -> Option<Cow<'_, [u8]>> {
-        std::fs::read(self.dir.join(path)).ok().map(Cow::Owned)
+
+    /// Adds paths that are not pages (e.g. the search index).
+    pub fn add_paths(&mut self, paths: impl IntoIterator<Item = String>) {
+        self.paths.extend(paths);
+    }
+
+    /// The scan of rendered files.
+    pub fn of(site: &Site, files: &Files) -> Scanned {
+        let mut s = Scanned::default();
+        s.add(site, files);
+        s
     }
 }
 
@@ -118,10 +124,10 @@ pub struct Report {
 }
 
 /// Runs every offline check on a built site.
-pub fn run(site: &Site, files: &dyn Source, copies: &[Asset]) -> Report {
+pub fn run(site: &Site, scanned: &Scanned, copies: &[Asset]) -> Report {
     let mut findings = rules::site_rules(site);
-    findings.extend(rules::footer_rendered(site, files));
-    let crawled = crawl::crawl(site, files, copies);
+    findings.extend(rules::footer_rendered(site, scanned));
+    let crawled = crawl::crawl(site, &scanned.paths, &scanned.pages, copies);
     findings.extend(crawled.findings);
     sort(&mut findings);
     Report {

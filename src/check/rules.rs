@@ -161,27 +161,35 @@ fn escape_html(s: &str) -> String {
 
 /// With `government_site: true`, every HTML page must show each footer
 /// mark that site.yaml gives (a theme may have dropped the footer).
-pub fn footer_rendered(site: &Site, files: &dyn super::Source) -> Vec<Finding> {
+/// The footer texts `footer_rendered` looks for, each as written and
+/// HTML-escaped (what [`super::crawl::scan`] searches every page for).
+pub fn footer_marks(site: &Site) -> Vec<(String, String)> {
+    if !site.config.government_site {
+        return Vec::new();
+    }
+    FOOTER_MARKS
+        .iter()
+        .filter_map(|(key, _)| footer_value(site, key))
+        .map(|v| (v.to_owned(), escape_html(v)))
+        .collect()
+}
+
+pub fn footer_rendered(site: &Site, scanned: &super::Scanned) -> Vec<Finding> {
     if !site.config.government_site {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for (key, label) in FOOTER_MARKS {
-        let Some(value) = footer_value(site, key) else {
-            continue;
-        };
-        let escaped = escape_html(value);
-        let missing: Vec<&str> = files
-            .paths()
-            .into_iter()
-            .filter(|p| p.ends_with(".html"))
-            .filter(|p| {
-                files.read(p).is_some_and(|b| {
-                    let text = String::from_utf8_lossy(&b);
-                    !text.contains(value) && !text.contains(&escaped)
-                })
-            })
+    let present = FOOTER_MARKS
+        .iter()
+        .filter_map(|(key, label)| Some((footer_value(site, key)?, *label)));
+    for (i, (value, label)) in present.enumerate() {
+        let mut missing: Vec<&str> = scanned
+            .pages
+            .iter()
+            .filter(|(_, s)| !s.marks.get(i).copied().unwrap_or(true))
+            .map(|(p, _)| p.as_str())
             .collect();
+        missing.sort_unstable();
         if let Some(first) = missing.first() {
             out.push(Finding::warning(
                 "footer-mark",

@@ -27,8 +27,14 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
             crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
         })
     };
+    let write_one = |path: &str, bytes: &[u8]| {
+        stage.write_one(path, bytes).map_err(|e| {
+            crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
+        })
+    };
     let stream = pipeline::Stream {
         write: &write,
+        write_one: &write_one,
         dir: stage.dir(),
     };
     let build = match pipeline::build_streaming(&root, &opts, &stream) {

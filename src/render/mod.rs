@@ -384,6 +384,9 @@ fn collect(results: Vec<Result<(String, Vec<u8>), Diagnostic>>) -> (Files, Vec<D
     (files, diags)
 }
 
+/// Takes each rendered file as soon as it is rendered (from any thread).
+pub type Sink<'a> = dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// Renders every file of the site except the search index.
 pub fn render_site(
     site: &Site,
@@ -392,21 +395,66 @@ pub fn render_site(
     items: &[ItemView],
     opts: &RenderOptions,
 ) -> (Files, Vec<Diagnostic>) {
+    let files = std::sync::Mutex::new(Files::new());
+    let diags = render_site_into(site, theme, bodies, items, opts, &|path, bytes| {
+        if let Ok(mut f) = files.lock() {
+            f.insert(path, bytes);
+        }
+        Ok(())
+    });
+    (files.into_inner().unwrap_or_default(), diags)
+}
+
+/// [`render_site`], handing each file to `sink` instead of keeping it: a
+/// one-shot build writes pages while others are still being rendered, and
+/// never holds the whole site. Single pages come first (in any order),
+/// then list pages, assets and feeds; a later file for a path replaces an
+/// earlier one, except that an asset never replaces a rendered file.
+pub fn render_site_into(
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Body],
+    items: &[ItemView],
+    opts: &RenderOptions,
+    sink: &Sink<'_>,
+) -> Vec<Diagnostic> {
     let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
     let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
-    let mut results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages.len())
+    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    let put = |path: String, bytes: Vec<u8>| {
+        if let Ok(mut s) = seen.lock() {
+            s.insert(path.clone());
+        }
+        sink(path, bytes)
+    };
+    let mut diags: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
-        .map(|id| pages::single(&r, id))
+        .filter_map(|id| match pages::single(&r, id) {
+            Ok((path, bytes)) => put(path, bytes).err(),
+            Err(d) => Some(d),
+        })
         .collect();
-    results.extend(lists::all(&r));
-    let (mut files, mut diags) = collect(results);
+    for res in lists::all(&r) {
+        if let Err(d) = res.and_then(|(path, bytes)| put(path, bytes)) {
+            diags.push(d);
+        }
+    }
+    let seen = seen.into_inner().unwrap_or_default();
     for (path, bytes) in &r.assets.files {
-        files.entry(path.clone()).or_insert_with(|| bytes.clone());
+        if !seen.contains(path)
+            && let Err(d) = sink(path.clone(), bytes.clone())
+        {
+            diags.push(d);
+        }
     }
     let (machine, machine_diags) = machine_files(site, bodies);
-    files.extend(machine);
+    for (path, bytes) in machine {
+        if let Err(d) = sink(path, bytes) {
+            diags.push(d);
+        }
+    }
     diags.extend(machine_diags);
-    (files, diags)
+    diags
 }
 
 /// The files for programs rather than people: feeds, calendars, the

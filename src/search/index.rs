@@ -60,7 +60,9 @@ struct Doc {
     areas: Vec<String>,
     area_slugs: Vec<String>,
     summary: String,
-    chunks: Vec<String>,
+    /// Where each body chunk ends in the body text (bytes): chunk k is
+    /// `cuts[k-1]..cuts[k]`, the first starting at 0.
+    cuts: Vec<usize>,
     kind: Kind,
     url: String,
     date: String,
@@ -236,7 +238,15 @@ fn for_each_key(text: &str, mut emit: impl FnMut(Key)) {
     }
 }
 
-fn doc_stats(doc: &Doc) -> DocStats {
+/// The body chunks of a document, as slices of its body text.
+fn chunks_of<'t>(doc: &Doc, text: &'t str) -> impl Iterator<Item = &'t str> {
+    let starts = std::iter::once(0).chain(doc.cuts.iter().copied());
+    starts
+        .zip(doc.cuts.iter().copied())
+        .map(move |(a, b)| text.get(a..b).unwrap_or(""))
+}
+
+fn doc_stats(doc: &Doc, text: &str) -> DocStats {
     let mut map: FxMap<Key, Acc> = FxMap::default();
     let mut lens = [0u32; 4];
     let add =
@@ -252,7 +262,7 @@ fn doc_stats(doc: &Doc) -> DocStats {
     add(&doc.tags.join(" "), META, 0, &mut map, &mut lens);
     add(&doc.areas.join(" "), META, 0, &mut map, &mut lens);
     add(&doc.summary, SUMMARY, 0, &mut map, &mut lens);
-    for (i, chunk) in doc.chunks.iter().enumerate() {
+    for (i, chunk) in chunks_of(doc, text).enumerate() {
         add(chunk, BODY, i + 1, &mut map, &mut lens);
     }
     let mut filters: Vec<String> = vec![format!("#k:{}", doc.kind.name())];
@@ -274,6 +284,9 @@ fn doc_stats(doc: &Doc) -> DocStats {
     let (keys, accs) = map.into_iter().unzip();
     DocStats { lens, keys, accs }
 }
+
+/// The tokens of one bucket with their postings.
+type Bucket<'a> = Vec<(String, &'a [Raw])>;
 
 /// A raw posting before impacts are known.
 #[derive(Clone, Copy)]
@@ -469,7 +482,7 @@ fn build_with(
                         .map(|&a| cfg.areas[a].slug.clone())
                         .collect(),
                     summary: views::summary(page, &bodies[id]),
-                    chunks: Vec::new(),
+                    cuts: Vec::new(),
                     kind: page.kind,
                     url: site.dirs[id].clone(),
                     date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
@@ -479,8 +492,14 @@ fn build_with(
                 match old {
                     Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
                     _ => {
-                        doc.chunks = chunk_text(text);
-                        let stats = doc_stats(&doc);
+                        doc.cuts = chunk_text(text)
+                            .iter()
+                            .scan(0, |end, c| {
+                                *end += c.len();
+                                Some(*end)
+                            })
+                            .collect();
+                        let stats = doc_stats(&doc, text);
                         CachedDoc {
                             doc,
                             text: if keep { text.clone() } else { String::new() },
@@ -514,12 +533,10 @@ fn build_with(
         }
         cached.extend(part);
     }
-    let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
-    let stats: Vec<&DocStats> = cached.iter().map(|c| &c.stats).collect();
-    let n = docs.len().max(1) as f64;
+    let n = cached.len().max(1) as f64;
     let mut avg = [0f64; 4];
-    for s in &stats {
-        for (f, l) in s.lens.iter().enumerate() {
+    for c in &cached {
+        for (f, l) in c.stats.lens.iter().enumerate() {
             avg[f] += f64::from(*l);
         }
     }
@@ -528,11 +545,14 @@ fn build_with(
     }
 
     // Saturations per document (parallel), then postings grouped by key.
-    let raws: Vec<Vec<Raw>> = stats
-        .par_iter()
+    // One-shot builds drop each document's statistics once converted.
+    let raws: Vec<Vec<Raw>> = cached
+        .par_iter_mut()
         .enumerate()
-        .map(|(doc, s)| {
-            s.accs
+        .map(|(doc, c)| {
+            let s = &mut c.stats;
+            let list = s
+                .accs
                 .iter()
                 .map(|acc| {
                     let mut tf = 0.0;
@@ -548,7 +568,11 @@ fn build_with(
                         flags,
                     }
                 })
-                .collect()
+                .collect();
+            if !keep {
+                s.accs = Vec::new();
+            }
+            list
         })
         .collect();
     // Group by token id with a counting sort into one flat array; documents
@@ -569,14 +593,17 @@ fn build_with(
         flags: 0,
     };
     let mut flat = vec![blank; starts[starts.len() - 1]];
-    for (c, list) in cached.iter().zip(&raws) {
+    for (c, list) in cached.iter_mut().zip(raws) {
         for (&tid, raw) in c.tids.iter().zip(list) {
             let slot = &mut next[tid as usize];
-            flat[*slot] = *raw;
+            flat[*slot] = raw;
             *slot += 1;
         }
+        if !keep {
+            c.tids = Vec::new();
+        }
     }
-    drop(raws);
+    let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
     let postings: Vec<(&Key, &[Raw])> = cache
         .keys
         .iter()
@@ -599,7 +626,7 @@ fn build_with(
     // Long postings of BUCKETS_PER_PACK consecutive buckets go one after
     // the other into one file, read by Range (a file per list made the
     // index twice as many files, and creating files dominated the build).
-    let mut groups: Vec<Vec<Vec<(String, &[Raw])>>> = Vec::new();
+    let mut groups: Vec<Vec<Bucket<'_>>> = Vec::new();
     let mut rest = by_bucket.into_iter();
     loop {
         let group: Vec<_> = rest.by_ref().take(BUCKETS_PER_PACK).collect();
@@ -676,10 +703,11 @@ fn build_with(
         .map(|(p, group)| {
             let mut text = String::new();
             let mut records = Vec::with_capacity(group.len());
-            for d in group {
-                let mut o = Vec::with_capacity(d.chunks.len() + 1);
+            for (i, d) in group.iter().enumerate() {
+                let body = &bodies[ids[p * DOCS_PER_PACK + i]].text;
+                let mut o = Vec::with_capacity(d.cuts.len() + 1);
                 o.push(text.len());
-                for c in &d.chunks {
+                for c in chunks_of(d, body) {
                     text.push_str(c);
                     o.push(text.len());
                 }
@@ -691,7 +719,7 @@ fn build_with(
                     g: &d.tags,
                     d: &d.date,
                     s: &d.summary,
-                    n: d.chunks.len(),
+                    n: d.cuts.len(),
                     o,
                 }));
             }
