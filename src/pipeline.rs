@@ -511,13 +511,13 @@ pub fn rebuild(
 /// stage completes them, so that a large site is never held in memory
 /// whole. Nothing is written unless every earlier stage succeeded.
 /// Writes one file (output path, bytes), from any thread.
-pub type WriteOne = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync;
+pub type WriteOne<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 pub struct Stream<'a> {
     /// Writes files (into a staging folder the caller swaps in later).
     pub write: &'a (dyn Fn(&Files) -> Result<(), Diagnostic> + Sync),
     /// Writes one file, from any thread.
-    pub write_one: &'a WriteOne,
+    pub write_one: &'a WriteOne<'a>,
     /// The folder the written files can be read back from (for the checks).
     pub dir: &'a Path,
 }
