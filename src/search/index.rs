@@ -72,48 +72,64 @@ struct Doc {
 /// Splits body text into chunks of about `CHUNK_CHARS` characters, cutting
 /// only at separator characters (preferably after a sentence end).
 pub fn chunk_text(text: &str) -> Vec<String> {
+    let mut start = 0;
+    chunk_cuts(text)
+        .into_iter()
+        .map(|end| {
+            let c = text[start..end].to_owned();
+            start = end;
+            c
+        })
+        .collect()
+}
+
+/// [`chunk_text`] as byte offsets: where each chunk ends (the first starts
+/// at 0), without copying the text.
+pub fn chunk_cuts(text: &str) -> Vec<usize> {
     let total = text.chars().count();
     if total == 0 {
         return Vec::new();
     }
     let target = CHUNK_CHARS.max(total.div_ceil(MAX_CHUNKS));
-    let mut chunks = Vec::new();
-    let mut cur = String::new();
+    let mut cuts = Vec::new();
+    // The current chunk starts at `start` and holds `len` characters.
+    let mut start = 0;
     let mut len = 0;
-    let mut last_sep_byte = None;
-    for c in text.chars() {
-        cur.push(c);
+    let mut last_sep_end = None;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
         len += 1;
         let is_sep = class(fold(c)) == Class::Sep;
         if is_sep {
-            last_sep_byte = Some(cur.len());
+            last_sep_end = Some(end);
         }
         let sentence_end = matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';');
         if len >= target && (sentence_end || (len >= target + target / 2 && is_sep)) {
-            chunks.push(std::mem::take(&mut cur));
+            cuts.push(end);
+            start = end;
             len = 0;
-            last_sep_byte = None;
+            last_sep_end = None;
         } else if len >= target * 2 {
             // No sentence end for a long time: cut at the last separator.
-            if let Some(cut) = last_sep_byte {
-                let rest = cur.split_off(cut);
-                chunks.push(std::mem::replace(&mut cur, rest));
-                len = cur.chars().count();
-                last_sep_byte = None;
+            if let Some(cut) = last_sep_end {
+                cuts.push(cut);
+                start = cut;
+                len = text[cut..end].chars().count();
+                last_sep_end = None;
             }
         }
     }
-    if !cur.trim().is_empty() {
-        chunks.push(cur);
+    if !text[start..].trim().is_empty() {
+        cuts.push(text.len());
     }
     // Merge a tiny tail into the previous chunk, within the chunk limit.
-    while chunks.len() > MAX_CHUNKS {
-        let tail = chunks.pop().unwrap_or_default();
-        if let Some(last) = chunks.last_mut() {
-            last.push_str(&tail);
+    while cuts.len() > MAX_CHUNKS {
+        let last = cuts.pop().unwrap_or(text.len());
+        if let Some(prev) = cuts.last_mut() {
+            *prev = last;
         }
     }
-    chunks
+    cuts
 }
 
 /// A fast non-cryptographic hasher (the rustc "Fx" scheme) for the token
@@ -247,7 +263,10 @@ fn chunks_of<'t>(doc: &Doc, text: &'t str) -> impl Iterator<Item = &'t str> {
 }
 
 fn doc_stats(doc: &Doc, text: &str) -> DocStats {
-    let mut map: FxMap<Key, Acc> = FxMap::default();
+    // About one distinct token per 12 bytes of Chinese text (measured on
+    // the benchmark corpus): sized once instead of growing five times.
+    let mut map: FxMap<Key, Acc> =
+        FxMap::with_capacity_and_hasher(text.len() / 10 + 64, Default::default());
     let mut lens = [0u32; 4];
     let add =
         |text: &str, field: usize, chunk: usize, map: &mut FxMap<Key, Acc>, lens: &mut [u32; 4]| {
@@ -492,13 +511,7 @@ fn build_with(
                 match old {
                     Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
                     _ => {
-                        doc.cuts = chunk_text(text)
-                            .iter()
-                            .scan(0, |end, c| {
-                                *end += c.len();
-                                Some(*end)
-                            })
-                            .collect();
+                        doc.cuts = chunk_cuts(text);
                         let stats = doc_stats(&doc, text);
                         CachedDoc {
                             doc,
