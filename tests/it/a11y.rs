@@ -219,3 +219,32 @@ fn built_pages_reference_no_external_script_style_image_or_font() {
     assert!(pages > 40, "only {pages} pages");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn the_main_navigation_tells_screen_readers_where_the_reader_is() {
+    let out = build_example();
+    let public = out.path().join("public");
+    let current = |rel: &str| -> Vec<(String, String)> {
+        let html = std::fs::read_to_string(public.join(rel)).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse(".site-nav a[aria-current]").unwrap();
+        doc.select(&sel)
+            .map(|a| {
+                (
+                    a.text().collect::<String>(),
+                    a.value().attr("aria-current").unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    // The list itself is the current page; an article is in its section.
+    assert_eq!(
+        current("articles/index.html"),
+        vec![("工作动态".to_owned(), "page".to_owned())]
+    );
+    let article = first_page(&public.join("articles"));
+    assert_eq!(
+        current(&format!("articles/{article}/index.html")),
+        vec![("工作动态".to_owned(), "true".to_owned())]
+    );
+}
