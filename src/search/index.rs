@@ -557,39 +557,8 @@ fn build_with(
         *a = (*a / n).max(1.0);
     }
 
-    // Saturations per document (parallel), then postings grouped by key.
-    // One-shot builds drop each document's statistics once converted.
-    let raws: Vec<Vec<Raw>> = cached
-        .par_iter_mut()
-        .enumerate()
-        .map(|(doc, c)| {
-            let s = &mut c.stats;
-            let list = s
-                .accs
-                .iter()
-                .map(|acc| {
-                    let mut tf = 0.0;
-                    for f in 0..4 {
-                        let norm = 1.0 - B + B * f64::from(s.lens[f]) / avg[f];
-                        tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm;
-                    }
-                    let sat = tf * (K1 + 1.0) / (K1 + tf);
-                    let flags = acc.mask * 2 + u32::from(acc.tf[TITLE] > 0);
-                    Raw {
-                        doc: doc as u32,
-                        sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
-                        flags,
-                    }
-                })
-                .collect();
-            if !keep {
-                s.accs = Vec::new();
-            }
-            list
-        })
-        .collect();
-    // Group by token id with a counting sort into one flat array; documents
-    // go in order, so every list is sorted by document.
+    // Postings grouped by token id with a counting sort into one flat
+    // array; documents go in order, so every list is sorted by document.
     let mut starts = vec![0usize; cache.keys.len() + 1];
     for c in &cached {
         for &tid in &c.tids {
@@ -606,14 +575,51 @@ fn build_with(
         flags: 0,
     };
     let mut flat = vec![blank; starts[starts.len() - 1]];
-    for (c, list) in cached.iter_mut().zip(raws) {
-        for (&tid, raw) in c.tids.iter().zip(list) {
-            let slot = &mut next[tid as usize];
-            flat[*slot] = raw;
-            *slot += 1;
-        }
-        if !keep {
-            c.tids = Vec::new();
+    // Saturations in batches of documents (parallel), each batch put in
+    // place before the next: only one batch's postings exist twice. One-shot
+    // builds drop each document's statistics once they are in place.
+    let mut first = 0;
+    for batch in cached.chunks_mut(512) {
+        let raws: Vec<Vec<Raw>> = batch
+            .par_iter_mut()
+            .enumerate()
+            .map(|(i, c)| {
+                let doc = first + i;
+                let s = &mut c.stats;
+                let list = s
+                    .accs
+                    .iter()
+                    .map(|acc| {
+                        let mut tf = 0.0;
+                        for f in 0..4 {
+                            let norm = 1.0 - B + B * f64::from(s.lens[f]) / avg[f];
+                            tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm;
+                        }
+                        let sat = tf * (K1 + 1.0) / (K1 + tf);
+                        let flags = acc.mask * 2 + u32::from(acc.tf[TITLE] > 0);
+                        Raw {
+                            doc: doc as u32,
+                            sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
+                            flags,
+                        }
+                    })
+                    .collect();
+                if !keep {
+                    s.accs = Vec::new();
+                }
+                list
+            })
+            .collect();
+        first += batch.len();
+        for (c, list) in batch.iter_mut().zip(raws) {
+            for (&tid, raw) in c.tids.iter().zip(list) {
+                let slot = &mut next[tid as usize];
+                flat[*slot] = raw;
+                *slot += 1;
+            }
+            if !keep {
+                c.tids = Vec::new();
+            }
         }
     }
     let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
