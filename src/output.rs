@@ -199,11 +199,6 @@ impl Stage {
         })
     }
 
-    /// The staging folder (where written files can be read back).
-    pub fn dir(&self) -> &Path {
-        &self.staging
-    }
-
     /// Writes rendered files into the staging folder (callable many times).
     pub fn write(&self, files: &Files) -> Result<()> {
         let w = fill(&self.staging, files, self.previous.as_deref())?;
@@ -214,7 +209,6 @@ impl Stage {
         Ok(())
     }
 
-    /// Copies the assets, then swaps the staging folder in.
     /// Writes one file (from any thread): its folder is created as needed.
     pub fn write_one(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let p = self.staging.join(path);
@@ -230,6 +224,7 @@ impl Stage {
         Ok(())
     }
 
+    /// Copies the assets, then swaps the staging folder in.
     pub fn finish(mut self, copies: &[Asset]) -> Result<Written> {
         let copied = copy_assets(&self.staging, copies)?;
         let staging = &self.staging;

@@ -507,19 +507,15 @@ pub fn rebuild(
     rebuild_with(root, opts, cache, None)
 }
 
-/// Where a streaming build (`anxuan build`) writes its files as soon as a
-/// stage completes them, so that a large site is never held in memory
-/// whole. Nothing is written unless every earlier stage succeeded.
 /// Writes one file (output path, bytes), from any thread.
 pub type WriteOne<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
+/// Where a streaming build (`anxuan build`) writes each file as soon as it
+/// is rendered (into a staging folder the caller swaps in later), so that a
+/// large site is never held in memory whole. Nothing is written unless
+/// every stage before rendering succeeded.
 pub struct Stream<'a> {
-    /// Writes files (into a staging folder the caller swaps in later).
-    pub write: &'a (dyn Fn(&Files) -> Result<(), Diagnostic> + Sync),
-    /// Writes one file, from any thread.
-    pub write_one: &'a WriteOne<'a>,
-    /// The folder the written files can be read back from (for the checks).
-    pub dir: &'a Path,
+    pub write: &'a WriteOne<'a>,
 }
 
 /// [`build`], writing the files through `stream` instead of returning them:
@@ -919,12 +915,12 @@ fn rebuild_with(
             timer.lap("search");
             (Output::Patch { set, remove }, d, memo.rendered, keys)
         }
-        None if stream.is_some() && !keep && !has_errors(&diags) => {
+        None if let Some(st) = stream
+            && !keep
+            && !has_errors(&diags) =>
+        {
             // One-shot build: each page is scanned for the checks and
             // written as soon as it is rendered, never held with the rest.
-            let Some(st) = stream else {
-                return Err(diags);
-            };
             let marks = crate::check::rules::footer_marks(&site);
             let scanned = std::sync::Mutex::new(crate::check::Scanned::default());
             let sink = |path: String, bytes: Vec<u8>| -> Result<(), Diagnostic> {
@@ -939,7 +935,7 @@ fn rebuild_with(
                     .then(|| std::str::from_utf8(&bytes).ok())
                     .flatten()
                     .map(|text| crate::check::crawl::scan(text, &marks));
-                (st.write_one)(&path, &bytes)?;
+                (st.write)(&path, &bytes)?;
                 if let Ok(mut s) = scanned.lock() {
                     if let Some(scan) = scan {
                         s.pages.push((path.clone(), scan));
@@ -965,8 +961,11 @@ fn rebuild_with(
             }
             let index = search(cache, &bodies);
             timer.lap("search");
-            (st.write)(&index).map_err(|e| vec![e])?;
-            scanned.add_paths(index.into_keys());
+            index
+                .par_iter()
+                .try_for_each(|(path, bytes)| (st.write)(path, bytes))
+                .map_err(|e| vec![e])?;
+            scanned.paths.extend(index.into_keys());
             timer.lap("write index");
             streamed = Some(scanned);
             (Output::Full(Files::new()), d, HashSet::new(), Vec::new())
@@ -1057,7 +1056,6 @@ fn rebuild_with(
     })
 }
 
-/// A relative path with normal segments only.
 /// Keeps the last scan of each path (a later file replaced an earlier one)
 /// and each path once.
 fn dedup_last(s: &mut crate::check::Scanned) {
@@ -1073,6 +1071,7 @@ fn dedup_last(s: &mut crate::check::Scanned) {
     s.paths.retain(|p| seen.insert(p.clone()));
 }
 
+/// A relative path with normal segments only.
 pub fn is_safe_output_path(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')

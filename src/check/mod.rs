@@ -37,12 +37,11 @@ pub struct Scanned {
 }
 
 impl Scanned {
-    /// Adds rendered files: their paths, and a scan of each HTML page
-    /// (in parallel).
-    pub fn add(&mut self, site: &Site, files: &Files) {
+    /// The paths of rendered files and a scan of each HTML page (in
+    /// parallel).
+    pub fn of(site: &Site, files: &Files) -> Scanned {
         let marks = rules::footer_marks(site);
-        self.paths.extend(files.keys().cloned());
-        let pages: Vec<(String, crawl::PageScan)> = files
+        let pages = files
             .par_iter()
             .filter(|(p, _)| p.ends_with(".html"))
             .filter_map(|(p, bytes)| {
@@ -50,19 +49,10 @@ impl Scanned {
                 Some((p.clone(), crawl::scan(text, &marks)))
             })
             .collect();
-        self.pages.extend(pages);
-    }
-
-    /// Adds paths that are not pages (e.g. the search index).
-    pub fn add_paths(&mut self, paths: impl IntoIterator<Item = String>) {
-        self.paths.extend(paths);
-    }
-
-    /// The scan of rendered files.
-    pub fn of(site: &Site, files: &Files) -> Scanned {
-        let mut s = Scanned::default();
-        s.add(site, files);
-        s
+        Scanned {
+            paths: files.keys().cloned().collect(),
+            pages,
+        }
     }
 }
 

@@ -159,30 +159,32 @@ fn escape_html(s: &str) -> String {
         .replace('\'', "&#x27;")
 }
 
-/// With `government_site: true`, every HTML page must show each footer
-/// mark that site.yaml gives (a theme may have dropped the footer).
-/// The footer texts `footer_rendered` looks for, each as written and
-/// HTML-escaped (what [`super::crawl::scan`] searches every page for).
-pub fn footer_marks(site: &Site) -> Vec<(String, String)> {
+/// The footer marks a government site must show on every page: (value
+/// from site.yaml, label), in `FOOTER_MARKS` order; none for other sites.
+fn shown_marks(site: &Site) -> Vec<(&str, &'static str)> {
     if !site.config.government_site {
         return Vec::new();
     }
     FOOTER_MARKS
         .iter()
-        .filter_map(|(key, _)| footer_value(site, key))
-        .map(|v| (v.to_owned(), escape_html(v)))
+        .filter_map(|(key, label)| Some((footer_value(site, key)?, *label)))
         .collect()
 }
 
+/// The footer texts [`footer_rendered`] looks for, each as written and
+/// HTML-escaped (what [`super::crawl::scan`] searches every page for).
+pub fn footer_marks(site: &Site) -> Vec<(String, String)> {
+    shown_marks(site)
+        .into_iter()
+        .map(|(v, _)| (v.to_owned(), escape_html(v)))
+        .collect()
+}
+
+/// With `government_site: true`, every HTML page must show each footer
+/// mark that site.yaml gives (a theme may have dropped the footer).
 pub fn footer_rendered(site: &Site, scanned: &super::Scanned) -> Vec<Finding> {
-    if !site.config.government_site {
-        return Vec::new();
-    }
     let mut out = Vec::new();
-    let present = FOOTER_MARKS
-        .iter()
-        .filter_map(|(key, label)| Some((footer_value(site, key)?, *label)));
-    for (i, (value, label)) in present.enumerate() {
+    for (i, (value, label)) in shown_marks(site).into_iter().enumerate() {
         let mut missing: Vec<&str> = scanned
             .pages
             .iter()

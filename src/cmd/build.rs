@@ -22,21 +22,12 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
     // folder replaces the output only when everything succeeded, and is
     // removed otherwise.
     let stage = output::Stage::begin(&root, &out)?;
-    let write = |files: &crate::render::Files| {
-        stage.write(files).map_err(|e| {
-            crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
-        })
-    };
-    let write_one = |path: &str, bytes: &[u8]| {
+    let write = |path: &str, bytes: &[u8]| {
         stage.write_one(path, bytes).map_err(|e| {
             crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
         })
     };
-    let stream = pipeline::Stream {
-        write: &write,
-        write_one: &write_one,
-        dir: stage.dir(),
-    };
+    let stream = pipeline::Stream { write: &write };
     let build = match pipeline::build_streaming(&root, &opts, &stream) {
         Ok(b) => b,
         Err(diags) => {

@@ -420,10 +420,13 @@ pub fn render_site_into(
 ) -> Vec<Diagnostic> {
     let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
     let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
-    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    // Rendered files that take an asset's path (the asset is then left out).
+    let taken = std::sync::Mutex::new(std::collections::HashSet::new());
     let put = |path: String, bytes: Vec<u8>| {
-        if let Ok(mut s) = seen.lock() {
-            s.insert(path.clone());
+        if r.assets.files.contains_key(&path)
+            && let Ok(mut t) = taken.lock()
+        {
+            t.insert(path.clone());
         }
         sink(path, bytes)
     };
@@ -439,9 +442,9 @@ pub fn render_site_into(
             diags.push(d);
         }
     }
-    let seen = seen.into_inner().unwrap_or_default();
+    let taken = taken.into_inner().unwrap_or_default();
     for (path, bytes) in &r.assets.files {
-        if !seen.contains(path)
+        if !taken.contains(path)
             && let Err(d) = sink(path.clone(), bytes.clone())
         {
             diags.push(d);

@@ -70,21 +70,8 @@ struct Doc {
 }
 
 /// Splits body text into chunks of about `CHUNK_CHARS` characters, cutting
-/// only at separator characters (preferably after a sentence end).
-pub fn chunk_text(text: &str) -> Vec<String> {
-    let mut start = 0;
-    chunk_cuts(text)
-        .into_iter()
-        .map(|end| {
-            let c = text[start..end].to_owned();
-            start = end;
-            c
-        })
-        .collect()
-}
-
-/// [`chunk_text`] as byte offsets: where each chunk ends (the first starts
-/// at 0), without copying the text.
+/// only at separator characters (preferably after a sentence end): where
+/// each chunk ends, in bytes (the first starts at 0).
 pub fn chunk_cuts(text: &str) -> Vec<usize> {
     let total = text.chars().count();
     if total == 0 {
@@ -723,13 +710,16 @@ fn build_with(
             let mut text = String::new();
             let mut records = Vec::with_capacity(group.len());
             for (i, d) in group.iter().enumerate() {
+                // The chunks are contiguous: the body up to the last cut.
                 let body = &bodies[ids[p * DOCS_PER_PACK + i]].text;
-                let mut o = Vec::with_capacity(d.cuts.len() + 1);
-                o.push(text.len());
-                for c in chunks_of(d, body) {
-                    text.push_str(c);
-                    o.push(text.len());
-                }
+                let base = text.len();
+                text.push_str(
+                    body.get(..d.cuts.last().copied().unwrap_or(0))
+                        .unwrap_or(""),
+                );
+                let o = std::iter::once(base)
+                    .chain(d.cuts.iter().map(|c| base + c))
+                    .collect();
                 records.push(json_bytes(&DocJson {
                     t: &d.title,
                     u: &d.url,
@@ -814,6 +804,19 @@ fn build_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The chunks themselves, cut at [`chunk_cuts`].
+    fn chunk_text(text: &str) -> Vec<String> {
+        let mut start = 0;
+        chunk_cuts(text)
+            .into_iter()
+            .map(|end| {
+                let c = text[start..end].to_owned();
+                start = end;
+                c
+            })
+            .collect()
+    }
 
     #[test]
     fn chunk_text_cuts_only_at_separators() {
