@@ -204,24 +204,34 @@ struct DocStats {
     accs: Vec<Acc>,
 }
 
-/// Calls `emit` with the key of every token of `text`, exactly as
-/// [`for_each_token`] with unigrams would tokenize it (tested), without
-/// building a string per token.
-fn for_each_key(text: &str, mut emit: impl FnMut(Key)) {
+/// One token as [`for_each_key`] yields it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
+    /// A Han bigram or unigram, packed (see [`Key::Packed`]).
+    Han(u64),
+    /// A run of ASCII letters and digits.
+    Word(&'a str),
+}
+
+/// Calls `emit` with every token of `text`, exactly as [`for_each_token`]
+/// with unigrams would tokenize it (tested), without building a string per
+/// token.
+fn for_each_key(text: &str, mut emit: impl FnMut(Tok<'_>)) {
     let mut prev_han: Option<char> = None;
     let mut word = String::new();
     for c in text.chars().map(fold) {
         match class(c) {
             Class::Han => {
                 if !word.is_empty() {
-                    emit(Key::Word(std::mem::take(&mut word)));
+                    emit(Tok::Word(&word));
+                    word.clear();
                 }
                 if let Some(p) = prev_han {
-                    emit(Key::Packed(
+                    emit(Tok::Han(
                         (1 << 42) | (u64::from(p as u32) << 21) | u64::from(c as u32),
                     ));
                 }
-                emit(Key::Packed(u64::from(c as u32)));
+                emit(Tok::Han(u64::from(c as u32)));
                 prev_han = Some(c);
             }
             Class::Word => {
@@ -231,13 +241,14 @@ fn for_each_key(text: &str, mut emit: impl FnMut(Key)) {
             Class::Sep => {
                 prev_han = None;
                 if !word.is_empty() {
-                    emit(Key::Word(std::mem::take(&mut word)));
+                    emit(Tok::Word(&word));
+                    word.clear();
                 }
             }
         }
     }
     if !word.is_empty() {
-        emit(Key::Word(word));
+        emit(Tok::Word(&word));
     }
 }
 
@@ -250,44 +261,55 @@ fn chunks_of<'t>(doc: &Doc, text: &'t str) -> impl Iterator<Item = &'t str> {
 }
 
 fn doc_stats(doc: &Doc, text: &str) -> DocStats {
+    // Han tokens (nearly all of them) are integers: one multiply to hash.
     // About one distinct token per 12 bytes of Chinese text (measured on
     // the benchmark corpus): sized once instead of growing five times.
-    let mut map: FxMap<Key, Acc> =
+    let mut han: FxMap<u64, Acc> =
         FxMap::with_capacity_and_hasher(text.len() / 10 + 64, Default::default());
+    let mut words: FxMap<String, Acc> = FxMap::default();
     let mut lens = [0u32; 4];
-    let add =
-        |text: &str, field: usize, chunk: usize, map: &mut FxMap<Key, Acc>, lens: &mut [u32; 4]| {
-            for_each_key(text, |k| {
-                let acc = map.entry(k).or_default();
-                acc.tf[field] = acc.tf[field].saturating_add(1);
-                acc.mask |= 1 << chunk;
-                lens[field] += 1;
-            });
-        };
-    add(&doc.title, TITLE, 0, &mut map, &mut lens);
-    add(&doc.tags.join(" "), META, 0, &mut map, &mut lens);
-    add(&doc.areas.join(" "), META, 0, &mut map, &mut lens);
-    add(&doc.summary, SUMMARY, 0, &mut map, &mut lens);
+    let mut add = |text: &str, field: usize, chunk: usize| {
+        for_each_key(text, |t| {
+            let acc = match t {
+                Tok::Han(k) => han.entry(k).or_default(),
+                Tok::Word(w) => {
+                    if !words.contains_key(w) {
+                        words.insert(w.to_owned(), Acc::default());
+                    }
+                    words.get_mut(w).expect("inserted above")
+                }
+            };
+            acc.tf[field] = acc.tf[field].saturating_add(1);
+            acc.mask |= 1 << chunk;
+            lens[field] += 1;
+        });
+    };
+    add(&doc.title, TITLE, 0);
+    add(&doc.tags.join(" "), META, 0);
+    add(&doc.areas.join(" "), META, 0);
+    add(&doc.summary, SUMMARY, 0);
     for (i, chunk) in chunks_of(doc, text).enumerate() {
-        add(chunk, BODY, i + 1, &mut map, &mut lens);
+        add(chunk, BODY, i + 1);
     }
-    let mut filters: Vec<String> = vec![format!("#k:{}", doc.kind.name())];
-    filters.extend(doc.area_slugs.iter().map(|a| format!("#a:{a}")));
+    words.insert(format!("#k:{}", doc.kind.name()), Acc::default());
+    for a in &doc.area_slugs {
+        words.insert(format!("#a:{a}"), Acc::default());
+    }
     if let Some(y) = doc.year {
-        filters.push(format!("#y:{y}"));
-    }
-    for f in filters {
-        map.insert(
-            Key::Word(f),
-            Acc {
-                tf: [0; 4],
-                mask: 0,
-            },
-        );
+        words.insert(format!("#y:{y}"), Acc::default());
     }
     // Token order inside a document does not show in the files: postings
     // are grouped by token and sorted by token text within each bucket.
-    let (keys, accs) = map.into_iter().unzip();
+    let mut keys = Vec::with_capacity(han.len() + words.len());
+    let mut accs = Vec::with_capacity(han.len() + words.len());
+    for (k, a) in han {
+        keys.push(Key::Packed(k));
+        accs.push(a);
+    }
+    for (k, a) in words {
+        keys.push(Key::Word(k));
+        accs.push(a);
+    }
     DocStats { lens, keys, accs }
 }
 
@@ -411,7 +433,29 @@ pub struct IndexCache {
     /// Every token seen, by id (ids only group postings: output order comes
     /// from the token text, so they never show in the files).
     keys: Vec<Key>,
-    ids: FxMap<Key, u32>,
+    han_ids: FxMap<u64, u32>,
+    word_ids: FxMap<String, u32>,
+}
+
+impl IndexCache {
+    /// The id of `key`, given one if it is new.
+    fn intern(&mut self, key: &Key) -> u32 {
+        let next = self.keys.len() as u32;
+        let id = match key {
+            Key::Packed(k) => *self.han_ids.entry(*k).or_insert(next),
+            Key::Word(w) => match self.word_ids.get(w) {
+                Some(&id) => id,
+                None => {
+                    self.word_ids.insert(w.clone(), next);
+                    next
+                }
+            },
+        };
+        if id == next {
+            self.keys.push(key.clone());
+        }
+        id
+    }
 }
 
 fn same_fields(a: &Doc, b: &Doc) -> bool {
@@ -512,20 +556,7 @@ fn build_with(
             .collect();
         for c in &mut part {
             if c.tids.len() != c.stats.accs.len() {
-                c.tids = c
-                    .stats
-                    .keys
-                    .iter()
-                    .map(|key| match cache.ids.get(key) {
-                        Some(&id) => id,
-                        None => {
-                            let id = cache.keys.len() as u32;
-                            cache.keys.push(key.clone());
-                            cache.ids.insert(key.clone(), id);
-                            id
-                        }
-                    })
-                    .collect();
+                c.tids = c.stats.keys.iter().map(|key| cache.intern(key)).collect();
             }
             if !keep {
                 c.stats.keys = Vec::new();
@@ -562,49 +593,62 @@ fn build_with(
         flags: 0,
     };
     let mut flat = vec![blank; starts[starts.len() - 1]];
-    // Saturations in batches of documents (parallel), each batch put in
-    // place before the next: only one batch's postings exist twice. One-shot
-    // builds drop each document's statistics once they are in place.
+    // Saturations computed and put in place in parallel: the token ids are
+    // cut into ranges holding about equally many postings, and each range
+    // (its own part of `flat` and `next`) is filled by one task that reads
+    // every document of the batch in order. In batches of documents, so
+    // that one-shot builds can drop each batch's statistics once placed.
+    let parts = (rayon::current_num_threads() * 2).max(1);
+    let mut bounds: Vec<usize> = (0..=parts)
+        .map(|p| starts.partition_point(|&s| s < flat.len() * p / parts))
+        .map(|t| t.min(cache.keys.len()))
+        .collect();
+    bounds[parts] = cache.keys.len();
+    bounds.dedup();
     let mut first = 0;
-    for batch in cached.chunks_mut(512) {
-        let raws: Vec<Vec<Raw>> = batch
-            .par_iter_mut()
-            .enumerate()
-            .map(|(i, c)| {
-                let doc = first + i;
-                let s = &mut c.stats;
-                let list = s
-                    .accs
-                    .iter()
-                    .map(|acc| {
-                        let mut tf = 0.0;
-                        for f in 0..4 {
-                            let norm = 1.0 - B + B * f64::from(s.lens[f]) / avg[f];
-                            tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm;
-                        }
-                        let sat = tf * (K1 + 1.0) / (K1 + tf);
-                        let flags = acc.mask * 2 + u32::from(acc.tf[TITLE] > 0);
-                        Raw {
-                            doc: doc as u32,
-                            sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
-                            flags,
-                        }
-                    })
-                    .collect();
-                if !keep {
-                    s.accs = Vec::new();
-                }
-                list
-            })
+    for batch in cached.chunks_mut(2048) {
+        let norms: Vec<[f64; 4]> = batch
+            .iter()
+            .map(|c| std::array::from_fn(|f| 1.0 - B + B * f64::from(c.stats.lens[f]) / avg[f]))
             .collect();
-        first += batch.len();
-        for (c, list) in batch.iter_mut().zip(raws) {
-            for (&tid, raw) in c.tids.iter().zip(list) {
-                let slot = &mut next[tid as usize];
-                flat[*slot] = raw;
-                *slot += 1;
+        let mut tasks = Vec::with_capacity(bounds.len());
+        let (mut flat_rest, mut next_rest) = (&mut flat[..], &mut next[..]);
+        for w in bounds.windows(2) {
+            let (t0, t1) = (w[0], w[1]);
+            let (f, fr) = flat_rest.split_at_mut(starts[t1] - starts[t0]);
+            let (n, nr) = next_rest.split_at_mut(t1 - t0);
+            (flat_rest, next_rest) = (fr, nr);
+            tasks.push((t0, t1, f, n));
+        }
+        let view: &[CachedDoc] = batch;
+        tasks.into_par_iter().for_each(|(t0, t1, part, next)| {
+            let base = starts[t0];
+            for (i, c) in view.iter().enumerate() {
+                let norm = &norms[i];
+                for (&tid, acc) in c.tids.iter().zip(&c.stats.accs) {
+                    let tid = tid as usize;
+                    if tid < t0 || tid >= t1 {
+                        continue;
+                    }
+                    let mut tf = 0.0;
+                    for f in 0..4 {
+                        tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm[f];
+                    }
+                    let sat = tf * (K1 + 1.0) / (K1 + tf);
+                    let slot = &mut next[tid - t0];
+                    part[*slot - base] = Raw {
+                        doc: (first + i) as u32,
+                        sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
+                        flags: acc.mask * 2 + u32::from(acc.tf[TITLE] > 0),
+                    };
+                    *slot += 1;
+                }
             }
-            if !keep {
+        });
+        first += batch.len();
+        if !keep {
+            for c in batch.iter_mut() {
+                c.stats.accs = Vec::new();
                 c.tids = Vec::new();
             }
         }
@@ -869,7 +913,12 @@ mod tests {
             let mut want = Vec::new();
             crate::search::tokenize::for_each_token(&input, true, |t, _| want.push(key_of(t)));
             let mut got = Vec::new();
-            for_each_key(&input, |k| got.push(k));
+            for_each_key(&input, |t| {
+                got.push(match t {
+                    Tok::Han(k) => Key::Packed(k),
+                    Tok::Word(w) => Key::Word(w.to_owned()),
+                })
+            });
             want.sort();
             got.sort();
             assert_eq!(got, want, "{input:?}");
