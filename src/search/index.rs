@@ -269,18 +269,18 @@ fn doc_stats(doc: &Doc, text: &str) -> DocStats {
     let mut words: FxMap<String, Acc> = FxMap::default();
     let mut lens = [0u32; 4];
     let mut add = |text: &str, field: usize, chunk: usize| {
-        for_each_key(text, |t| {
-            let acc = match t {
-                Tok::Han(k) => han.entry(k).or_default(),
-                Tok::Word(w) => {
-                    if !words.contains_key(w) {
-                        words.insert(w.to_owned(), Acc::default());
-                    }
-                    words.get_mut(w).expect("inserted above")
-                }
-            };
+        let bump = |acc: &mut Acc| {
             acc.tf[field] = acc.tf[field].saturating_add(1);
             acc.mask |= 1 << chunk;
+        };
+        for_each_key(text, |t| {
+            match t {
+                Tok::Han(k) => bump(han.entry(k).or_default()),
+                Tok::Word(w) => match words.get_mut(w) {
+                    Some(acc) => bump(acc),
+                    None => bump(words.entry(w.to_owned()).or_default()),
+                },
+            }
             lens[field] += 1;
         });
     };
