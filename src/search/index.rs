@@ -260,36 +260,88 @@ fn chunks_of<'t>(doc: &Doc, text: &'t str) -> impl Iterator<Item = &'t str> {
         .map(move |(a, b)| text.get(a..b).unwrap_or(""))
 }
 
-fn doc_stats(doc: &Doc, text: &str) -> DocStats {
-    // Han tokens (nearly all of them) are integers: one multiply to hash.
-    // About one distinct token per 12 bytes of Chinese text (measured on
-    // the benchmark corpus): sized once instead of growing five times.
-    let mut han: FxMap<u64, Acc> =
-        FxMap::with_capacity_and_hasher(text.len() / 10 + 64, Default::default());
-    let mut words: FxMap<String, Acc> = FxMap::default();
+/// Every token of a document's fields, in the order [`doc_stats`] reads
+/// them: title, tags, areas, summary, then each body chunk.
+fn for_each_field(doc: &Doc, text: &str, mut f: impl FnMut(&str, usize, usize)) {
+    f(&doc.title, TITLE, 0);
+    f(&doc.tags.join(" "), META, 0);
+    f(&doc.areas.join(" "), META, 0);
+    f(&doc.summary, SUMMARY, 0);
+    for (i, chunk) in chunks_of(doc, text).enumerate() {
+        f(chunk, BODY, i + 1);
+    }
+}
+
+/// How many tokens each field of a document has (BM25 lengths).
+fn field_lens(doc: &Doc, text: &str) -> [u32; 4] {
     let mut lens = [0u32; 4];
-    let mut add = |text: &str, field: usize, chunk: usize| {
+    for_each_field(doc, text, |text, field, _| {
+        for_each_key(text, |_| lens[field] += 1);
+    });
+    lens
+}
+
+/// A document's distinct tokens and their statistics (filters included).
+///
+/// Han unigrams are not counted one by one: every character of a run but
+/// the last starts one of the run's bigrams, so a character's counts are
+/// the sums over the bigrams it starts plus the runs it ends (half the
+/// hash lookups; equal to counting each unigram, tested).
+fn doc_stats(doc: &Doc, text: &str) -> (Vec<Key>, Vec<Acc>) {
+    // Han tokens (nearly all of them) are integers: one multiply to hash.
+    // About one distinct bigram per 20 bytes of Chinese text (measured on
+    // the benchmark corpus): sized once instead of growing five times.
+    let mut bi: FxMap<u64, Acc> =
+        FxMap::with_capacity_and_hasher(text.len() / 16 + 64, Default::default());
+    let mut uni: FxMap<u64, Acc> =
+        FxMap::with_capacity_and_hasher(text.len() / 48 + 64, Default::default());
+    let mut words: FxMap<String, Acc> = FxMap::default();
+    for_each_field(doc, text, |text, field, chunk| {
         let bump = |acc: &mut Acc| {
             acc.tf[field] = acc.tf[field].saturating_add(1);
             acc.mask |= 1 << chunk;
         };
-        for_each_key(text, |t| {
-            match t {
-                Tok::Han(k) => bump(han.entry(k).or_default()),
-                Tok::Word(w) => match words.get_mut(w) {
+        let mut prev_han: Option<char> = None;
+        let mut word = String::new();
+        let mut end_word = |word: &mut String| {
+            if !word.is_empty() {
+                match words.get_mut(word.as_str()) {
                     Some(acc) => bump(acc),
-                    None => bump(words.entry(w.to_owned()).or_default()),
-                },
+                    None => bump(words.entry(word.clone()).or_default()),
+                }
+                word.clear();
             }
-            lens[field] += 1;
-        });
-    };
-    add(&doc.title, TITLE, 0);
-    add(&doc.tags.join(" "), META, 0);
-    add(&doc.areas.join(" "), META, 0);
-    add(&doc.summary, SUMMARY, 0);
-    for (i, chunk) in chunks_of(doc, text).enumerate() {
-        add(chunk, BODY, i + 1);
+        };
+        for c in text.chars().map(fold) {
+            if class(c) == Class::Han {
+                end_word(&mut word);
+                if let Some(p) = prev_han {
+                    let key = (1 << 42) | (u64::from(p as u32) << 21) | u64::from(c as u32);
+                    bump(bi.entry(key).or_default());
+                }
+                prev_han = Some(c);
+                continue;
+            }
+            if let Some(last) = prev_han.take() {
+                bump(uni.entry(u64::from(last as u32)).or_default());
+            }
+            if class(c) == Class::Word {
+                word.push(c);
+            } else {
+                end_word(&mut word);
+            }
+        }
+        if let Some(last) = prev_han {
+            bump(uni.entry(u64::from(last as u32)).or_default());
+        }
+        end_word(&mut word);
+    });
+    for (key, acc) in &bi {
+        let first = uni.entry((key >> 21) & 0x1F_FFFF).or_default();
+        for f in 0..4 {
+            first.tf[f] = first.tf[f].saturating_add(acc.tf[f]);
+        }
+        first.mask |= acc.mask;
     }
     words.insert(format!("#k:{}", doc.kind.name()), Acc::default());
     for a in &doc.area_slugs {
@@ -300,9 +352,9 @@ fn doc_stats(doc: &Doc, text: &str) -> DocStats {
     }
     // Token order inside a document does not show in the files: postings
     // are grouped by token and sorted by token text within each bucket.
-    let mut keys = Vec::with_capacity(han.len() + words.len());
-    let mut accs = Vec::with_capacity(han.len() + words.len());
-    for (k, a) in han {
+    let mut keys = Vec::with_capacity(bi.len() + uni.len() + words.len());
+    let mut accs = Vec::with_capacity(bi.len() + uni.len() + words.len());
+    for (k, a) in bi.into_iter().chain(uni) {
         keys.push(Key::Packed(k));
         accs.push(a);
     }
@@ -310,7 +362,7 @@ fn doc_stats(doc: &Doc, text: &str) -> DocStats {
         keys.push(Key::Word(k));
         accs.push(a);
     }
-    DocStats { lens, keys, accs }
+    (keys, accs)
 }
 
 /// The tokens of one bucket with their postings.
@@ -438,6 +490,14 @@ pub struct IndexCache {
 }
 
 impl IndexCache {
+    /// The id of `key` if it has one.
+    fn id_of(&self, key: &Key) -> Option<u32> {
+        match key {
+            Key::Packed(k) => self.han_ids.get(k).copied(),
+            Key::Word(w) => self.word_ids.get(w).copied(),
+        }
+    }
+
     /// The id of `key`, given one if it is new.
     fn intern(&mut self, key: &Key) -> u32 {
         let next = self.keys.len() as u32;
@@ -506,64 +566,55 @@ fn build_with(
     let mut old = std::mem::take(&mut cache.docs);
     let olds: Vec<Option<CachedDoc>> = ids.iter().map(|&id| old.remove(&site.dirs[id])).collect();
     drop(old);
-    // In batches, so that (one-shot builds) only one batch of documents
-    // holds its token keys at a time: interned ids are much smaller.
-    let mut cached: Vec<CachedDoc> = Vec::with_capacity(ids.len());
-    let mut olds = olds.into_iter();
-    for batch in ids.chunks(1024) {
-        let batch_olds: Vec<Option<CachedDoc>> = olds.by_ref().take(batch.len()).collect();
-        let mut part: Vec<CachedDoc> = batch
-            .par_iter()
-            .zip(batch_olds)
-            .map(|(&id, old)| {
-                let page = &site.pages[id];
-                let date = page.list_date();
-                let mut doc = Doc {
-                    title: page.title.clone(),
-                    tags: page.tags.clone(),
-                    areas: page
-                        .areas
-                        .iter()
-                        .map(|&a| cfg.areas[a].name.clone())
-                        .collect(),
-                    area_slugs: page
-                        .areas
-                        .iter()
-                        .map(|&a| cfg.areas[a].slug.clone())
-                        .collect(),
-                    summary: views::summary(page, &bodies[id]),
-                    cuts: Vec::new(),
-                    kind: page.kind,
-                    url: site.dirs[id].clone(),
-                    date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
-                    year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
-                };
-                let text = &bodies[id].text;
-                match old {
-                    Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
-                    _ => {
-                        doc.cuts = chunk_cuts(text);
-                        let stats = doc_stats(&doc, text);
-                        CachedDoc {
-                            doc,
-                            text: if keep { text.clone() } else { String::new() },
-                            stats,
-                            tids: Vec::new(),
-                        }
+    // Pass 1: every document's fields, chunks and field lengths (the BM25
+    // averages must be known before any posting can be scored); documents
+    // unchanged since the last build keep their statistics.
+    let mut cached: Vec<CachedDoc> = ids
+        .par_iter()
+        .zip(olds)
+        .map(|(&id, old)| {
+            let page = &site.pages[id];
+            let date = page.list_date();
+            let mut doc = Doc {
+                title: page.title.clone(),
+                tags: page.tags.clone(),
+                areas: page
+                    .areas
+                    .iter()
+                    .map(|&a| cfg.areas[a].name.clone())
+                    .collect(),
+                area_slugs: page
+                    .areas
+                    .iter()
+                    .map(|&a| cfg.areas[a].slug.clone())
+                    .collect(),
+                summary: views::summary(page, &bodies[id]),
+                cuts: Vec::new(),
+                kind: page.kind,
+                url: site.dirs[id].clone(),
+                date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
+                year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
+            };
+            let text = &bodies[id].text;
+            match old {
+                Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
+                _ => {
+                    doc.cuts = chunk_cuts(text);
+                    let lens = field_lens(&doc, text);
+                    CachedDoc {
+                        doc,
+                        text: if keep { text.clone() } else { String::new() },
+                        stats: DocStats {
+                            lens,
+                            keys: Vec::new(),
+                            accs: Vec::new(),
+                        },
+                        tids: Vec::new(),
                     }
                 }
-            })
-            .collect();
-        for c in &mut part {
-            if c.tids.len() != c.stats.accs.len() {
-                c.tids = c.stats.keys.iter().map(|key| cache.intern(key)).collect();
             }
-            if !keep {
-                c.stats.keys = Vec::new();
-            }
-        }
-        cached.extend(part);
-    }
+        })
+        .collect();
     let n = cached.len().max(1) as f64;
     let mut avg = [0f64; 4];
     for c in &cached {
@@ -575,73 +626,74 @@ fn build_with(
         *a = (*a / n).max(1.0);
     }
 
-    // Postings grouped by token id with a counting sort into one flat
-    // array; documents go in order, so every list is sorted by document.
-    let mut starts = vec![0usize; cache.keys.len() + 1];
-    for c in &cached {
-        for &tid in &c.tids {
-            starts[tid as usize + 1] += 1;
-        }
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let blank = Raw {
-        doc: 0,
-        sat: 0,
-        flags: 0,
-    };
-    let mut flat = vec![blank; starts[starts.len() - 1]];
-    // Saturations computed and put in place in parallel: the token ids are
-    // cut into ranges holding about equally many postings, and each range
-    // (its own part of `flat` and `next`) is filled by one task that reads
-    // every document of the batch in order. In batches of documents, so
-    // that one-shot builds can drop each batch's statistics once placed.
-    let parts = (rayon::current_num_threads() * 2).max(1);
-    let mut bounds: Vec<usize> = (0..=parts)
-        .map(|p| starts.partition_point(|&s| s < flat.len() * p / parts))
-        .map(|t| t.min(cache.keys.len()))
-        .collect();
-    bounds[parts] = cache.keys.len();
-    bounds.dedup();
+    // Pass 2, in batches of documents: token statistics (parallel), token
+    // ids (serial), then each posting scored and appended to its token's
+    // list. The lists are sharded by token id modulo `shards`, one task
+    // per shard, each reading the batch's documents in order, so every
+    // list is sorted by document. One-shot builds drop a batch's
+    // statistics once its postings are placed: only one batch's
+    // statistics exist beside the postings.
+    let shards = rayon::current_num_threads().max(1);
+    let mut lists: Vec<Vec<Vec<Raw>>> = vec![Vec::new(); shards];
     let mut first = 0;
-    for batch in cached.chunks_mut(2048) {
+    for batch in cached.chunks_mut(1024) {
+        let batch_ids = &ids[first..first + batch.len()];
+        // Statistics and the ids of known tokens in parallel; new tokens
+        // get their ids after, in document order.
+        let known: &IndexCache = cache;
+        batch.par_iter_mut().zip(batch_ids).for_each(|(c, &id)| {
+            if c.stats.accs.is_empty() {
+                (c.stats.keys, c.stats.accs) = doc_stats(&c.doc, &bodies[id].text);
+            }
+            if c.tids.len() != c.stats.accs.len() {
+                c.tids = c
+                    .stats
+                    .keys
+                    .iter()
+                    .map(|key| known.id_of(key).unwrap_or(u32::MAX))
+                    .collect();
+            }
+        });
+        for c in batch.iter_mut() {
+            for (tid, key) in c.tids.iter_mut().zip(&c.stats.keys) {
+                if *tid == u32::MAX {
+                    *tid = cache.intern(key);
+                }
+            }
+            if !keep {
+                c.stats.keys = Vec::new();
+            }
+        }
+        let tokens = cache.keys.len();
+        for (p, shard) in lists.iter_mut().enumerate() {
+            shard.resize_with(tokens.saturating_sub(p).div_ceil(shards), Vec::new);
+        }
         let norms: Vec<[f64; 4]> = batch
             .iter()
             .map(|c| std::array::from_fn(|f| 1.0 - B + B * f64::from(c.stats.lens[f]) / avg[f]))
             .collect();
-        let mut tasks = Vec::with_capacity(bounds.len());
-        let (mut flat_rest, mut next_rest) = (&mut flat[..], &mut next[..]);
-        for w in bounds.windows(2) {
-            let (t0, t1) = (w[0], w[1]);
-            let (f, fr) = flat_rest.split_at_mut(starts[t1] - starts[t0]);
-            let (n, nr) = next_rest.split_at_mut(t1 - t0);
-            (flat_rest, next_rest) = (fr, nr);
-            tasks.push((t0, t1, f, n));
-        }
         let view: &[CachedDoc] = batch;
-        tasks.into_par_iter().for_each(|(t0, t1, part, next)| {
-            let base = starts[t0];
+        lists.par_iter_mut().enumerate().for_each(|(p, shard)| {
             for (i, c) in view.iter().enumerate() {
                 let norm = &norms[i];
                 for (&tid, acc) in c.tids.iter().zip(&c.stats.accs) {
                     let tid = tid as usize;
-                    if tid < t0 || tid >= t1 {
+                    if tid % shards != p {
                         continue;
                     }
                     let mut tf = 0.0;
                     for f in 0..4 {
-                        tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm[f];
+                        // (A field without the token adds exactly 0.)
+                        if acc.tf[f] > 0 {
+                            tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm[f];
+                        }
                     }
                     let sat = tf * (K1 + 1.0) / (K1 + tf);
-                    let slot = &mut next[tid - t0];
-                    part[*slot - base] = Raw {
+                    shard[tid / shards].push(Raw {
                         doc: (first + i) as u32,
                         sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
                         flags: acc.mask * 2 + u32::from(acc.tf[TITLE] > 0),
-                    };
-                    *slot += 1;
+                    });
                 }
             }
         });
@@ -657,9 +709,9 @@ fn build_with(
     let postings: Vec<(&Key, &[Raw])> = cache
         .keys
         .iter()
-        .zip(starts.windows(2))
-        .filter(|(_, w)| w[1] > w[0])
-        .map(|(key, w)| (key, &flat[w[0]..w[1]]))
+        .enumerate()
+        .map(|(tid, key)| (key, &lists[tid % shards][tid / shards][..]))
+        .filter(|(_, list)| !list.is_empty())
         .collect();
     let token_count = postings.len();
     let buckets = (token_count / TOKENS_PER_BUCKET)
@@ -738,6 +790,8 @@ fn build_with(
         })
         .collect();
 
+    // The postings are encoded: free them before the document packs.
+    drop(lists);
     let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for files in encoded {
         out.extend(files);
@@ -841,7 +895,9 @@ fn build_with(
         weights: &WEIGHTS,
     };
     out.insert("search/manifest.json".into(), json_bytes(&manifest));
-    cache.docs = cached.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
+    if keep {
+        cache.docs = cached.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
+    }
     out
 }
 
@@ -923,6 +979,50 @@ mod tests {
             got.sort();
             assert_eq!(got, want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn doc_stats_equal_counting_every_token() {
+        let text = "学校组织消防疏散演练。安全 火 12350热线ＧＢ6441，安全生产安全。".repeat(3)
+            + "\n𠀀𠀁x 燃气";
+        let mut doc = Doc {
+            title: "消防安全进校园 2024".into(),
+            tags: vec!["消防".into(), "安全".into()],
+            areas: vec!["学校".into()],
+            area_slugs: vec!["school".into()],
+            summary: "安全 安".into(),
+            cuts: Vec::new(),
+            kind: Kind::Article,
+            url: "a/".into(),
+            date: String::new(),
+            year: Some(2024),
+        };
+        doc.cuts = chunk_cuts(&text);
+        let mut want: BTreeMap<Key, ([u16; 4], u32)> = BTreeMap::new();
+        let mut lens = [0u32; 4];
+        for_each_field(&doc, &text, |t, field, chunk| {
+            for_each_key(t, |k| {
+                let key = match k {
+                    Tok::Han(p) => Key::Packed(p),
+                    Tok::Word(w) => Key::Word(w.to_owned()),
+                };
+                let e = want.entry(key).or_default();
+                e.0[field] += 1;
+                e.1 |= 1 << chunk;
+                lens[field] += 1;
+            });
+        });
+        for f in ["#k:article", "#a:school", "#y:2024"] {
+            want.insert(Key::Word(f.into()), ([0; 4], 0));
+        }
+        let (keys, accs) = doc_stats(&doc, &text);
+        let got: BTreeMap<Key, ([u16; 4], u32)> = keys
+            .into_iter()
+            .zip(accs)
+            .map(|(k, a)| (k, (a.tf, a.mask)))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(field_lens(&doc, &text), lens);
     }
 
     #[test]
