@@ -2,7 +2,8 @@
 //! their attributes and the byte ranges of attribute values.
 //!
 //! Owns: finding tags and attributes (for rewriting URLs in `render` and
-//! crawling links in `check`). Imports nothing from the crate.
+//! crawling links in `check`). Imports nothing from the crate; owns the
+//! `memchr` dependency.
 //!
 //! It is not a full HTML5 parser, and needs not be: it reads what our
 //! templates and the sanitized Markdown produce. Comments, `<!DOCTYPE>` and
@@ -58,10 +59,13 @@ fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= hay.len() || needle.is_empty() {
         return None;
     }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    // Pages are mostly text between tags: memchr skips it many bytes at a
+    // time (a byte-by-byte search was 5 % of a 12,000-page build).
+    match needle {
+        [byte] => memchr::memchr(*byte, &hay[from..]),
+        _ => memchr::memmem::find(&hay[from..], needle),
+    }
+    .map(|p| p + from)
 }
 
 fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -130,10 +134,7 @@ pub fn tags(html: &str) -> Vec<Tag<'_>> {
                 }
                 let (vs, ve, after) = if j < n && (b[j] == b'"' || b[j] == b'\'') {
                     let q = b[j];
-                    let end = b[j + 1..]
-                        .iter()
-                        .position(|&c| c == q)
-                        .map_or(n, |p| p + j + 1);
+                    let end = memchr::memchr(q, &b[j + 1..]).map_or(n, |p| p + j + 1);
                     (j + 1, end, (end + 1).min(n))
                 } else {
                     let s = j;
