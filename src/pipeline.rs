@@ -959,14 +959,25 @@ fn rebuild_with(
                 kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
                 return Err(diags);
             }
-            let index = search(cache, &bodies);
-            timer.lap("search");
-            index
-                .par_iter()
-                .try_for_each(|(path, bytes)| (st.write)(path, bytes))
-                .map_err(|e| vec![e])?;
-            scanned.paths.extend(index.into_keys());
-            timer.lap("write index");
+            // The index files are written as they are encoded.
+            let written = std::sync::Mutex::new((Vec::new(), None));
+            crate::search::index::build_into(&site, &bodies, &|path, bytes| {
+                let res = (st.write)(&path, &bytes);
+                if let Ok(mut w) = written.lock() {
+                    match res {
+                        Ok(()) => w.0.push(path),
+                        Err(e) => {
+                            w.1.get_or_insert(e);
+                        }
+                    }
+                }
+            });
+            let (paths, error) = written.into_inner().unwrap_or_default();
+            if let Some(e) = error {
+                return Err(vec![e]);
+            }
+            scanned.paths.extend(paths);
+            timer.lap("search+write");
             streamed = Some(scanned);
             (Output::Full(Files::new()), d, HashSet::new(), Vec::new())
         }

@@ -530,9 +530,20 @@ fn same_fields(a: &Doc, b: &Doc) -> bool {
         && a.year == b.year
 }
 
+/// Takes each file of the index as soon as it is encoded (from any thread):
+/// its path relative to the output root and its bytes.
+pub type Put<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
+
 /// Builds every file of the search index (paths relative to the output root).
 pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
-    build_with(site, bodies, &mut IndexCache::default(), false)
+    collect(|put| build_with(site, bodies, &mut IndexCache::default(), false, put))
+}
+
+/// [`build`], handing each file to `put` as soon as it is encoded instead
+/// of holding them all (one-shot builds: the index is ~100 MB at 12,000
+/// pages).
+pub fn build_into(site: &Site, bodies: &[Body], put: &Put<'_>) {
+    build_with(site, bodies, &mut IndexCache::default(), false, put);
 }
 
 /// [`build`], reusing the per-document work kept in `cache`.
@@ -541,16 +552,21 @@ pub fn build_cached(
     bodies: &[Body],
     cache: &mut IndexCache,
 ) -> BTreeMap<String, Vec<u8>> {
-    build_with(site, bodies, cache, true)
+    collect(|put| build_with(site, bodies, cache, true, put))
+}
+
+fn collect(f: impl FnOnce(&Put<'_>)) -> BTreeMap<String, Vec<u8>> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    f(&|path, bytes| {
+        if let Ok(mut files) = files.lock() {
+            files.insert(path, bytes);
+        }
+    });
+    files.into_inner().unwrap_or_default()
 }
 
 /// `keep`: the cache is used again (else the body texts are not copied).
-fn build_with(
-    site: &Site,
-    bodies: &[Body],
-    cache: &mut IndexCache,
-    keep: bool,
-) -> BTreeMap<String, Vec<u8>> {
+fn build_with(site: &Site, bodies: &[Body], cache: &mut IndexCache, keep: bool, put: &Put<'_>) {
     let cfg = &site.config;
     // Newest first; undated standalone pages last, by title.
     let mut ids: Vec<PageId> = (0..site.pages.len()).collect();
@@ -636,7 +652,7 @@ fn build_with(
     let shards = rayon::current_num_threads().max(1);
     let mut lists: Vec<Vec<Vec<Raw>>> = vec![Vec::new(); shards];
     let mut first = 0;
-    for batch in cached.chunks_mut(1024) {
+    for batch in cached.chunks_mut(256) {
         let batch_ids = &ids[first..first + batch.len()];
         // Statistics and the ids of known tokens in parallel; new tokens
         // get their ids after, in document order.
@@ -737,71 +753,60 @@ fn build_with(
         }
         groups.push(group);
     }
-    let encoded: Vec<Vec<(String, Vec<u8>)>> = groups
-        .into_par_iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let mut files = Vec::new();
-            let mut pack = Vec::new();
-            for (i, mut tokens) in group.into_iter().enumerate() {
-                let b = g * BUCKETS_PER_PACK + i;
-                tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
-                let mut bucket = Vec::new();
-                varint(&mut bucket, tokens.len() as u64);
-                for (text, list) in &tokens {
-                    let df = list.len() as f64;
-                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                    let mut block = Vec::with_capacity(list.len() * 3);
-                    let mut prev = 0u32;
-                    for (i, r) in list.iter().enumerate() {
-                        let gap = if i == 0 { r.doc } else { r.doc - prev };
-                        prev = r.doc;
-                        varint(&mut block, u64::from(gap));
-                        let impact = if text.starts_with('#') {
-                            0
-                        } else {
-                            (idf * f64::from(r.sat) / 1000.0 * IMPACT_SCALE)
-                                .round()
-                                .clamp(1.0, 255.0) as u8
-                        };
-                        block.push(impact);
-                        varint(&mut block, u64::from(r.flags));
-                    }
-                    varint(&mut bucket, text.len() as u64);
-                    bucket.extend_from_slice(text.as_bytes());
-                    varint(&mut bucket, list.len() as u64);
-                    if block.len() > INLINE_LIMIT {
-                        varint(&mut bucket, 1);
-                        varint(&mut bucket, pack.len() as u64);
-                        varint(&mut bucket, block.len() as u64);
-                        pack.extend_from_slice(&block);
+    groups.into_par_iter().enumerate().for_each(|(g, group)| {
+        let mut pack = Vec::new();
+        for (i, mut tokens) in group.into_iter().enumerate() {
+            let b = g * BUCKETS_PER_PACK + i;
+            tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+            let mut bucket = Vec::new();
+            varint(&mut bucket, tokens.len() as u64);
+            for (text, list) in &tokens {
+                let df = list.len() as f64;
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                let mut block = Vec::with_capacity(list.len() * 3);
+                let mut prev = 0u32;
+                for (i, r) in list.iter().enumerate() {
+                    let gap = if i == 0 { r.doc } else { r.doc - prev };
+                    prev = r.doc;
+                    varint(&mut block, u64::from(gap));
+                    let impact = if text.starts_with('#') {
+                        0
                     } else {
-                        varint(&mut bucket, 0);
-                        varint(&mut bucket, block.len() as u64);
-                        bucket.extend_from_slice(&block);
-                    }
+                        (idf * f64::from(r.sat) / 1000.0 * IMPACT_SCALE)
+                            .round()
+                            .clamp(1.0, 255.0) as u8
+                    };
+                    block.push(impact);
+                    varint(&mut block, u64::from(r.flags));
                 }
-                files.push((format!("search/b/{b}.bin"), bucket));
+                varint(&mut bucket, text.len() as u64);
+                bucket.extend_from_slice(text.as_bytes());
+                varint(&mut bucket, list.len() as u64);
+                if block.len() > INLINE_LIMIT {
+                    varint(&mut bucket, 1);
+                    varint(&mut bucket, pack.len() as u64);
+                    varint(&mut bucket, block.len() as u64);
+                    pack.extend_from_slice(&block);
+                } else {
+                    varint(&mut bucket, 0);
+                    varint(&mut bucket, block.len() as u64);
+                    bucket.extend_from_slice(&block);
+                }
             }
-            if !pack.is_empty() {
-                files.push((format!("search/t/{g}.bin"), pack));
-            }
-            files
-        })
-        .collect();
-
+            put(format!("search/b/{b}.bin"), bucket);
+        }
+        if !pack.is_empty() {
+            put(format!("search/t/{g}.bin"), pack);
+        }
+    });
     // The postings are encoded: free them before the document packs.
     drop(lists);
-    let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for files in encoded {
-        out.extend(files);
-    }
     // Documents in packs of DOCS_PER_PACK, one file each: the display data
     // of every document in a slot of the pack's slot size (JSON padded
     // with spaces), then the body text; the engine reads a slot, then the
     // chunks it needs, by Range (a file per document made the index three
     // times as many files, and creating files dominated the build).
-    let packs: Vec<(usize, (String, Vec<u8>))> = docs
+    let slots: Vec<usize> = docs
         .par_chunks(DOCS_PER_PACK)
         .enumerate()
         .map(|(p, group)| {
@@ -838,12 +843,10 @@ fn build_with(
                 file.resize(end, b' ');
             }
             file.extend_from_slice(text.as_bytes());
-            (slot, (format!("search/d/{p}.txt"), file))
+            put(format!("search/d/{p}.txt"), file);
+            slot
         })
         .collect();
-    let slots: Vec<usize> = packs.iter().map(|(s, _)| *s).collect();
-    let doc_files: Vec<(String, Vec<u8>)> = packs.into_iter().map(|(_, f)| f).collect();
-    out.extend(doc_files);
 
     let count = |f: &dyn Fn(&Doc) -> bool| docs.iter().filter(|d| f(d)).count();
     let kinds = Kind::ALL
@@ -894,11 +897,10 @@ fn build_with(
         slots,
         weights: &WEIGHTS,
     };
-    out.insert("search/manifest.json".into(), json_bytes(&manifest));
+    put("search/manifest.json".into(), json_bytes(&manifest));
     if keep {
         cache.docs = cached.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
     }
-    out
 }
 
 #[cfg(test)]
