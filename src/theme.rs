@@ -217,6 +217,23 @@ impl Theme {
             .render(template, ctx)
             .map_err(|e| tera_diagnostic(&e, &self.origins, &format!(" while rendering {what}")))
     }
+
+    /// [`render`](Self::render) as bytes (UTF-8, not validated again: a
+    /// page's bytes are checked once, where they are read as text).
+    /// `size` is the expected length, to allocate once.
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        ctx: &Context,
+        what: &str,
+        size: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(size);
+        self.tera
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| tera_diagnostic(&e, &self.origins, &format!(" while rendering {what}")))?;
+        Ok(out)
+    }
 }
 
 pub use tera::Context as TemplateContext;

@@ -68,6 +68,11 @@ fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     .map(|p| p + from)
 }
 
+/// Whether `needle` occurs in `hay`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
 fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= hay.len() {
         return None;

@@ -112,19 +112,21 @@ impl UrlRewrite<'_> {
         (new != raw).then_some(new)
     }
 
+    /// Whether [`rewrite_html`](Self::rewrite_html) may change `page`:
+    /// without relative links only theme-file references change, and most
+    /// pages have none written by hand (templates use `assets.*`).
+    pub fn may_change(&self, page: &[u8]) -> bool {
+        !self.is_noop()
+            && (self.relative
+                || self
+                    .assets
+                    .keys()
+                    .any(|k| !k.is_ascii() || html::contains(page, k.as_bytes())))
+    }
+
     /// Rewrites the URL attributes of the page written to `out_path`.
     pub fn rewrite_html(&self, out_path: &str, page: String) -> String {
-        if self.is_noop() {
-            return page;
-        }
-        // Without relative links only theme-file references change; most
-        // pages have none written by hand (templates use `assets.*`).
-        if !self.relative
-            && !self
-                .assets
-                .keys()
-                .any(|k| !k.is_ascii() || page.contains(k.as_str()))
-        {
+        if !self.may_change(page.as_bytes()) {
             return page;
         }
         let prefix = relative_prefix(out_path);
