@@ -884,11 +884,15 @@ fn rebuild_with(
         .render
         .take()
         .filter(|m| m.key == render_key && m.structure == structure && m.items == items);
-    let search = |cache: &mut Cache, bodies: &[Body]| {
+    // The search index's files (those that may have changed since the
+    // last build, or all of them) and the paths of all its files.
+    let search = |cache: &mut Cache, bodies: &[Body], all: bool| {
         if keep {
-            crate::search::index::build_cached(&site, bodies, &mut cache.search)
+            crate::search::index::build_cached(&site, bodies, &mut cache.search, all)
         } else {
-            crate::search::index::build(&site, bodies)
+            let files = crate::search::index::build(&site, bodies);
+            let keys = files.keys().cloned().collect();
+            (files, keys)
         }
     };
     // What was written through `stream`, when it was: the paths, and the
@@ -904,13 +908,14 @@ fn rebuild_with(
             set.extend(machine);
             d.extend(machine_diags);
             timer.lap("render-pages");
-            let index = search(cache, &bodies);
-            let keys: Vec<String> = index.keys().cloned().collect();
+            let (index, keys) = search(cache, &bodies, false);
+            let now: HashSet<&str> = keys.iter().map(String::as_str).collect();
             let remove: Vec<String> = memo
                 .search
                 .into_iter()
-                .filter(|k| !index.contains_key(k))
+                .filter(|k| !now.contains(k.as_str()))
                 .collect();
+            drop(now);
             set.extend(index);
             timer.lap("search");
             (Output::Patch { set, remove }, d, memo.rendered, keys)
@@ -997,8 +1002,7 @@ fn rebuild_with(
             } else {
                 HashSet::new()
             };
-            let index = search(cache, &bodies);
-            let keys: Vec<String> = index.keys().cloned().collect();
+            let (index, keys) = search(cache, &bodies, true);
             files.extend(index);
             timer.lap("search");
             (Output::Full(files), d, rendered, keys)

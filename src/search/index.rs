@@ -12,7 +12,7 @@
 //! per-document work between builds and returns exactly what [`build`]
 //! returns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
@@ -365,11 +365,14 @@ fn doc_stats(doc: &Doc, text: &str) -> (Vec<Key>, Vec<Acc>) {
     (keys, accs)
 }
 
+/// Files of the index: (path, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The tokens of one bucket with their postings.
 type Bucket<'a> = Vec<(String, &'a [Raw])>;
 
 /// A raw posting before impacts are known.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Raw {
     doc: u32,
     /// BM25 saturation × 1000 (needs idf to become an impact).
@@ -476,9 +479,10 @@ struct CachedDoc {
 
 /// What `anxuan serve` keeps between builds of the index: per document (by
 /// URL) its chunks and token statistics, reused while the document's fields
-/// and body text are unchanged. Everything that depends on the whole
-/// collection (BM25 averages, idf, impacts, buckets) is recomputed, so the
-/// files are exactly those of [`build`].
+/// and body text are unchanged; and the postings and files of the last
+/// build, so that editing documents re-scores only their postings and
+/// re-encodes only the files holding them. The files are always exactly
+/// those of [`build`] (tested).
 #[derive(Default)]
 pub struct IndexCache {
     docs: HashMap<String, CachedDoc>,
@@ -487,6 +491,28 @@ pub struct IndexCache {
     keys: Vec<Key>,
     han_ids: FxMap<u64, u32>,
     word_ids: FxMap<String, u32>,
+    kept: Option<Kept>,
+}
+
+/// The postings and files of the last build (`anxuan serve`).
+#[derive(Default)]
+struct Kept {
+    /// Document URLs by document id.
+    order: Vec<String>,
+    /// The (quantized) average field lengths the postings were scored with.
+    avg: [f64; 4],
+    /// Postings by token id, sorted by document.
+    lists: Vec<Vec<Raw>>,
+    /// The bucket count `groups` was made for.
+    buckets: usize,
+    /// The token ids of each group of `BUCKETS_PER_PACK` buckets.
+    groups: Vec<Vec<u32>>,
+    /// Token ids below this are in `groups`.
+    grouped: usize,
+    /// The slot size of each document pack.
+    slots: Vec<usize>,
+    /// Every file of the index.
+    files: BTreeMap<String, Vec<u8>>,
 }
 
 impl IndexCache {
@@ -536,28 +562,8 @@ pub type Put<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
 
 /// Builds every file of the search index (paths relative to the output root).
 pub fn build(site: &Site, bodies: &[Body]) -> BTreeMap<String, Vec<u8>> {
-    collect(|put| build_with(site, bodies, &mut IndexCache::default(), false, put))
-}
-
-/// [`build`], handing each file to `put` as soon as it is encoded instead
-/// of holding them all (one-shot builds: the index is ~100 MB at 12,000
-/// pages).
-pub fn build_into(site: &Site, bodies: &[Body], put: &Put<'_>) {
-    build_with(site, bodies, &mut IndexCache::default(), false, put);
-}
-
-/// [`build`], reusing the per-document work kept in `cache`.
-pub fn build_cached(
-    site: &Site,
-    bodies: &[Body],
-    cache: &mut IndexCache,
-) -> BTreeMap<String, Vec<u8>> {
-    collect(|put| build_with(site, bodies, cache, true, put))
-}
-
-fn collect(f: impl FnOnce(&Put<'_>)) -> BTreeMap<String, Vec<u8>> {
     let files = std::sync::Mutex::new(BTreeMap::new());
-    f(&|path, bytes| {
+    build_into(site, bodies, &|path, bytes| {
         if let Ok(mut files) = files.lock() {
             files.insert(path, bytes);
         }
@@ -565,8 +571,244 @@ fn collect(f: impl FnOnce(&Put<'_>)) -> BTreeMap<String, Vec<u8>> {
     files.into_inner().unwrap_or_default()
 }
 
-/// `keep`: the cache is used again (else the body texts are not copied).
-fn build_with(site: &Site, bodies: &[Body], cache: &mut IndexCache, keep: bool, put: &Put<'_>) {
+/// [`build`], handing each file to `put` as soon as it is encoded instead
+/// of holding them all (one-shot builds: the index is ~100 MB at 12,000
+/// pages).
+pub fn build_into(site: &Site, bodies: &[Body], put: &Put<'_>) {
+    build_with(site, bodies, &mut IndexCache::default(), None, put);
+}
+
+/// [`build`], reusing the work kept in `cache`: returns the files that may
+/// have changed since the last call (every file when `all`) and the paths
+/// of all files of the index.
+pub fn build_cached(
+    site: &Site,
+    bodies: &[Body],
+    cache: &mut IndexCache,
+    all: bool,
+) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    build_with(site, bodies, cache, Some(all), &|path, bytes| {
+        if let Ok(mut files) = files.lock() {
+            files.insert(path, bytes);
+        }
+    });
+    let keys = cache
+        .kept
+        .as_ref()
+        .map(|k| k.files.keys().cloned().collect())
+        .unwrap_or_default();
+    (files.into_inner().unwrap_or_default(), keys)
+}
+
+/// An average field length rounded down to 8 significant bits (at 1/16
+/// token): impacts scored with it do not change when an edit moves the
+/// average a little, so `anxuan serve` re-scores only edited documents.
+fn quantize(avg: f64) -> f64 {
+    let i = (avg * 16.0).round() as u64;
+    let shift = (64 - i.leading_zeros()).saturating_sub(8);
+    ((i >> shift) << shift) as f64 / 16.0
+}
+
+/// BM25 length normalisation of each field of a document.
+fn norms(lens: &[u32; 4], avg: &[f64; 4]) -> [f64; 4] {
+    std::array::from_fn(|f| 1.0 - B + B * f64::from(lens[f]) / avg[f])
+}
+
+/// A document's posting for one token.
+fn score(doc: usize, acc: &Acc, norm: &[f64; 4]) -> Raw {
+    let mut tf = 0.0;
+    for f in 0..4 {
+        // (A field without the token adds exactly 0.)
+        if acc.tf[f] > 0 {
+            tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm[f];
+        }
+    }
+    let sat = tf * (K1 + 1.0) / (K1 + tf);
+    Raw {
+        doc: doc as u32,
+        sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
+        flags: acc.mask * 2 + u32::from(acc.tf[TITLE] > 0),
+    }
+}
+
+fn bucket_count(tokens: usize) -> usize {
+    (tokens / TOKENS_PER_BUCKET)
+        .next_power_of_two()
+        .clamp(16, 16_384)
+}
+
+/// Encodes group `g` (buckets `g * BUCKETS_PER_PACK ..`): a file per
+/// bucket and, when any list is long, the pack of long lists. `tokens` are
+/// the group's tokens with their (non-empty) lists, in any order.
+fn encode_group(
+    g: usize,
+    buckets: usize,
+    n: f64,
+    tokens: Vec<(String, &[Raw])>,
+) -> Files {
+    let mut by_bucket: Vec<Bucket<'_>> = vec![Vec::new(); BUCKETS_PER_PACK];
+    for (text, list) in tokens {
+        let b = (fnv1a32(&text) as usize) % buckets;
+        by_bucket[b - g * BUCKETS_PER_PACK].push((text, list));
+    }
+    let mut files = Vec::with_capacity(BUCKETS_PER_PACK + 1);
+    let mut pack = Vec::new();
+    for (i, mut tokens) in by_bucket.into_iter().enumerate() {
+        let b = g * BUCKETS_PER_PACK + i;
+        tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+        let mut bucket = Vec::new();
+        varint(&mut bucket, tokens.len() as u64);
+        for (text, list) in &tokens {
+            let df = list.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let mut block = Vec::with_capacity(list.len() * 3);
+            let mut prev = 0u32;
+            for (i, r) in list.iter().enumerate() {
+                let gap = if i == 0 { r.doc } else { r.doc - prev };
+                prev = r.doc;
+                varint(&mut block, u64::from(gap));
+                let impact = if text.starts_with('#') {
+                    0
+                } else {
+                    (idf * f64::from(r.sat) / 1000.0 * IMPACT_SCALE)
+                        .round()
+                        .clamp(1.0, 255.0) as u8
+                };
+                block.push(impact);
+                varint(&mut block, u64::from(r.flags));
+            }
+            varint(&mut bucket, text.len() as u64);
+            bucket.extend_from_slice(text.as_bytes());
+            varint(&mut bucket, list.len() as u64);
+            if block.len() > INLINE_LIMIT {
+                varint(&mut bucket, 1);
+                varint(&mut bucket, pack.len() as u64);
+                varint(&mut bucket, block.len() as u64);
+                pack.extend_from_slice(&block);
+            } else {
+                varint(&mut bucket, 0);
+                varint(&mut bucket, block.len() as u64);
+                bucket.extend_from_slice(&block);
+            }
+        }
+        files.push((format!("search/b/{b}.bin"), bucket));
+    }
+    if !pack.is_empty() {
+        files.push((format!("search/t/{g}.bin"), pack));
+    }
+    files
+}
+
+/// Document pack `p`: the display data of each of its documents in a slot
+/// of the pack's slot size (JSON padded with spaces), then their body text.
+/// Returns the slot size and the file.
+fn encode_pack(docs: &[&Doc], texts: &[&str]) -> (usize, Vec<u8>) {
+    let mut text = String::new();
+    let mut records = Vec::with_capacity(docs.len());
+    for (d, body) in docs.iter().zip(texts) {
+        // The chunks are contiguous: the body up to the last cut.
+        let base = text.len();
+        text.push_str(
+            body.get(..d.cuts.last().copied().unwrap_or(0))
+                .unwrap_or(""),
+        );
+        let o = std::iter::once(base)
+            .chain(d.cuts.iter().map(|c| base + c))
+            .collect();
+        records.push(json_bytes(&DocJson {
+            t: &d.title,
+            u: &d.url,
+            k: d.kind.name(),
+            a: &d.areas,
+            g: &d.tags,
+            d: &d.date,
+            s: &d.summary,
+            n: d.cuts.len(),
+            o,
+        }));
+    }
+    let slot = records.iter().map(Vec::len).max().unwrap_or(0);
+    let mut file = Vec::with_capacity(slot * records.len() + text.len());
+    for r in records {
+        let end = file.len() + slot;
+        file.extend_from_slice(&r);
+        file.resize(end, b' ');
+    }
+    file.extend_from_slice(text.as_bytes());
+    (slot, file)
+}
+
+fn manifest(
+    site: &Site,
+    docs: &[&Doc],
+    buckets: usize,
+    tokens: usize,
+    slots: Vec<usize>,
+) -> Vec<u8> {
+    let count = |f: &dyn Fn(&Doc) -> bool| docs.iter().filter(|d| f(d)).count();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|&k| Facet {
+            id: k.name().into(),
+            label: kind_label(k).into(),
+            count: count(&|d: &Doc| d.kind == k),
+        })
+        .filter(|f| f.count > 0)
+        .collect();
+    let areas = site
+        .config
+        .areas
+        .iter()
+        .map(|a| Facet {
+            id: a.slug.clone(),
+            label: a.name.clone(),
+            count: count(&|d: &Doc| d.area_slugs.contains(&a.slug)),
+        })
+        .collect();
+    let mut years: BTreeMap<i16, usize> = BTreeMap::new();
+    for d in docs {
+        if let Some(y) = d.year {
+            *years.entry(y).or_default() += 1;
+        }
+    }
+    json_bytes(&Manifest {
+        version: FORMAT_VERSION,
+        generator: format!("anxuan {}", env!("CARGO_PKG_VERSION")),
+        docs: docs.len(),
+        buckets,
+        tokens,
+        title_bonus: TITLE_BONUS,
+        kinds,
+        areas,
+        years: years
+            .into_iter()
+            .rev()
+            .map(|(y, c)| Facet {
+                id: y.to_string(),
+                label: format!("{y}年"),
+                count: c,
+            })
+            .collect(),
+        chunk_chars: CHUNK_CHARS,
+        buckets_per_pack: BUCKETS_PER_PACK,
+        docs_per_pack: DOCS_PER_PACK,
+        slots,
+        weights: &WEIGHTS,
+    })
+}
+
+/// Builds the index, handing files to `put`. `keep`: `None` for one-shot
+/// builds (nothing kept, every file put); `Some(all)` for `anxuan serve`
+/// (the cache is updated; only files that may have changed are put, or
+/// every file when `all`).
+fn build_with(
+    site: &Site,
+    bodies: &[Body],
+    cache: &mut IndexCache,
+    keep: Option<bool>,
+    put: &Put<'_>,
+) {
     let cfg = &site.config;
     // Newest first; undated standalone pages last, by title.
     let mut ids: Vec<PageId> = (0..site.pages.len()).collect();
@@ -584,8 +826,9 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut IndexCache, keep: bool, 
     drop(old);
     // Pass 1: every document's fields, chunks and field lengths (the BM25
     // averages must be known before any posting can be scored); documents
-    // unchanged since the last build keep their statistics.
-    let mut cached: Vec<CachedDoc> = ids
+    // unchanged since the last build keep their statistics. Changed ones
+    // give back the token ids they had.
+    let (mut cached, replaced): (Vec<CachedDoc>, Vec<Option<Vec<u32>>>) = ids
         .par_iter()
         .zip(olds)
         .map(|(&id, old)| {
@@ -613,24 +856,29 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut IndexCache, keep: bool, 
             };
             let text = &bodies[id].text;
             match old {
-                Some(c) if same_fields(&c.doc, &doc) && c.text == *text => c,
-                _ => {
+                Some(c) if same_fields(&c.doc, &doc) && c.text == *text => (c, None),
+                old => {
                     doc.cuts = chunk_cuts(text);
                     let lens = field_lens(&doc, text);
-                    CachedDoc {
+                    let fresh = CachedDoc {
                         doc,
-                        text: if keep { text.clone() } else { String::new() },
+                        text: if keep.is_some() {
+                            text.clone()
+                        } else {
+                            String::new()
+                        },
                         stats: DocStats {
                             lens,
                             keys: Vec::new(),
                             accs: Vec::new(),
                         },
                         tids: Vec::new(),
-                    }
+                    };
+                    (fresh, Some(old.map(|c| c.tids).unwrap_or_default()))
                 }
             }
         })
-        .collect();
+        .unzip();
     let n = cached.len().max(1) as f64;
     let mut avg = [0f64; 4];
     for c in &cached {
@@ -638,24 +886,238 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut IndexCache, keep: bool, 
             avg[f] += f64::from(*l);
         }
     }
-    for a in &mut avg {
-        *a = (*a / n).max(1.0);
-    }
+    let avg = avg.map(|a| quantize((a / n).max(1.0)));
 
-    // Pass 2, in batches of documents: token statistics (parallel), token
-    // ids (serial), then each posting scored and appended to its token's
-    // list. The lists are sharded by token id modulo `shards`, one task
-    // per shard, each reading the batch's documents in order, so every
-    // list is sorted by document. One-shot builds drop a batch's
-    // statistics once its postings are placed: only one batch's
-    // statistics exist beside the postings.
+    // The last build's postings stay valid while the documents keep their
+    // ids and the averages stay the same: then only the changed
+    // documents' postings are taken out and put in again.
+    let kept = cache.kept.take().filter(|k| {
+        keep.is_some()
+            && k.avg == avg
+            && k.order.len() == cached.len()
+            && k.order.iter().zip(&cached).all(|(u, c)| *u == c.doc.url)
+    });
+    let changed: Vec<usize> = (0..cached.len())
+        .filter(|&i| replaced[i].is_some())
+        .collect();
+    let (lists, mut dirty) = match kept {
+        Some(mut k) => {
+            let mut dirty: HashSet<u32> = HashSet::new();
+            let stats: Vec<(Vec<Key>, Vec<Acc>)> = changed
+                .par_iter()
+                .map(|&i| doc_stats(&cached[i].doc, &bodies[ids[i]].text))
+                .collect();
+            for (&i, (keys, accs)) in changed.iter().zip(stats) {
+                let c = &mut cached[i];
+                c.tids = keys.iter().map(|key| cache.intern(key)).collect();
+                c.stats.keys = keys;
+                c.stats.accs = accs;
+                k.lists.resize_with(cache.keys.len(), Vec::new);
+                // Only lists that really change make their files dirty (a
+                // longer body changes few rounded saturations).
+                let now: HashSet<u32> = c.tids.iter().copied().collect();
+                for &tid in replaced[i].iter().flatten() {
+                    if now.contains(&tid) {
+                        continue;
+                    }
+                    let list = &mut k.lists[tid as usize];
+                    if let Ok(at) = list.binary_search_by_key(&(i as u32), |r| r.doc) {
+                        list.remove(at);
+                        dirty.insert(tid);
+                    }
+                }
+                let norm = norms(&c.stats.lens, &avg);
+                for (&tid, acc) in c.tids.iter().zip(&c.stats.accs) {
+                    let list = &mut k.lists[tid as usize];
+                    let raw = score(i, acc, &norm);
+                    match list.binary_search_by_key(&(i as u32), |r| r.doc) {
+                        Ok(at) if list[at] == raw => {}
+                        Ok(at) => {
+                            list[at] = raw;
+                            dirty.insert(tid);
+                        }
+                        Err(at) => {
+                            list.insert(at, raw);
+                            dirty.insert(tid);
+                        }
+                    }
+                }
+            }
+            (Some(k), Some(dirty))
+        }
+        None => (None, None),
+    };
+    let (mut k, lists): (Option<Kept>, Vec<Vec<Raw>>) = match lists {
+        Some(mut k) => {
+            let lists = std::mem::take(&mut k.lists);
+            (Some(k), lists)
+        }
+        None => {
+            dirty = None;
+            let lists = all_postings(&mut cached, &ids, bodies, cache, &avg, keep.is_some());
+            (keep.map(|_| Kept::default()), lists)
+        }
+    };
+    let token_count = lists.iter().filter(|l| !l.is_empty()).count();
+    let buckets = bucket_count(token_count);
+    let keys = &cache.keys;
+    let group_of =
+        |tid: usize| (fnv1a32(&key_text(&keys[tid])) as usize % buckets) / BUCKETS_PER_PACK;
+    // The groups to encode: those holding a changed token, or all of them.
+    let (groups, dirty_groups): (Vec<Vec<u32>>, Vec<usize>) = match (&mut k, &dirty) {
+        (Some(k), Some(dirty)) if k.buckets == buckets => {
+            let mut groups = std::mem::take(&mut k.groups);
+            for tid in k.grouped..keys.len() {
+                groups[group_of(tid)].push(tid as u32);
+            }
+            let mut set: Vec<usize> = dirty.iter().map(|&t| group_of(t as usize)).collect();
+            set.sort_unstable();
+            set.dedup();
+            (groups, set)
+        }
+        _ => {
+            let mut groups = vec![Vec::new(); buckets / BUCKETS_PER_PACK];
+            for tid in 0..keys.len() {
+                groups[group_of(tid)].push(tid as u32);
+            }
+            if let Some(k) = &mut k {
+                k.files
+                    .retain(|p, _| !p.starts_with("search/b/") && !p.starts_with("search/t/"));
+            }
+            (groups, (0..buckets / BUCKETS_PER_PACK).collect())
+        }
+    };
+    let encoded: Vec<(usize, Files)> = dirty_groups
+        .par_iter()
+        .map(|&g| {
+            let tokens = groups[g]
+                .iter()
+                .map(|&tid| &lists[tid as usize])
+                .zip(groups[g].iter())
+                .filter(|(list, _)| !list.is_empty())
+                .map(|(list, &tid)| (key_text(&keys[tid as usize]), &list[..]))
+                .collect();
+            let files = encode_group(g, buckets, n, tokens);
+            if keep.is_none() {
+                for (path, bytes) in files {
+                    put(path, bytes);
+                }
+                return (g, Vec::new());
+            }
+            (g, files)
+        })
+        .collect();
+    let mut touched: Vec<String> = Vec::new();
+    if let Some(k) = &mut k {
+        for (g, files) in encoded {
+            k.files.remove(&format!("search/t/{g}.bin"));
+            for (path, bytes) in files {
+                touched.push(path.clone());
+                k.files.insert(path, bytes);
+            }
+        }
+    }
+    let tokens_known = keys.len();
+    let lists = if k.is_some() {
+        Some(lists)
+    } else {
+        // The postings are encoded: free them before the document packs.
+        drop(lists);
+        None
+    };
+
+    // Document packs: those holding a changed document, or all of them.
+    let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
+    let packs = docs.len().div_ceil(DOCS_PER_PACK);
+    let dirty_packs: Vec<usize> = match (&k, &dirty) {
+        (Some(k), Some(_)) if k.slots.len() == packs => {
+            let mut set: Vec<usize> = changed.iter().map(|i| i / DOCS_PER_PACK).collect();
+            set.dedup();
+            set
+        }
+        _ => (0..packs).collect(),
+    };
+    let encoded: Vec<(usize, usize, Option<Vec<u8>>)> = dirty_packs
+        .par_iter()
+        .map(|&p| {
+            let range = p * DOCS_PER_PACK..((p + 1) * DOCS_PER_PACK).min(docs.len());
+            let texts: Vec<&str> = ids[range.clone()]
+                .iter()
+                .map(|&id| bodies[id].text.as_str())
+                .collect();
+            let (slot, file) = encode_pack(&docs[range], &texts);
+            if keep.is_none() {
+                put(format!("search/d/{p}.txt"), file);
+                return (p, slot, None);
+            }
+            (p, slot, Some(file))
+        })
+        .collect();
+    let mut slots = match &mut k {
+        Some(k) if k.slots.len() == packs => std::mem::take(&mut k.slots),
+        _ => vec![0; packs],
+    };
+    for (p, slot, file) in encoded {
+        slots[p] = slot;
+        if let (Some(k), Some(file)) = (&mut k, file) {
+            let path = format!("search/d/{p}.txt");
+            touched.push(path.clone());
+            k.files.insert(path, file);
+        }
+    }
+    let manifest = manifest(site, &docs, buckets, token_count, slots.clone());
+    let Some(all) = keep else {
+        put("search/manifest.json".into(), manifest);
+        return;
+    };
+    let mut k = k.unwrap_or_default();
+    k.files.insert("search/manifest.json".into(), manifest);
+    touched.push("search/manifest.json".into());
+    if all {
+        for (path, bytes) in &k.files {
+            put(path.clone(), bytes.clone());
+        }
+    } else {
+        for path in touched {
+            if let Some(bytes) = k.files.get(&path) {
+                put(path, bytes.clone());
+            }
+        }
+    }
+    k.order = docs.iter().map(|d| d.url.clone()).collect();
+    k.avg = avg;
+    k.lists = lists.unwrap_or_default();
+    k.buckets = buckets;
+    k.groups = groups;
+    k.grouped = tokens_known;
+    k.slots = slots;
+    drop(docs);
+    cache.kept = Some(k);
+    cache.docs = cached.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
+}
+
+/// Every document's postings, by token id (pass 2 of a full build).
+///
+/// In batches of documents: token statistics and the ids of known tokens
+/// (parallel), ids for new tokens (serial, in document order), then each
+/// posting scored and appended to its token's list. The lists are sharded
+/// by token id modulo the thread count, one task per shard, each reading
+/// the batch's documents in order, so every list is sorted by document.
+/// One-shot builds drop a batch's statistics once its postings are
+/// placed: only one batch's statistics exist beside the postings.
+fn all_postings(
+    cached: &mut [CachedDoc],
+    ids: &[PageId],
+    bodies: &[Body],
+    cache: &mut IndexCache,
+    avg: &[f64; 4],
+    keep: bool,
+) -> Vec<Vec<Raw>> {
     let shards = rayon::current_num_threads().max(1);
     let mut lists: Vec<Vec<Vec<Raw>>> = vec![Vec::new(); shards];
     let mut first = 0;
     for batch in cached.chunks_mut(256) {
         let batch_ids = &ids[first..first + batch.len()];
-        // Statistics and the ids of known tokens in parallel; new tokens
-        // get their ids after, in document order.
         let known: &IndexCache = cache;
         batch.par_iter_mut().zip(batch_ids).for_each(|(c, &id)| {
             if c.stats.accs.is_empty() {
@@ -684,32 +1146,15 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut IndexCache, keep: bool, 
         for (p, shard) in lists.iter_mut().enumerate() {
             shard.resize_with(tokens.saturating_sub(p).div_ceil(shards), Vec::new);
         }
-        let norms: Vec<[f64; 4]> = batch
-            .iter()
-            .map(|c| std::array::from_fn(|f| 1.0 - B + B * f64::from(c.stats.lens[f]) / avg[f]))
-            .collect();
+        let norms: Vec<[f64; 4]> = batch.iter().map(|c| norms(&c.stats.lens, avg)).collect();
         let view: &[CachedDoc] = batch;
         lists.par_iter_mut().enumerate().for_each(|(p, shard)| {
             for (i, c) in view.iter().enumerate() {
-                let norm = &norms[i];
                 for (&tid, acc) in c.tids.iter().zip(&c.stats.accs) {
                     let tid = tid as usize;
-                    if tid % shards != p {
-                        continue;
+                    if tid % shards == p {
+                        shard[tid / shards].push(score(first + i, acc, &norms[i]));
                     }
-                    let mut tf = 0.0;
-                    for f in 0..4 {
-                        // (A field without the token adds exactly 0.)
-                        if acc.tf[f] > 0 {
-                            tf += WEIGHTS[f] * f64::from(acc.tf[f]) / norm[f];
-                        }
-                    }
-                    let sat = tf * (K1 + 1.0) / (K1 + tf);
-                    shard[tid / shards].push(Raw {
-                        doc: (first + i) as u32,
-                        sat: (sat * 1000.0).round().min(f64::from(u16::MAX)) as u16,
-                        flags: acc.mask * 2 + u32::from(acc.tf[TITLE] > 0),
-                    });
                 }
             }
         });
@@ -721,186 +1166,12 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut IndexCache, keep: bool, 
             }
         }
     }
-    let docs: Vec<&Doc> = cached.iter().map(|c| &c.doc).collect();
-    let postings: Vec<(&Key, &[Raw])> = cache
-        .keys
-        .iter()
-        .enumerate()
-        .map(|(tid, key)| (key, &lists[tid % shards][tid / shards][..]))
-        .filter(|(_, list)| !list.is_empty())
-        .collect();
-    let token_count = postings.len();
-    let buckets = (token_count / TOKENS_PER_BUCKET)
-        .next_power_of_two()
-        .clamp(16, 16_384);
-
-    // Encode postings; group tokens by bucket.
-    let mut by_bucket: Vec<Vec<(String, &[Raw])>> = vec![Vec::new(); buckets];
-    for (key, list) in postings {
-        let text = key_text(key);
-        let b = (fnv1a32(&text) as usize) % buckets;
-        by_bucket[b].push((text, list));
-    }
-    // Long postings of BUCKETS_PER_PACK consecutive buckets go one after
-    // the other into one file, read by Range (a file per list made the
-    // index twice as many files, and creating files dominated the build).
-    let mut groups: Vec<Vec<Bucket<'_>>> = Vec::new();
-    let mut rest = by_bucket.into_iter();
-    loop {
-        let group: Vec<_> = rest.by_ref().take(BUCKETS_PER_PACK).collect();
-        if group.is_empty() {
-            break;
-        }
-        groups.push(group);
-    }
-    groups.into_par_iter().enumerate().for_each(|(g, group)| {
-        let mut pack = Vec::new();
-        for (i, mut tokens) in group.into_iter().enumerate() {
-            let b = g * BUCKETS_PER_PACK + i;
-            tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
-            let mut bucket = Vec::new();
-            varint(&mut bucket, tokens.len() as u64);
-            for (text, list) in &tokens {
-                let df = list.len() as f64;
-                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                let mut block = Vec::with_capacity(list.len() * 3);
-                let mut prev = 0u32;
-                for (i, r) in list.iter().enumerate() {
-                    let gap = if i == 0 { r.doc } else { r.doc - prev };
-                    prev = r.doc;
-                    varint(&mut block, u64::from(gap));
-                    let impact = if text.starts_with('#') {
-                        0
-                    } else {
-                        (idf * f64::from(r.sat) / 1000.0 * IMPACT_SCALE)
-                            .round()
-                            .clamp(1.0, 255.0) as u8
-                    };
-                    block.push(impact);
-                    varint(&mut block, u64::from(r.flags));
-                }
-                varint(&mut bucket, text.len() as u64);
-                bucket.extend_from_slice(text.as_bytes());
-                varint(&mut bucket, list.len() as u64);
-                if block.len() > INLINE_LIMIT {
-                    varint(&mut bucket, 1);
-                    varint(&mut bucket, pack.len() as u64);
-                    varint(&mut bucket, block.len() as u64);
-                    pack.extend_from_slice(&block);
-                } else {
-                    varint(&mut bucket, 0);
-                    varint(&mut bucket, block.len() as u64);
-                    bucket.extend_from_slice(&block);
-                }
-            }
-            put(format!("search/b/{b}.bin"), bucket);
-        }
-        if !pack.is_empty() {
-            put(format!("search/t/{g}.bin"), pack);
-        }
-    });
-    // The postings are encoded: free them before the document packs.
-    drop(lists);
-    // Documents in packs of DOCS_PER_PACK, one file each: the display data
-    // of every document in a slot of the pack's slot size (JSON padded
-    // with spaces), then the body text; the engine reads a slot, then the
-    // chunks it needs, by Range (a file per document made the index three
-    // times as many files, and creating files dominated the build).
-    let slots: Vec<usize> = docs
-        .par_chunks(DOCS_PER_PACK)
-        .enumerate()
-        .map(|(p, group)| {
-            let mut text = String::new();
-            let mut records = Vec::with_capacity(group.len());
-            for (i, d) in group.iter().enumerate() {
-                // The chunks are contiguous: the body up to the last cut.
-                let body = &bodies[ids[p * DOCS_PER_PACK + i]].text;
-                let base = text.len();
-                text.push_str(
-                    body.get(..d.cuts.last().copied().unwrap_or(0))
-                        .unwrap_or(""),
-                );
-                let o = std::iter::once(base)
-                    .chain(d.cuts.iter().map(|c| base + c))
-                    .collect();
-                records.push(json_bytes(&DocJson {
-                    t: &d.title,
-                    u: &d.url,
-                    k: d.kind.name(),
-                    a: &d.areas,
-                    g: &d.tags,
-                    d: &d.date,
-                    s: &d.summary,
-                    n: d.cuts.len(),
-                    o,
-                }));
-            }
-            let slot = records.iter().map(Vec::len).max().unwrap_or(0);
-            let mut file = Vec::with_capacity(slot * records.len() + text.len());
-            for r in records {
-                let end = file.len() + slot;
-                file.extend_from_slice(&r);
-                file.resize(end, b' ');
-            }
-            file.extend_from_slice(text.as_bytes());
-            put(format!("search/d/{p}.txt"), file);
-            slot
-        })
-        .collect();
-
-    let count = |f: &dyn Fn(&Doc) -> bool| docs.iter().filter(|d| f(d)).count();
-    let kinds = Kind::ALL
-        .iter()
-        .map(|&k| Facet {
-            id: k.name().into(),
-            label: kind_label(k).into(),
-            count: count(&|d: &Doc| d.kind == k),
-        })
-        .filter(|f| f.count > 0)
-        .collect();
-    let areas = cfg
-        .areas
-        .iter()
-        .map(|a| Facet {
-            id: a.slug.clone(),
-            label: a.name.clone(),
-            count: count(&|d: &Doc| d.area_slugs.contains(&a.slug)),
-        })
-        .collect();
-    let mut years: BTreeMap<i16, usize> = BTreeMap::new();
-    for d in &docs {
-        if let Some(y) = d.year {
-            *years.entry(y).or_default() += 1;
-        }
-    }
-    let manifest = Manifest {
-        version: FORMAT_VERSION,
-        generator: format!("anxuan {}", env!("CARGO_PKG_VERSION")),
-        docs: docs.len(),
-        buckets,
-        tokens: token_count,
-        title_bonus: TITLE_BONUS,
-        kinds,
-        areas,
-        years: years
-            .into_iter()
-            .rev()
-            .map(|(y, c)| Facet {
-                id: y.to_string(),
-                label: format!("{y}年"),
-                count: c,
-            })
-            .collect(),
-        chunk_chars: CHUNK_CHARS,
-        buckets_per_pack: BUCKETS_PER_PACK,
-        docs_per_pack: DOCS_PER_PACK,
-        slots,
-        weights: &WEIGHTS,
-    };
-    put("search/manifest.json".into(), json_bytes(&manifest));
-    if keep {
-        cache.docs = cached.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
-    }
+    let tokens = cache.keys.len();
+    let mut shards_iter: Vec<std::vec::IntoIter<Vec<Raw>>> =
+        lists.into_iter().map(Vec::into_iter).collect();
+    (0..tokens)
+        .map(|tid| shards_iter[tid % shards].next().unwrap_or_default())
+        .collect()
 }
 
 #[cfg(test)]
@@ -1074,6 +1345,7 @@ mod tests {
             (site, bodies)
         };
         let mut cache = IndexCache::default();
+        let mut served = BTreeMap::new();
         for (titles, texts) in [
             (
                 vec!["消防演练", "燃气安全"],
@@ -1093,10 +1365,83 @@ mod tests {
             ),
         ] {
             let (site, bodies) = mk(&titles, &texts);
-            assert_eq!(
-                build_cached(&site, &bodies, &mut cache),
-                build(&site, &bodies)
-            );
+            let fresh = build(&site, &bodies);
+            // What `anxuan serve` does with the files that may have changed.
+            let (changed, keys) = build_cached(&site, &bodies, &mut cache, false);
+            served.retain(|path, _| keys.contains(path));
+            served.extend(changed);
+            assert_eq!(served, fresh);
+            assert_eq!(keys, fresh.keys().cloned().collect::<Vec<_>>());
+            let mut again = IndexCache::default();
+            build_cached(&site, &bodies, &mut again, false);
+            assert_eq!(build_cached(&site, &bodies, &mut again, true).0, fresh);
+        }
+    }
+
+    #[test]
+    fn edits_patch_only_the_files_they_touch() {
+        use crate::content::{Kind as K, KindData, Page};
+        let cfg = crate::config::Config::parse("title: t\n").unwrap();
+        let now = crate::dates::wall_clock();
+        let page = |i: usize| Page {
+            file: format!("content/articles/a{i}.md"),
+            kind: K::Article,
+            slug: format!("a{i}"),
+            title: format!("第{i}号通知"),
+            summary: Some("摘要".into()),
+            tags: vec![],
+            areas: vec![],
+            source: None,
+            author: None,
+            editor: None,
+            reviewer: None,
+            draft: false,
+            expires: None,
+            extra: serde_json::Value::Null,
+            date: Some(
+                crate::dates::parse_when(&format!("2026-01-{:02}", i % 28 + 1), &cfg.tz).unwrap(),
+            ),
+            data: KindData::Article,
+            markdown: String::new(),
+            body_line_offset: 0,
+        };
+        let mut texts: Vec<String> = (0..70)
+            .map(|i| format!("学校组织消防疏散演练，编号{i}。社区开展燃气安全检查。"))
+            .collect();
+        let mut cache = IndexCache::default();
+        let mut served = BTreeMap::new();
+        // Each edit keeps every field's token count, so the averages stay.
+        let edits: [(usize, &str, &str); 4] = [
+            (0, "", ""),
+            (5, "消防", "防汛"),
+            (9, "燃气", "燃爆"),
+            (5, "防汛", "消防"),
+        ];
+        for (doc, from, to) in edits {
+            texts[doc] = texts[doc].replace(from, to);
+            let pages = (0..texts.len()).map(page).collect();
+            let (site, _) = crate::site::assemble(cfg.clone(), pages, Default::default(), now);
+            let bodies: Vec<Body> = texts
+                .iter()
+                .map(|t| Body {
+                    text: t.clone(),
+                    first_paragraph: t.clone(),
+                    ..Body::default()
+                })
+                .collect();
+            let fresh = build(&site, &bodies);
+            let (changed, keys) = build_cached(&site, &bodies, &mut cache, false);
+            if !from.is_empty() {
+                // Only the edited document's pack (of three) is encoded again.
+                let packs: Vec<&String> = changed
+                    .keys()
+                    .filter(|p| p.starts_with("search/d/"))
+                    .collect();
+                assert_eq!(packs.len(), 1, "{packs:?}");
+            }
+            served.retain(|path, _| keys.contains(path));
+            served.extend(changed);
+            assert_eq!(served, fresh, "after editing document {doc}");
         }
     }
 
