@@ -59,6 +59,9 @@ pub struct Body {
     pub anchors: Vec<String>,
     pub links: Vec<PageLink>,
     pub has_code: bool,
+    /// The site's image sizes are in `html` already (set by the pipeline;
+    /// `anxuan serve` keeps bodies between builds).
+    pub sized: bool,
 }
 
 /// How a link target written in a page resolves.

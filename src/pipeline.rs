@@ -850,12 +850,13 @@ fn rebuild_with(
         }
         v
     };
-    bodies.par_iter_mut().for_each(|b| {
+    bodies.par_iter_mut().filter(|b| !b.sized).for_each(|b| {
         if b.html.contains("<img ")
             && let Some(html) = crate::images::add_sizes(&b.html, &size_of)
         {
             b.html = html;
         }
+        b.sized = true;
     });
     timer.lap("markdown");
 
@@ -886,9 +887,9 @@ fn rebuild_with(
         .filter(|m| m.key == render_key && m.structure == structure && m.items == items);
     // The search index's files (those that may have changed since the
     // last build, or all of them) and the paths of all its files.
-    let search = |cache: &mut Cache, bodies: &[Body], all: bool| {
+    let search = |cache: &mut crate::search::index::IndexCache, bodies: &[Body], all: bool| {
         if keep {
-            crate::search::index::build_cached(&site, bodies, &mut cache.search, all)
+            crate::search::index::build_cached(&site, bodies, cache, all)
         } else {
             let files = crate::search::index::build(&site, bodies);
             let keys = files.keys().cloned().collect();
@@ -900,15 +901,22 @@ fn rebuild_with(
     let mut streamed: Option<crate::check::Scanned> = None;
     let (output, render_diags, rendered, search_keys) = match memo {
         Some(memo) => {
-            let (mut set, mut d) =
-                render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
-            // Feeds and calendars carry page details that lists do not show;
-            // they are cheap, so a patch always carries them.
-            let (machine, machine_diags) = render::machine_files(&site, &bodies);
-            set.extend(machine);
-            d.extend(machine_diags);
-            timer.lap("render-pages");
-            let (index, keys) = search(cache, &bodies, false);
+            // The edited pages, feeds and calendars beside the search index
+            // (both are mostly serial work on a small edit).
+            let ((mut set, d), (index, keys)) = rayon::join(
+                || {
+                    let (mut set, mut d) =
+                        render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
+                    // Feeds and calendars carry page details that lists do
+                    // not show; a patch always carries them.
+                    let (machine, machine_diags) = render::machine_files(&site, &bodies);
+                    set.extend(machine);
+                    d.extend(machine_diags);
+                    (set, d)
+                },
+                || search(&mut cache.search, &bodies, false),
+            );
+            timer.lap("render-pages+search");
             let now: HashSet<&str> = keys.iter().map(String::as_str).collect();
             let remove: Vec<String> = memo
                 .search
@@ -917,7 +925,6 @@ fn rebuild_with(
                 .collect();
             drop(now);
             set.extend(index);
-            timer.lap("search");
             (Output::Patch { set, remove }, d, memo.rendered, keys)
         }
         None if let Some(st) = stream
@@ -1002,7 +1009,7 @@ fn rebuild_with(
             } else {
                 HashSet::new()
             };
-            let (index, keys) = search(cache, &bodies, true);
+            let (index, keys) = search(&mut cache.search, &bodies, true);
             files.extend(index);
             timer.lap("search");
             (Output::Full(files), d, rendered, keys)

@@ -153,33 +153,45 @@ pub fn uid(site: &Site, id: PageId) -> String {
 
 /// `text/calendar` files of the site, by output path.
 pub fn all(site: &Site, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
     let title = &site.config.title;
     let drills: Vec<PageId> = site.drills().collect();
+    // Each drill's VEVENT is written once and goes into up to three
+    // calendars (all drills, its areas', its own).
+    let stamp = dates::ics_utc(site.now);
+    let events: Vec<String> = drills
+        .par_iter()
+        .map(|&id| event(site, bodies, id, &stamp))
+        .collect();
+    let event_of: std::collections::HashMap<PageId, &str> = drills
+        .iter()
+        .copied()
+        .zip(events.iter().map(String::as_str))
+        .collect();
     let mut out = vec![(
         "drills/calendar.ics".to_owned(),
-        calendar(site, bodies, &format!("{title} 应急演练"), &drills).into_bytes(),
+        calendar(site, &format!("{title} 应急演练"), &events).into_bytes(),
     )];
     for (i, area) in site.config.areas.iter().enumerate() {
-        let ids: Vec<PageId> = drills
+        let ids: Vec<&str> = drills
             .iter()
-            .copied()
-            .filter(|&d| site.pages[d].areas.contains(&i))
+            .filter(|&&d| site.pages[d].areas.contains(&i))
+            .map(|d| event_of[d])
             .collect();
         out.push((
             format!("areas/{}/drills.ics", area.slug),
             calendar(
                 site,
-                bodies,
                 &format!("{title} 安全生产宣传进{} 应急演练", area.name),
                 &ids,
             )
             .into_bytes(),
         ));
     }
-    for &id in &drills {
+    for (&id, event) in drills.iter().zip(&events) {
         out.push((
             drill_file(site, id),
-            calendar(site, bodies, &site.pages[id].title, &[id]).into_bytes(),
+            calendar(site, &site.pages[id].title, &[event]).into_bytes(),
         ));
     }
     out
@@ -190,10 +202,12 @@ pub fn drill_file(site: &Site, id: PageId) -> String {
     format!("{}calendar.ics", site.dirs[id])
 }
 
-/// A VCALENDAR named `name` with one VEVENT per drill in `ids`.
-pub fn calendar(site: &Site, bodies: &[Body], name: &str, ids: &[PageId]) -> String {
+/// A VCALENDAR named `name` holding `events` (from [`event`]).
+pub fn calendar(site: &Site, name: &str, events: &[impl AsRef<str>]) -> String {
     let cfg = &site.config;
-    let mut c = Ics { out: String::new() };
+    let mut c = Ics {
+        out: String::with_capacity(512 + events.iter().map(|e| e.as_ref().len()).sum::<usize>()),
+    };
     c.line("BEGIN", "VCALENDAR");
     c.line("VERSION", "2.0");
     c.line(
@@ -206,60 +220,67 @@ pub fn calendar(site: &Site, bodies: &[Body], name: &str, ids: &[PageId]) -> Str
     c.text("X-WR-TIMEZONE", cfg.tz.name());
     c.line("REFRESH-INTERVAL;VALUE=DURATION", "PT12H");
     c.line("X-PUBLISHED-TTL", "PT12H");
-    let stamp = dates::ics_utc(site.now);
-    for &id in ids {
-        let page = &site.pages[id];
-        let Some(d) = page.drill() else {
-            continue;
-        };
-        c.line("BEGIN", "VEVENT");
-        c.text("UID", &uid(site, id));
-        c.line("DTSTAMP", &stamp);
-        c.when("DTSTART", d.start, false, site);
-        c.when("DTEND", d.end, true, site);
-        let prefix = match d.status {
-            Some(DrillStatus::Cancelled) => "【已取消】",
-            Some(DrillStatus::Postponed) => "【已延期】",
-            None => "",
-        };
-        c.text("SUMMARY", &format!("{prefix}{}", page.title));
-        let location = match &d.address {
-            Some(a) => format!("{}（{a}）", d.location),
-            None => d.location.clone(),
-        };
-        c.text("LOCATION", &location);
-        let url = site.permalink(id);
-        let mut desc = vec![
-            format!("演练类型：{}", d.drill_type),
-            format!("组织单位：{}", d.organizer),
-        ];
-        if let Some(a) = &d.audience {
-            desc.push(format!("参加对象：{a}"));
-        }
-        if let Some(ct) = &d.contact {
-            desc.push(format!("联系方式：{ct}"));
-        }
-        let summary = views::summary(page, &bodies[id]);
-        if !summary.is_empty() {
-            desc.push(summary);
-        }
-        desc.push(format!("详情：{url}"));
-        c.text("DESCRIPTION", &desc.join("\n"));
-        c.text("CATEGORIES", &d.drill_type);
-        c.line("URL", &url);
-        c.line(
-            "STATUS",
-            match d.status {
-                Some(DrillStatus::Cancelled) => "CANCELLED",
-                Some(DrillStatus::Postponed) => "TENTATIVE",
-                None => "CONFIRMED",
-            },
-        );
-        let modified = page.date.map_or(site.now, |w| w.ts.min(site.now));
-        c.line("LAST-MODIFIED", &dates::ics_utc(modified));
-        c.line("END", "VEVENT");
+    for e in events {
+        c.out.push_str(e.as_ref());
     }
     c.line("END", "VCALENDAR");
+    c.out
+}
+
+/// The VEVENT of drill `id` (empty for a page that is not a drill);
+/// `stamp` is DTSTAMP, the build's `now`.
+pub fn event(site: &Site, bodies: &[Body], id: PageId, stamp: &str) -> String {
+    let page = &site.pages[id];
+    let Some(d) = page.drill() else {
+        return String::new();
+    };
+    let mut c = Ics { out: String::new() };
+    c.line("BEGIN", "VEVENT");
+    c.text("UID", &uid(site, id));
+    c.line("DTSTAMP", stamp);
+    c.when("DTSTART", d.start, false, site);
+    c.when("DTEND", d.end, true, site);
+    let prefix = match d.status {
+        Some(DrillStatus::Cancelled) => "【已取消】",
+        Some(DrillStatus::Postponed) => "【已延期】",
+        None => "",
+    };
+    c.text("SUMMARY", &format!("{prefix}{}", page.title));
+    let location = match &d.address {
+        Some(a) => format!("{}（{a}）", d.location),
+        None => d.location.clone(),
+    };
+    c.text("LOCATION", &location);
+    let url = site.permalink(id);
+    let mut desc = vec![
+        format!("演练类型：{}", d.drill_type),
+        format!("组织单位：{}", d.organizer),
+    ];
+    if let Some(a) = &d.audience {
+        desc.push(format!("参加对象：{a}"));
+    }
+    if let Some(ct) = &d.contact {
+        desc.push(format!("联系方式：{ct}"));
+    }
+    let summary = views::summary(page, &bodies[id]);
+    if !summary.is_empty() {
+        desc.push(summary);
+    }
+    desc.push(format!("详情：{url}"));
+    c.text("DESCRIPTION", &desc.join("\n"));
+    c.text("CATEGORIES", &d.drill_type);
+    c.line("URL", &url);
+    c.line(
+        "STATUS",
+        match d.status {
+            Some(DrillStatus::Cancelled) => "CANCELLED",
+            Some(DrillStatus::Postponed) => "TENTATIVE",
+            None => "CONFIRMED",
+        },
+    );
+    let modified = page.date.map_or(site.now, |w| w.ts.min(site.now));
+    c.line("LAST-MODIFIED", &dates::ics_utc(modified));
+    c.line("END", "VEVENT");
     c.out
 }
 
