@@ -62,6 +62,17 @@ pub struct Body {
     /// The site's image sizes are in `html` already (set by the pipeline;
     /// `anxuan serve` keeps bodies between builds).
     pub sized: bool,
+    /// [`text_hash`] of `text` for bodies `anxuan serve` keeps (0 in
+    /// one-shot builds): the search index compares it instead of the text.
+    pub text_hash: u64,
+}
+
+/// A 64-bit hash of a body's text (SipHash; never 0).
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish().max(1)
 }
 
 /// How a link target written in a page resolves.

@@ -857,6 +857,9 @@ fn rebuild_with(
             b.html = html;
         }
         b.sized = true;
+        if keep {
+            b.text_hash = markdown::text_hash(&b.text);
+        }
     });
     timer.lap("markdown");
 

@@ -472,8 +472,9 @@ struct CachedDoc {
     doc: Doc,
     /// The date `doc.date` and `doc.year` were made from.
     when: Option<crate::dates::When>,
-    /// The body text the chunks were cut from.
-    text: String,
+    /// The `text_hash` of the body the chunks were cut from (0: unknown,
+    /// never reused).
+    text_hash: u64,
     stats: DocStats,
     /// The interned id of each of `stats.keys` (filled after interning).
     tids: Vec<u32>,
@@ -487,7 +488,7 @@ struct CachedDoc {
 /// those of [`build`] (tested).
 #[derive(Default)]
 pub struct IndexCache {
-    docs: HashMap<String, CachedDoc>,
+    docs: FxMap<String, CachedDoc>,
     /// Every token seen, by id (ids only group postings: output order comes
     /// from the token text, so they never show in the files).
     keys: Vec<Key>,
@@ -820,7 +821,7 @@ fn build_with(
     let cfg = &site.config;
     // Newest first; undated standalone pages last, by title.
     let mut ids: Vec<PageId> = (0..site.pages.len()).collect();
-    ids.sort_by(|&a, &b| {
+    ids.par_sort_by(|&a, &b| {
         let (pa, pb) = (&site.pages[a], &site.pages[b]);
         pb.list_date()
             .is_some()
@@ -870,7 +871,8 @@ fn build_with(
                             .iter()
                             .zip(&c.doc.area_slugs)
                             .all(|(&a, s)| cfg.areas[a].slug == *s)
-                        && c.text == *text =>
+                        && c.text_hash == bodies[id].text_hash
+                        && c.text_hash != 0 =>
                 {
                     return (c, None);
                 }
@@ -897,18 +899,20 @@ fn build_with(
                 year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
             };
             match old {
-                Some(c) if same_fields(&c.doc, &doc) && c.text == *text => (c, None),
+                Some(c)
+                    if same_fields(&c.doc, &doc)
+                        && c.text_hash == bodies[id].text_hash
+                        && c.text_hash != 0 =>
+                {
+                    (c, None)
+                }
                 old => {
                     doc.cuts = chunk_cuts(text);
                     let lens = field_lens(&doc, text);
                     let fresh = CachedDoc {
                         doc,
                         when: date,
-                        text: if keep.is_some() {
-                            text.clone()
-                        } else {
-                            String::new()
-                        },
+                        text_hash: bodies[id].text_hash,
                         stats: DocStats {
                             lens,
                             keys: Vec::new(),
@@ -1384,6 +1388,7 @@ mod tests {
         let body = |text: &str| Body {
             text: text.to_owned(),
             first_paragraph: text.to_owned(),
+            text_hash: crate::markdown::text_hash(text),
             ..Body::default()
         };
         let mk = |titles: &[&str], texts: &[&str]| {
@@ -1474,6 +1479,7 @@ mod tests {
                 .map(|t| Body {
                     text: t.clone(),
                     first_paragraph: t.clone(),
+                    text_hash: crate::markdown::text_hash(t),
                     ..Body::default()
                 })
                 .collect();
