@@ -73,10 +73,19 @@ struct Doc {
 /// only at separator characters (preferably after a sentence end): where
 /// each chunk ends, in bytes (the first starts at 0).
 pub fn chunk_cuts(text: &str) -> Vec<usize> {
+    chunk_cuts_counting(text).0
+}
+
+/// [`chunk_cuts`], and how many tokens the chunks hold (counted in the same
+/// pass: cuts fall after separators, so no token spans two chunks, and text
+/// after the last cut is blank).
+fn chunk_cuts_counting(text: &str) -> (Vec<usize>, u32) {
     let total = text.chars().count();
     if total == 0 {
-        return Vec::new();
+        return (Vec::new(), 0);
     }
+    let mut tokens = 0u32;
+    let mut prev = Class::Sep;
     let target = CHUNK_CHARS.max(total.div_ceil(MAX_CHUNKS));
     let mut cuts = Vec::new();
     // The current chunk starts at `start` and holds `len` characters.
@@ -86,7 +95,18 @@ pub fn chunk_cuts(text: &str) -> Vec<usize> {
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
         len += 1;
-        let is_sep = class(fold(c)) == Class::Sep;
+        let k = class(fold(c));
+        // A Han character is a unigram, and ends a bigram after another;
+        // a word counts once, where it starts.
+        tokens += match (k, prev) {
+            (Class::Han, Class::Han) => 2,
+            (Class::Han, _) => 1,
+            (Class::Word, Class::Word) => 0,
+            (Class::Word, _) => 1,
+            (Class::Sep, _) => 0,
+        };
+        prev = k;
+        let is_sep = k == Class::Sep;
         if is_sep {
             last_sep_end = Some(end);
         }
@@ -116,7 +136,7 @@ pub fn chunk_cuts(text: &str) -> Vec<usize> {
             *prev = last;
         }
     }
-    cuts
+    (cuts, tokens)
 }
 
 /// A fast non-cryptographic hasher (the rustc "Fx" scheme) for the token
@@ -273,11 +293,13 @@ fn for_each_field(doc: &Doc, text: &str, mut f: impl FnMut(&str, usize, usize)) 
 }
 
 /// How many tokens each field of a document has (BM25 lengths).
-fn field_lens(doc: &Doc, text: &str) -> [u32; 4] {
+/// `body` is the body's token count (from [`chunk_cuts_counting`]).
+fn field_lens(doc: &Doc, body: u32) -> [u32; 4] {
     let mut lens = [0u32; 4];
-    for_each_field(doc, text, |text, field, _| {
+    for_each_field(doc, "", |text, field, _| {
         for_each_key(text, |_| lens[field] += 1);
     });
+    lens[BODY] = body;
     lens
 }
 
@@ -907,8 +929,9 @@ fn build_with(
                     (c, None)
                 }
                 old => {
-                    doc.cuts = chunk_cuts(text);
-                    let lens = field_lens(&doc, text);
+                    let (cuts, body) = chunk_cuts_counting(text);
+                    doc.cuts = cuts;
+                    let lens = field_lens(&doc, body);
                     let fresh = CachedDoc {
                         doc,
                         when: date,
@@ -1322,7 +1345,8 @@ mod tests {
             date: String::new(),
             year: Some(2024),
         };
-        doc.cuts = chunk_cuts(&text);
+        let (cuts, body) = chunk_cuts_counting(&text);
+        doc.cuts = cuts;
         let mut want: BTreeMap<Key, ([u16; 4], u32)> = BTreeMap::new();
         let mut lens = [0u32; 4];
         for_each_field(&doc, &text, |t, field, chunk| {
@@ -1347,7 +1371,7 @@ mod tests {
             .map(|(k, a)| (k, (a.tf, a.mask)))
             .collect();
         assert_eq!(got, want);
-        assert_eq!(field_lens(&doc, &text), lens);
+        assert_eq!(field_lens(&doc, body), lens);
     }
 
     #[test]
