@@ -16,6 +16,7 @@ pub mod dates;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod fxhash;
 pub mod highlight;
 pub mod images;
 pub mod markdown;

@@ -35,7 +35,7 @@ pub struct Asset {
     pub abs: PathBuf,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Discovery {
     pub sources: Vec<SourceFile>,
     pub assets: Vec<Asset>,

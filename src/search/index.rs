@@ -12,8 +12,7 @@
 //! per-document work between builds and returns exactly what [`build`]
 //! returns.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -21,6 +20,7 @@ use serde::Serialize;
 use super::tokenize::{Class, class, fold};
 use crate::content::Kind;
 use crate::dates;
+use crate::fxhash::FxMap;
 use crate::markdown::Body;
 use crate::render::views;
 use crate::site::{PageId, Site};
@@ -138,42 +138,6 @@ fn chunk_cuts_counting(text: &str) -> (Vec<usize>, u32) {
     }
     (cuts, tokens)
 }
-
-/// A fast non-cryptographic hasher (the rustc "Fx" scheme) for the token
-/// maps: tens of millions of lookups per 12,000-page build, keyed by data
-/// from the site itself (no untrusted peer can choose colliding keys to
-/// slow down someone else's build).
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(FX_SEED);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Key of a token: Han bigrams and unigrams packed into integers, words by text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -231,6 +231,16 @@ impl Rebuilder {
     pub fn build(&mut self) -> std::result::Result<Update, Vec<Diagnostic>> {
         pipeline::rebuild(&self.root, &self.opts, &mut self.cache)
     }
+
+    /// [`build`](Self::build) after the watcher saw `changed` (site-relative
+    /// paths; empty: unknown, everything is checked).
+    pub fn build_changed(
+        &mut self,
+        changed: &[String],
+    ) -> std::result::Result<Update, Vec<Diagnostic>> {
+        self.cache.note_changed(changed);
+        self.build()
+    }
 }
 
 /// The outcome of one rebuild, for the console and the browsers.
@@ -248,7 +258,7 @@ pub enum Outcome {
 /// Rebuilds, patches the served files on success, and tells the browsers.
 pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outcome {
     let old = server.snapshot();
-    match rb.build() {
+    match rb.build_changed(sources) {
         Ok(update) => {
             let mut timings = update.timings;
             let diff_started = Instant::now();

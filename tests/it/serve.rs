@@ -766,7 +766,20 @@ fn assert_same(server: &serve::Server, root: &Path, step: &str) {
 /// Rebuilds, compares with a fresh build; true when only the changed pages
 /// were rendered again (the incremental path).
 fn step(server: &serve::Server, rb: &mut serve::Rebuilder, root: &Path, name: &str) -> bool {
-    match serve::rebuild(server, rb, &[]) {
+    told(server, rb, root, name, &[])
+}
+
+/// [`step`], telling the rebuild which files changed, as the watcher does
+/// (known sources only: the folders are not walked again).
+fn told(
+    server: &serve::Server,
+    rb: &mut serve::Rebuilder,
+    root: &Path,
+    name: &str,
+    changed: &[&str],
+) -> bool {
+    let changed: Vec<String> = changed.iter().map(|p| p.to_string()).collect();
+    match serve::rebuild(server, rb, &changed) {
         Outcome::Built { timings, .. } => {
             assert_same(server, root, name);
             timings.iter().any(|(n, _)| n.starts_with("render-pages"))
@@ -808,34 +821,64 @@ fn incremental_rebuilds_equal_fresh_builds() {
         "第3篇正文",
         "第3篇改过的正文",
     );
-    step(&server, &mut rb, root, "body edit");
+    told(
+        &server,
+        &mut rb,
+        root,
+        "body edit",
+        &["content/articles/a03.md"],
+    );
     // Edit a linked-to page's headings: anchors change, pages linking stay.
     replace_in(
         &root.join("content/articles/news.md"),
         "## 二、下一步安排",
         "## 二、下一步工作安排",
     );
-    step(&server, &mut rb, root, "heading edit");
+    told(
+        &server,
+        &mut rb,
+        root,
+        "heading edit",
+        &["content/articles/news.md"],
+    );
     // Edit a title (lists, neighbours, tags change).
     replace_in(
         &root.join("content/articles/a05.md"),
         "title: 文章5",
         "title: 改名文章",
     );
-    step(&server, &mut rb, root, "title edit");
+    told(
+        &server,
+        &mut rb,
+        root,
+        "title edit",
+        &["content/articles/a05.md"],
+    );
     // Change a date (order changes).
     replace_in(
         &root.join("content/articles/a07.md"),
         "date: 2026-08-17",
         "date: 2025-01-01",
     );
-    step(&server, &mut rb, root, "date edit");
+    told(
+        &server,
+        &mut rb,
+        root,
+        "date edit",
+        &["content/articles/a07.md"],
+    );
     // Add a file.
     site.write(
         "content/articles/added.md",
         &article("tags: [新标签]\n", "新增文章，链接到[第三篇](a03.md)。"),
     );
-    step(&server, &mut rb, root, "add");
+    told(
+        &server,
+        &mut rb,
+        root,
+        "add",
+        &["content/articles/added.md"],
+    );
     // Rename a file that others link to: the link target changes.
     std::fs::rename(
         root.join("content/articles/a03.md"),
@@ -847,7 +890,17 @@ fn incremental_rebuilds_equal_fresh_builds() {
         "(a03.md)",
         "(a03-renamed.md)",
     );
-    step(&server, &mut rb, root, "rename");
+    told(
+        &server,
+        &mut rb,
+        root,
+        "rename",
+        &[
+            "content/articles/a03-renamed.md",
+            "content/articles/a03.md",
+            "content/articles/added.md",
+        ],
+    );
     // Delete a linked page: the linking page renders differently.
     std::fs::remove_file(root.join("content/articles/news.md")).unwrap();
     match serve::rebuild(&server, &mut rb, &[]) {
