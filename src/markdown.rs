@@ -451,17 +451,33 @@ pub fn render(
     if sanitize {
         html = sanitizer(opts.iframe_hosts).clean(&html).to_string();
     }
-    body.html = post_process(&html);
+    body.html = post_process(html);
     (body, diags)
 }
 
-/// Small HTML adjustments comrak has no option for: lazy images and
-/// horizontally scrollable tables on narrow phones.
-fn post_process(html: &str) -> String {
-    html.replace("<img ", "<img loading=\"lazy\" decoding=\"async\" ")
-        .replace("<table>", "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滑动）\"><table>")
-        .replace("</table>", "</table></div>")
+/// Small HTML adjustments comrak has no option for: lazy images,
+/// horizontally scrollable tables on narrow phones, Chinese labels on
+/// footnote back-links.
+fn post_process(mut html: String) -> String {
+    // Each replacement copies the page: only where it applies (most bodies
+    // have no image, table or footnote).
+    if html.contains("<img ") {
+        html = html.replace("<img ", "<img loading=\"lazy\" decoding=\"async\" ");
+    }
+    if html.contains("<table>") {
+        html = html
+            .replace("<table>", "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滑动）\"><table>")
+            .replace("</table>", "</table></div>");
+    }
+    // Screen readers read the footnote back-links aloud: in Chinese.
+    if html.contains(FOOTNOTE_BACKREF) {
+        html = html.replace(FOOTNOTE_BACKREF, "aria-label=\"返回正文引用处 ");
+    }
+    html
 }
+
+/// How comrak labels a footnote's link back to where it is cited.
+const FOOTNOTE_BACKREF: &str = "aria-label=\"Back to reference ";
 
 /// What the sanitizer will remove from a piece of raw HTML, for warnings:
 /// dangerous tags, event-handler attributes and script URLs.
@@ -768,6 +784,17 @@ mod tests {
             "{}",
             b.html
         );
+    }
+
+    #[test]
+    fn footnote_back_links_are_labelled_in_chinese() {
+        let (b, _) = md("燃气泄漏要开窗通风。[^1]\n\n[^1]: 见《城镇燃气管理条例》。\n");
+        assert!(
+            b.html.contains("aria-label=\"返回正文引用处 1\""),
+            "{}",
+            b.html
+        );
+        assert!(!b.html.contains("Back to reference"), "{}", b.html);
     }
 
     #[test]

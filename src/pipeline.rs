@@ -1154,6 +1154,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dedup_last_keeps_the_later_scan_of_a_path() {
+        let scan = |mark: bool| {
+            let mut s = crate::check::crawl::PageScan::default();
+            s.marks = vec![mark];
+            s
+        };
+        let mut s = crate::check::Scanned {
+            paths: ["a/index.html", "b/index.html", "a/index.html"]
+                .map(String::from)
+                .to_vec(),
+            pages: vec![
+                ("a/index.html".into(), scan(false)),
+                ("b/index.html".into(), scan(false)),
+                ("a/index.html".into(), scan(true)),
+            ],
+        };
+        dedup_last(&mut s);
+        assert_eq!(s.paths, ["a/index.html", "b/index.html"]);
+        let pages: Vec<(&str, &[bool])> = s
+            .pages
+            .iter()
+            .map(|(p, scan)| (p.as_str(), scan.marks.as_slice()))
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                ("b/index.html", &[false][..]),
+                ("a/index.html", &[true][..])
+            ]
+        );
+    }
+
+    #[test]
     fn normalize_refuses_escapes() {
         assert_eq!(
             normalize(Path::new("content/a/../b.png")).as_deref(),
