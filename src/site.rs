@@ -222,33 +222,38 @@ pub fn assemble(
 ) -> (Site, Vec<Diagnostic>) {
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     let mut diags = Vec::new();
-    let dirs: Vec<String> = pages.iter().map(page_dir).collect();
-    let mut owners: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
+    let mut dirs: Vec<String> = pages.iter().map(page_dir).collect();
+    let mut owners: crate::fxhash::FxMap<&str, Vec<PageId>> = Default::default();
+    owners.reserve(dirs.len());
     for (id, dir) in dirs.iter().enumerate() {
         owners.entry(dir.as_str()).or_default().push(id);
     }
+    // Reported in URL order.
+    let mut shared: Vec<(&str, Vec<PageId>)> = owners
+        .into_iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .collect();
+    shared.sort_unstable();
     let mut dropped = vec![false; pages.len()];
-    for (dir, ids) in &owners {
-        if ids.len() > 1 {
-            let files: Vec<&str> = ids.iter().map(|&i| pages[i].file.as_str()).collect();
-            for &i in ids {
-                dropped[i] = true;
-                let others: Vec<&str> = files
-                    .iter()
-                    .copied()
-                    .filter(|f| *f != pages[i].file)
-                    .collect();
-                diags.push(
-                    Diagnostic::error(
-                        Span::file(pages[i].file.clone()),
-                        format!(
-                            "duplicate URL /{dir}: also produced by {}",
-                            others.join(", ")
-                        ),
-                    )
-                    .with_help("两个文件生成了同一个网址；请修改其中一个的文件名或 `slug`"),
-                );
-            }
+    for (dir, ids) in &shared {
+        let files: Vec<&str> = ids.iter().map(|&i| pages[i].file.as_str()).collect();
+        for &i in ids {
+            dropped[i] = true;
+            let others: Vec<&str> = files
+                .iter()
+                .copied()
+                .filter(|f| *f != pages[i].file)
+                .collect();
+            diags.push(
+                Diagnostic::error(
+                    Span::file(pages[i].file.clone()),
+                    format!(
+                        "duplicate URL /{dir}: also produced by {}",
+                        others.join(", ")
+                    ),
+                )
+                .with_help("两个文件生成了同一个网址；请修改其中一个的文件名或 `slug`"),
+            );
         }
     }
     for (id, p) in pages.iter().enumerate() {
@@ -263,11 +268,13 @@ pub fn assemble(
             );
         }
     }
+    drop(shared);
     if dropped.contains(&true) {
         let mut keep = dropped.iter().map(|d| !d);
         pages.retain(|_| keep.next().unwrap_or(true));
+        let mut keep = dropped.iter().map(|d| !d);
+        dirs.retain(|_| keep.next().unwrap_or(true));
     }
-    let dirs: Vec<String> = pages.iter().map(page_dir).collect();
 
     let by_file = pages
         .iter()
