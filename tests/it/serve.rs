@@ -778,11 +778,25 @@ fn told(
     name: &str,
     changed: &[&str],
 ) -> bool {
+    laps(server, rb, root, name, changed)
+        .iter()
+        .any(|n| n.starts_with("render-pages"))
+}
+
+/// [`told`], returning the names of the rebuild's stages: `reparse` comes
+/// first when the last build was patched in place (bodies only changed).
+fn laps(
+    server: &serve::Server,
+    rb: &mut serve::Rebuilder,
+    root: &Path,
+    name: &str,
+    changed: &[&str],
+) -> Vec<&'static str> {
     let changed: Vec<String> = changed.iter().map(|p| p.to_string()).collect();
     match serve::rebuild(server, rb, &changed) {
         Outcome::Built { timings, .. } => {
             assert_same(server, root, name);
-            timings.iter().any(|(n, _)| n.starts_with("render-pages"))
+            timings.iter().map(|(n, _)| *n).collect()
         }
         Outcome::Failed(d) => panic!("{name}: rebuild failed: {d:?}"),
     }
@@ -815,6 +829,59 @@ fn incremental_rebuilds_equal_fresh_builds() {
     assert!(step(&server, &mut rb, root, "paragraph added"));
     // Nothing changed at all.
     assert!(step(&server, &mut rb, root, "no change"));
+    // The watcher names the file: the last build is patched in place.
+    let text = std::fs::read_to_string(&a04).unwrap();
+    std::fs::write(
+        &a04,
+        format!("{text}\n再补充一段，带[锚点](@/cases/fire.md#没有这个)。\n"),
+    )
+    .unwrap();
+    let a04_rel = "content/articles/a04.md";
+    let took = laps(&server, &mut rb, root, "body patch", &[a04_rel]);
+    assert_eq!(
+        took.first(),
+        Some(&"reparse"),
+        "a body edit patches: {took:?}"
+    );
+    // The drill gets a first paragraph: its list entry changes, no patch.
+    let drill = root.join("content/drills/fire.md");
+    let long = "演练前请各班主任提前检查疏散通道。".repeat(10);
+    replace_in(
+        &drill,
+        "---\n\n## 演练流程",
+        &format!("---\n\n{long}结尾甲。\n\n## 演练流程"),
+    );
+    let took = laps(
+        &server,
+        &mut rb,
+        root,
+        "summary",
+        &["content/drills/fire.md"],
+    );
+    assert_ne!(took.first(), Some(&"reparse"), "a new summary is no patch");
+    // Past the 160 characters lists show: a patch that renews the feeds
+    // and calendars, which carry the whole paragraph.
+    replace_in(&drill, "结尾甲。", "结尾乙。");
+    let took = laps(
+        &server,
+        &mut rb,
+        root,
+        "feed text",
+        &["content/drills/fire.md"],
+    );
+    assert_eq!(took.first(), Some(&"reparse"), "{took:?}");
+    // Front matter changed: no patch.
+    replace_in(&a04, "title: 文章4", "title: 文章四");
+    let took = laps(&server, &mut rb, root, "front matter", &[a04_rel]);
+    assert_ne!(took.first(), Some(&"reparse"), "a new title is no patch");
+    // A new heading: pages may link to it, no patch.
+    std::fs::write(
+        &a04,
+        format!("{}\n## 新小标题\n", std::fs::read_to_string(&a04).unwrap()),
+    )
+    .unwrap();
+    let took = laps(&server, &mut rb, root, "heading", &[a04_rel]);
+    assert_ne!(took.first(), Some(&"reparse"), "a new heading is no patch");
     // Edit the first paragraph (the summary in lists changes).
     replace_in(
         &root.join("content/articles/a03.md"),
@@ -976,6 +1043,52 @@ fn incremental_rebuilds_equal_fresh_builds() {
         serve::http::read_files(&server.snapshot().files)["articles/a10/index.html"]
             .windows("更正".len())
             .any(|w| w == "更正".as_bytes())
+    );
+}
+
+#[test]
+fn body_patches_report_what_a_fresh_build_reports() {
+    let site = TestSite::new();
+    let root = site.root();
+    copy_dir(&fixture("minimal"), root);
+    // Warnings from discovery, from an unchanged page and from the edited one.
+    site.write("content/misc.md", "# 不在栏目里\n");
+    site.write(
+        "content/articles/other.md",
+        &article("", "正文<script>alert(1)</script>。"),
+    );
+    site.write("content/articles/edited.md", &article("", "第一段。"));
+    let mut cache = pipeline::Cache::new();
+    pipeline::rebuild(root, &serve_opts(), &mut cache).unwrap();
+    site.write(
+        "content/articles/edited.md",
+        &article(
+            "",
+            "第一段。\n\n见[新闻](@/articles/news.md#没有这个)。<script>x()</script>\n",
+        ),
+    );
+    cache.note_changed(&["content/articles/edited.md".to_owned()]);
+    let patched = pipeline::rebuild(root, &serve_opts(), &mut cache).unwrap();
+    assert_eq!(patched.timings[0].0, "reparse", "{:?}", patched.timings);
+    let fresh = pipeline::build(root, &serve_opts()).unwrap();
+    assert_eq!(patched.diags, fresh.diags);
+    let files: Vec<_> = patched
+        .diags
+        .iter()
+        .filter_map(|d| d.span.as_ref().map(|s| s.path.as_str()))
+        .collect();
+    for f in [
+        "content/misc.md",
+        "content/articles/other.md",
+        "content/articles/edited.md",
+    ] {
+        assert!(files.contains(&f), "a warning for {f}: {:?}", patched.diags);
+    }
+    assert!(
+        patched
+            .diags
+            .iter()
+            .any(|d| d.message.contains("no heading `#没有这个`"))
     );
 }
 

@@ -29,6 +29,8 @@ use crate::render::{self, Files, RenderOptions};
 use crate::site::{self, PageId, PublishOptions, Site, Unpublished};
 use crate::theme::Theme;
 
+mod patch;
+
 /// What to build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -385,6 +387,27 @@ impl Kept {
     }
 }
 
+/// The last successful build, kept whole between builds (`anxuan serve`):
+/// an edit that changes only page bodies patches it in place ([`patch`]);
+/// any other build first takes it apart into the per-file caches.
+struct Last {
+    site: Site,
+    bodies: Vec<Body>,
+    kept: Kept,
+    /// Loaded but unpublished files → why, and their future output folder.
+    unpublished: HashMap<String, (Unpublished, String)>,
+    /// Output paths of the site's assets.
+    assets: HashSet<String>,
+    stats: Stats,
+}
+
+impl Last {
+    /// Moves the pages and bodies into the per-file caches of `cache`.
+    fn take_apart(self, cache: &mut Cache) {
+        self.kept.put_back(cache, self.site.pages, self.bodies);
+    }
+}
+
 /// The site-wide inputs of rendering: when they are unchanged, only pages
 /// whose own inputs changed are rendered again.
 #[derive(Debug, Clone, PartialEq)]
@@ -468,6 +491,10 @@ pub struct Cache {
     /// The files changed since the last build, when the caller knows them
     /// (the preview server's watcher); taken by the next build.
     changed: Option<Vec<String>>,
+    /// The last successful build, whole.
+    last: Option<Last>,
+    /// Syntax definitions load on the first code block and stay.
+    highlighter: std::sync::Arc<Highlighter>,
 }
 
 /// Runs the whole pipeline. `Err` carries every diagnostic when any is an error.
@@ -599,9 +626,23 @@ fn rebuild_with(
         None => dates::wall_clock(),
     };
 
+    let render_key = format!(
+        "{:?}\0{:?}\0{:?}\0{:?}",
+        opts.now, opts.publish, opts.render.live_reload, now
+    );
+    let changed = cache.changed.take().filter(|_| keep);
+    // An edit of page bodies only patches the last build.
+    if let Some(changed) = changed.as_deref()
+        && stream.is_none()
+        && let Some(res) = patch::bodies_only(cache, opts, changed, &render_key, &mut timer)
+    {
+        return res;
+    }
+    if let Some(last) = cache.last.take() {
+        last.take_apart(cache);
+    }
     // The watcher's word that only known sources changed saves walking
     // 12,000 files and reading their stamps.
-    let changed = cache.changed.take().filter(|_| keep);
     let (found, hinted) = match (changed.as_deref(), cache.discovery.take()) {
         (Some(changed), Some(last))
             if changed
@@ -770,7 +811,7 @@ fn rebuild_with(
         failed: &failed,
         assets: &assets,
     };
-    let highlighter = Highlighter::new();
+    let highlighter = std::sync::Arc::clone(&cache.highlighter);
     let md_opts = MarkdownOptions {
         highlighter: &highlighter,
         unsafe_html: site.config.unsafe_html,
@@ -833,70 +874,8 @@ fn rebuild_with(
             kept.bodies.push(c);
         }
     }
-    for (id, body) in bodies.iter().enumerate() {
-        for link in &body.links {
-            let (Some(anchor), Some(&target)) = (&link.anchor, site.by_file.get(&link.target))
-            else {
-                continue;
-            };
-            let anchors = &bodies[target].anchors;
-            if !anchors.iter().any(|a| a == anchor) {
-                let known = anchors
-                    .iter()
-                    .take(8)
-                    .map(|a| format!("#{a}"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                diags.push(
-                    Diagnostic::warning(
-                        Span::new(site.pages[id].file.clone(), link.line, link.col),
-                        format!("{} has no heading `#{anchor}`", link.target),
-                    )
-                    .with_help(if known.is_empty() {
-                        "目标页面没有小标题".to_owned()
-                    } else {
-                        format!("可用的锚点：{known}")
-                    }),
-                );
-            }
-        }
-    }
-    // Images of the site get their intrinsic size (no layout jump while
-    // they load on a slow phone).
-    let by_out: HashMap<&str, &Path> = found
-        .assets
-        .iter()
-        .map(|a| (a.out.as_str(), a.abs.as_path()))
-        .collect();
-    let sizes: std::sync::Mutex<HashMap<String, Option<(u32, u32)>>> = Default::default();
-    let base_path = site.config.base_path.clone();
-    let size_of = |src: &str| -> Option<(u32, u32)> {
-        let out = percent_decode(src.strip_prefix(base_path.as_str())?);
-        let abs = by_out.get(out.as_str())?;
-        if let Ok(known) = sizes.lock()
-            && let Some(v) = known.get(&out)
-        {
-            return *v;
-        }
-        let v = std::fs::read(abs)
-            .ok()
-            .and_then(|b| crate::images::dimensions(&b));
-        if let Ok(mut known) = sizes.lock() {
-            known.insert(out, v);
-        }
-        v
-    };
-    bodies.par_iter_mut().filter(|b| !b.sized).for_each(|b| {
-        if b.html.contains("<img ")
-            && let Some(html) = crate::images::add_sizes(&b.html, &size_of)
-        {
-            b.html = html;
-        }
-        b.sized = true;
-        if keep {
-            b.text_hash = markdown::text_hash(&b.text);
-        }
-    });
+    diags.extend(anchor_warnings(&site, &bodies));
+    size_images(&mut bodies, &found.assets, &site.config.base_path, keep);
     timer.lap("markdown");
 
     if let Some(d) = theme_err {
@@ -913,10 +892,6 @@ fn rebuild_with(
     let Some((_, _, theme)) = cache.theme.as_ref() else {
         return Err(diags);
     };
-    let render_key = format!(
-        "{:?}\0{:?}\0{:?}\0{:?}",
-        opts.now, opts.publish, opts.render.live_reload, now
-    );
     let items = render::item_views(&site, &bodies);
     timer.lap("items");
     let structure = Structure::of(&site, &bodies);
@@ -1096,7 +1071,6 @@ fn rebuild_with(
         _ => None,
     };
     timer.lap("check");
-    kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
     if keep {
         cache.render = Some(RenderMemo {
             key: render_key,
@@ -1104,6 +1078,14 @@ fn rebuild_with(
             items,
             rendered,
             search: search_keys,
+        });
+        cache.last = Some(Last {
+            site,
+            bodies,
+            kept,
+            unpublished,
+            assets,
+            stats: stats.clone(),
         });
     }
     timer.lap("cache");
@@ -1115,6 +1097,78 @@ fn rebuild_with(
         stats,
         timings: timer.laps,
     })
+}
+
+/// Warnings for links to a heading that the target page does not have.
+fn anchor_warnings(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (id, body) in bodies.iter().enumerate() {
+        for link in &body.links {
+            let (Some(anchor), Some(&target)) = (&link.anchor, site.by_file.get(&link.target))
+            else {
+                continue;
+            };
+            let anchors = &bodies[target].anchors;
+            if !anchors.iter().any(|a| a == anchor) {
+                let known = anchors
+                    .iter()
+                    .take(8)
+                    .map(|a| format!("#{a}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                diags.push(
+                    Diagnostic::warning(
+                        Span::new(site.pages[id].file.clone(), link.line, link.col),
+                        format!("{} has no heading `#{anchor}`", link.target),
+                    )
+                    .with_help(if known.is_empty() {
+                        "目标页面没有小标题".to_owned()
+                    } else {
+                        format!("可用的锚点：{known}")
+                    }),
+                );
+            }
+        }
+    }
+    diags
+}
+
+/// Gives the site's images in bodies not yet sized their intrinsic size
+/// (no layout jump while they load on a slow phone); kept bodies also get
+/// their text hash for the search index.
+fn size_images(bodies: &mut [Body], assets: &[Asset], base_path: &str, keep: bool) {
+    let by_out: HashMap<&str, &Path> = assets
+        .iter()
+        .map(|a| (a.out.as_str(), a.abs.as_path()))
+        .collect();
+    let sizes: std::sync::Mutex<HashMap<String, Option<(u32, u32)>>> = Default::default();
+    let size_of = |src: &str| -> Option<(u32, u32)> {
+        let out = percent_decode(src.strip_prefix(base_path)?);
+        let abs = by_out.get(out.as_str())?;
+        if let Ok(known) = sizes.lock()
+            && let Some(v) = known.get(&out)
+        {
+            return *v;
+        }
+        let v = std::fs::read(abs)
+            .ok()
+            .and_then(|b| crate::images::dimensions(&b));
+        if let Ok(mut known) = sizes.lock() {
+            known.insert(out, v);
+        }
+        v
+    };
+    bodies.par_iter_mut().filter(|b| !b.sized).for_each(|b| {
+        if b.html.contains("<img ")
+            && let Some(html) = crate::images::add_sizes(&b.html, &size_of)
+        {
+            b.html = html;
+        }
+        b.sized = true;
+        if keep {
+            b.text_hash = markdown::text_hash(&b.text);
+        }
+    });
 }
 
 /// Keeps the last scan of each path (a later file replaced an earlier one)

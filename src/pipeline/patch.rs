@@ -1,0 +1,265 @@
+//! The fast path of `anxuan serve`: an edit that changes only the Markdown
+//! body of published pages patches the last build in place.
+//!
+//! When every changed file is a published page whose front matter means
+//! exactly what it meant before, and its new body keeps the page's list
+//! entry (summary), headings and code flag, then nothing the site's
+//! structure, lists, links or other pages depend on has changed: only the
+//! page itself, the search index and — when a first paragraph changed —
+//! the feeds and calendars are rendered again. Anything else returns
+//! `None`, and the full incremental build runs. Either way the result is
+//! byte-identical to a fresh build (tested in tests/it/serve.rs).
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use super::{
+    Cache, CachedBody, Output, Recorder, SiteLinks, Stamp, Timer, Update, anchor_warnings,
+    is_safe_output_path, size_images,
+};
+use crate::content::{self, Page};
+use crate::error::{Diagnostic, Severity, has_errors, sort_diagnostics};
+use crate::markdown::{self, Body, MarkdownOptions};
+use crate::render;
+use crate::site::PageId;
+
+/// One re-read page, ready to replace the old one.
+struct Edited {
+    id: PageId,
+    stamp: Stamp,
+    page: Page,
+    warnings: Vec<Diagnostic>,
+    cached: CachedBody,
+    body: Body,
+}
+
+/// Patches the last build when only the bodies of the files `changed`
+/// changed; `None` when anything else may have (nothing is touched then).
+pub(super) fn bodies_only(
+    cache: &mut Cache,
+    opts: &super::BuildOptions,
+    changed: &[String],
+    render_key: &str,
+    timer: &mut Timer,
+) -> Option<Result<Update, Vec<Diagnostic>>> {
+    let last = cache.last.as_ref()?;
+    let memo = cache.render.as_ref().filter(|m| m.key == render_key)?;
+    let found = cache.discovery.as_ref()?;
+    cache.theme.as_ref()?;
+    let site = &last.site;
+
+    let mut ids: Vec<PageId> = changed
+        .iter()
+        .map(|f| site.by_file.get(f).copied())
+        .collect::<Option<_>>()?;
+    ids.sort_unstable();
+    ids.dedup();
+    let failed = HashSet::new();
+    let links = SiteLinks {
+        site,
+        unpublished: &last.unpublished,
+        failed: &failed,
+        assets: &last.assets,
+    };
+    let md_opts = MarkdownOptions {
+        highlighter: &cache.highlighter,
+        unsafe_html: site.config.unsafe_html,
+        iframe_hosts: &site.config.iframe_hosts,
+    };
+    let edited: Vec<Edited> = ids
+        .par_iter()
+        .map(|&id| {
+            let old = &site.pages[id];
+            let src = found.sources.iter().find(|s| s.rel == old.file)?;
+            // Stamp first: a change while reading shows up next time.
+            let stamp = Stamp::of(&src.abs)?;
+            let bytes = std::fs::read(&src.abs).ok()?;
+            let _working = crate::crash::working_on(&src.rel);
+            let (page, warnings) = content::load(src, &bytes, &site.config).ok()?;
+            if !same_but_body(&page, old) {
+                return None;
+            }
+            let rec = Recorder {
+                inner: &links,
+                log: std::sync::Mutex::new(Vec::new()),
+            };
+            let (body, diags) = markdown::render(
+                &page.file,
+                &page.markdown,
+                page.body_line_offset,
+                &rec,
+                &md_opts,
+            );
+            if has_errors(&diags) {
+                return None;
+            }
+            let cached = CachedBody {
+                markdown: page.markdown.clone(),
+                offset: page.body_line_offset,
+                unsafe_html: md_opts.unsafe_html,
+                queries: rec.into_log(),
+                body: Body::default(),
+                diags,
+            };
+            Some(Edited {
+                id,
+                stamp,
+                page,
+                warnings,
+                cached,
+                body,
+            })
+        })
+        .collect::<Option<_>>()?;
+    let mut bodies: Vec<Body> = edited.iter().map(|e| e.body.clone()).collect();
+    size_images(&mut bodies, &found.assets, &site.config.base_path, true);
+    // What other pages show of a page, and what they link to, must stay.
+    let mut feeds = false;
+    for (e, body) in edited.iter().zip(&bodies) {
+        let old = &last.bodies[e.id];
+        if body.anchors != old.anchors
+            || body.has_code != old.has_code
+            || render::views::item_view(site, e.id, body) != memo.items[e.id]
+        {
+            return None;
+        }
+        feeds |= body.first_paragraph != old.first_paragraph;
+    }
+    timer.lap("reparse");
+
+    // From here on the patch is committed.
+    let Cache {
+        last: slot,
+        render: Some(memo),
+        discovery: Some(found),
+        theme: Some((_, _, theme)),
+        search,
+        ..
+    } = &mut *cache
+    else {
+        return None;
+    };
+    let mut last = slot.take()?;
+    for (e, body) in edited.into_iter().zip(bodies) {
+        let file = e.page.file.clone();
+        last.kept.stamps.insert(file.clone(), e.stamp);
+        if e.warnings.is_empty() {
+            last.kept.warnings.remove(&file);
+        } else {
+            last.kept.warnings.insert(file, e.warnings);
+        }
+        last.kept.bodies[e.id] = e.cached;
+        last.site.pages[e.id] = e.page;
+        last.bodies[e.id] = body;
+    }
+    let (site, bodies) = (&last.site, &last.bodies);
+    let ((mut set, render_diags), (index, keys)) = rayon::join(
+        || {
+            let (mut set, mut d) =
+                render::render_pages(site, theme, bodies, &memo.items, &opts.render, &ids);
+            // Feeds and calendars show a page's first paragraph.
+            if feeds {
+                let (machine, machine_diags) = render::machine_files(site, bodies);
+                set.extend(machine);
+                d.extend(machine_diags);
+            }
+            (set, d)
+        },
+        || crate::search::index::build_cached(site, bodies, search, false),
+    );
+    timer.lap("render-pages+search");
+    let now: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let remove: Vec<String> = memo
+        .search
+        .iter()
+        .filter(|k| !now.contains(k.as_str()))
+        .cloned()
+        .collect();
+    drop(now);
+    memo.search = keys;
+    set.extend(index);
+
+    // The diagnostics of a fresh build, gathered in its order.
+    let mut diags = found.diags.clone();
+    for src in &found.sources {
+        if let Some(w) = last.kept.warnings.get(&src.rel) {
+            diags.extend(w.iter().cloned());
+        }
+    }
+    for c in &last.kept.bodies {
+        diags.extend(c.diags.iter().cloned());
+    }
+    diags.extend(anchor_warnings(site, bodies));
+    diags.extend(render_diags);
+    for path in set.keys() {
+        if !is_safe_output_path(path) {
+            diags.push(Diagnostic::global(
+                Severity::Error,
+                format!("refusing to write outside the output folder: `{path}`"),
+            ));
+        }
+    }
+    sort_diagnostics(&mut diags);
+    let stats = last.stats.clone();
+    if has_errors(&diags) {
+        // The pages are cached as they are now; the next build renders all.
+        cache.render = None;
+        last.take_apart(cache);
+        return Some(Err(diags));
+    }
+    let mut copies = found.assets.clone();
+    copies.retain(|a| !set.contains_key(&a.out) && !memo.rendered.contains(&a.out));
+    *slot = Some(last);
+    timer.lap("diagnostics");
+    Some(Ok(Update {
+        output: Output::Patch { set, remove },
+        copies,
+        diags,
+        check: None,
+        stats,
+        timings: std::mem::take(&mut timer.laps),
+    }))
+}
+
+/// True when two loads of a page differ at most in their Markdown body
+/// (and the line it starts on). Every field is named, so a new field of
+/// [`Page`] must be considered here.
+fn same_but_body(a: &Page, b: &Page) -> bool {
+    let Page {
+        file,
+        kind,
+        slug,
+        title,
+        summary,
+        tags,
+        areas,
+        source,
+        author,
+        editor,
+        reviewer,
+        draft,
+        expires,
+        extra,
+        date,
+        data,
+        markdown: _,
+        body_line_offset: _,
+    } = a;
+    *file == b.file
+        && *kind == b.kind
+        && *slug == b.slug
+        && *title == b.title
+        && *summary == b.summary
+        && *tags == b.tags
+        && *areas == b.areas
+        && *source == b.source
+        && *author == b.author
+        && *editor == b.editor
+        && *reviewer == b.reviewer
+        && *draft == b.draft
+        && *expires == b.expires
+        && *extra == b.extra
+        && *date == b.date
+        && *data == b.data
+}
