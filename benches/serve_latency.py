@@ -102,6 +102,9 @@ def main():
     ap.add_argument("--site", required=True)
     ap.add_argument("--file", help="site-relative article to edit (default: the first article)")
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--where", choices=["end", "start"], default="end",
+                    help="append a paragraph (default), or put one first, which "
+                         "changes the summary shown in the lists")
     args = ap.parse_args()
 
     site = os.path.abspath(args.site)
@@ -134,7 +137,15 @@ def main():
         text = original.decode("utf-8")
         for i in range(args.edits + 1):
             marker = "（第%d次修改）" % i
-            body = text.rstrip("\n") + "\n\n本段为延迟测试追加的文字" + marker + "。\n"
+            added = "本段为延迟测试追加的文字" + marker + "。"
+            if args.where == "end":
+                body = text.rstrip("\n") + "\n\n" + added + "\n"
+            else:
+                # Without a `summary:` the lists show the first paragraph;
+                # the warm-up edit absorbs dropping it.
+                head, sep, rest = text.partition("\n---\n")
+                head = "\n".join(l for l in head.split("\n") if not l.startswith("summary:"))
+                body = head + sep + "\n" + added + "\n\n" + rest.lstrip("\n")
             start = time.perf_counter()
             with open(path, "w", encoding="utf-8") as f:
                 f.write(body)

@@ -898,7 +898,7 @@ fn rebuild_with(
     let memo = cache
         .render
         .take()
-        .filter(|m| m.key == render_key && m.structure == structure && m.items == items);
+        .filter(|m| m.key == render_key && m.structure == structure);
     // The search index's files (those that may have changed since the
     // last build, or all of them) and the paths of all its files.
     let search = |cache: &mut crate::search::index::IndexCache, bodies: &[Body], all: bool| {
@@ -915,12 +915,36 @@ fn rebuild_with(
     let mut streamed: Option<crate::check::Scanned> = None;
     let (output, render_diags, rendered, search_keys) = match memo {
         Some(memo) => {
+            // Pages whose list entry changed: the lists showing them and
+            // the pages linking to them as previous or next are rendered too.
+            let shown: Vec<bool> = items.iter().zip(&memo.items).map(|(a, b)| a != b).collect();
+            if shown.iter().any(|&c| c) {
+                dirty.extend(site.neighbours.iter().enumerate().filter_map(|(id, n)| {
+                    let by = |o: Option<PageId>| o.is_some_and(|o| shown[o]);
+                    (by(n.0) || by(n.1)).then_some(id)
+                }));
+                dirty.sort_unstable();
+                dirty.dedup();
+            }
+            let lists = shown.iter().any(|&c| c);
             // The edited pages, feeds and calendars beside the search index
             // (both are mostly serial work on a small edit).
             let ((mut set, d), (index, keys)) = rayon::join(
                 || {
                     let (mut set, mut d) =
                         render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
+                    if lists {
+                        let (l, ld) = render::render_lists(
+                            &site,
+                            theme,
+                            &bodies,
+                            &items,
+                            &opts.render,
+                            &shown,
+                        );
+                        set.extend(l);
+                        d.extend(ld);
+                    }
                     // Feeds and calendars carry page details that lists do
                     // not show; a patch always carries them.
                     let (machine, machine_diags) = render::machine_files(&site, &bodies);

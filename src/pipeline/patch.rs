@@ -2,11 +2,12 @@
 //! body of published pages patches the last build in place.
 //!
 //! When every changed file is a published page whose front matter means
-//! exactly what it meant before, and its new body keeps the page's list
-//! entry (summary), headings and code flag, then nothing the site's
-//! structure, lists, links or other pages depend on has changed: only the
-//! page itself, the search index and — when a first paragraph changed —
-//! the feeds and calendars are rendered again. Anything else returns
+//! exactly what it meant before, and its new body keeps the page's
+//! headings and code flag, then nothing the site's structure, links or
+//! other pages depend on has changed but the page's list entry (its
+//! summary, from the first paragraph): only the page itself, the search
+//! index, the lists showing a changed entry and — when a first paragraph
+//! changed — the feeds and calendars are rendered again. Anything else returns
 //! `None`, and the full incremental build runs. Either way the result is
 //! byte-identical to a fresh build (tested in tests/it/serve.rs).
 
@@ -114,15 +115,18 @@ pub(super) fn bodies_only(
         .collect::<Option<_>>()?;
     let mut bodies: Vec<Body> = edited.iter().map(|e| e.body.clone()).collect();
     size_images(&mut bodies, &found.assets, &site.config.base_path, true);
-    // What other pages show of a page, and what they link to, must stay.
+    // What other pages link to must stay; a new list entry (summary) is
+    // rendered into the lists showing it.
     let mut feeds = false;
+    let mut entries = Vec::new();
     for (e, body) in edited.iter().zip(&bodies) {
         let old = &last.bodies[e.id];
-        if body.anchors != old.anchors
-            || body.has_code != old.has_code
-            || render::views::item_view(site, e.id, body) != memo.items[e.id]
-        {
+        if body.anchors != old.anchors || body.has_code != old.has_code {
             return None;
+        }
+        let item = render::views::item_view(site, e.id, body);
+        if item != memo.items[e.id] {
+            entries.push((e.id, item));
         }
         feeds |= body.first_paragraph != old.first_paragraph;
     }
@@ -154,11 +158,25 @@ pub(super) fn bodies_only(
         last.bodies[e.id] = body;
     }
     let (site, bodies) = (&last.site, &last.bodies);
+    let mut shown = vec![false; site.pages.len()];
+    for (id, item) in entries {
+        shown[id] = true;
+        memo.items[id] = item;
+    }
+    let lists = shown.iter().any(|&s| s);
+    let items = &memo.items;
     let ((mut set, render_diags), (index, keys)) = rayon::join(
         || {
             let (mut set, mut d) =
-                render::render_pages(site, theme, bodies, &memo.items, &opts.render, &ids);
-            // Feeds and calendars show a page's first paragraph.
+                render::render_pages(site, theme, bodies, items, &opts.render, &ids);
+            // Neighbours show titles only, which stay: lists are enough.
+            if lists {
+                let (l, ld) =
+                    render::render_lists(site, theme, bodies, items, &opts.render, &shown);
+                set.extend(l);
+                d.extend(ld);
+            }
+            // Feeds and calendars show a page's whole first paragraph.
             if feeds {
                 let (machine, machine_diags) = render::machine_files(site, bodies);
                 set.extend(machine);

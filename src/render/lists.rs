@@ -16,6 +16,28 @@ use crate::site::PageId;
 
 type Out = Result<(String, Vec<u8>), Diagnostic>;
 
+/// Which list pages to render.
+pub enum Which<'a> {
+    All,
+    /// Only those that show one of these pages (`true` at its id); the
+    /// rest of the site is unchanged (`anxuan serve`).
+    Showing(&'a [bool]),
+}
+
+impl Which<'_> {
+    fn any(&self, ids: &[PageId]) -> bool {
+        match self {
+            Which::All => true,
+            Which::Showing(shown) => ids.iter().any(|&i| shown[i]),
+        }
+    }
+
+    /// Pages that show no list items (their inputs are the site's structure).
+    fn fixed(&self) -> bool {
+        matches!(self, Which::All)
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct PageLink {
     number: usize,
@@ -111,11 +133,13 @@ fn paginated(
     intro: &str,
     ids: &[PageId],
     extra: &dyn Fn(&mut crate::theme::TemplateContext),
+    which: &Which<'_>,
 ) -> Vec<Out> {
     let per = r.site.config.paginate.max(1);
     let total = ids.len().div_ceil(per).max(1);
     let chunks: Vec<&[PageId]> = ids.chunks(per).collect();
     (1..=total)
+        .filter(|&n| which.any(chunks.get(n - 1).copied().unwrap_or(&[])))
         .map(|n| {
             let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
             let list = ListView {
@@ -143,17 +167,26 @@ fn take<'a>(r: &'a Renderer<'_>, ids: &[PageId], n: usize) -> Vec<&'a ItemView> 
     ids.iter().take(n).map(|&i| &r.items[i]).collect()
 }
 
-fn home(r: &Renderer<'_>) -> Out {
+fn home(r: &Renderer<'_>, which: &Which<'_>) -> Option<Out> {
     let site = r.site;
+    let shown = [
+        &site.articles[..site.articles.len().min(8)],
+        &site.drills_upcoming[..site.drills_upcoming.len().min(5)],
+        &site.drills_past[..site.drills_past.len().min(3)],
+        &site.cases[..site.cases.len().min(5)],
+    ];
+    if !shown.iter().any(|ids| which.any(ids)) {
+        return None;
+    }
     let mut ctx = r.context("", &site.config.title, &site.config.description, "");
     ctx.insert("latest_articles", &take(r, &site.articles, 8));
     ctx.insert("upcoming_drills", &take(r, &site.drills_upcoming, 5));
     ctx.insert("recent_drills", &take(r, &site.drills_past, 3));
     ctx.insert("recent_cases", &take(r, &site.cases, 5));
-    r.emit("index.html", &ctx, "", "the home page")
+    Some(r.emit("index.html", &ctx, "", "the home page"))
 }
 
-fn drills(r: &Renderer<'_>) -> Vec<Out> {
+fn drills(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
     let site = r.site;
     let all: Vec<PageId> = site.drills().collect();
     let per = site.config.paginate.max(1);
@@ -162,6 +195,10 @@ fn drills(r: &Renderer<'_>) -> Vec<Out> {
     let heading = "应急演练";
     let intro = "近期演练按开始时间排列，欢迎居民、职工和师生积极参加；已结束的演练按月份归档。";
     (1..=total)
+        .filter(|&n| {
+            let start = (n - 1) * per;
+            which.any(&all[start..(start + per).min(all.len())])
+        })
         .map(|n| {
             let start = (n - 1) * per;
             let end = (start + per).min(all.len());
@@ -214,10 +251,15 @@ struct TagView {
 
 /// Every list page of the site.
 pub fn all(r: &Renderer<'_>) -> Vec<Out> {
+    some(r, &Which::All)
+}
+
+/// The list pages `which` asks for.
+pub fn some(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
     let site = r.site;
     let cfg = &site.config;
     let none = |_: &mut crate::theme::TemplateContext| {};
-    let mut out = vec![home(r)];
+    let mut out: Vec<Out> = home(r, which).into_iter().collect();
     out.extend(paginated(
         r,
         "list.html",
@@ -227,6 +269,7 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
         "安全生产“五进”工作动态、通知公告。",
         &site.articles,
         &none,
+        which,
     ));
     out.extend(paginated(
         r,
@@ -237,8 +280,9 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
         "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。",
         &site.cases,
         &none,
+        which,
     ));
-    out.extend(drills(r));
+    out.extend(drills(r, which));
 
     let mut ctx = r.context(
         "areas",
@@ -247,7 +291,9 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
         "areas/",
     );
     ctx.insert("heading", "五进专栏");
-    out.push(r.emit("areas.html", &ctx, "areas/", "/areas/"));
+    if which.fixed() {
+        out.push(r.emit("areas.html", &ctx, "areas/", "/areas/"));
+    }
     for (i, area) in cfg.areas.iter().enumerate() {
         let heading = format!("安全生产宣传进{}", area.name);
         let dir = format!("areas/{}/", area.slug);
@@ -269,22 +315,25 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
             &area.description,
             &site.areas[i],
             &extra,
+            which,
         ));
     }
 
-    let tags: Vec<TagView> = site
-        .tags
-        .iter()
-        .map(|t| TagView {
-            name: t.name.clone(),
-            url: site.url_of_dir(&site.tag_dir(t)),
-            count: t.pages.len(),
-        })
-        .collect();
-    let mut ctx = r.context("tags", "标签", "按标签浏览全部内容。", "tags/");
-    ctx.insert("heading", "标签");
-    ctx.insert("tags", &tags);
-    out.push(r.emit("tags.html", &ctx, "tags/", "/tags/"));
+    if which.fixed() {
+        let tags: Vec<TagView> = site
+            .tags
+            .iter()
+            .map(|t| TagView {
+                name: t.name.clone(),
+                url: site.url_of_dir(&site.tag_dir(t)),
+                count: t.pages.len(),
+            })
+            .collect();
+        let mut ctx = r.context("tags", "标签", "按标签浏览全部内容。", "tags/");
+        ctx.insert("heading", "标签");
+        ctx.insert("tags", &tags);
+        out.push(r.emit("tags.html", &ctx, "tags/", "/tags/"));
+    }
     for t in &site.tags {
         let heading = format!("标签：{}", t.name);
         let intro = format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name);
@@ -297,7 +346,11 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
             &intro,
             &t.pages,
             &none,
+            which,
         ));
+    }
+    if !which.fixed() {
+        return out;
     }
 
     let ctx = r.context(

@@ -380,6 +380,22 @@ pub fn render_pages(
     collect(results)
 }
 
+/// Renders the list pages (home, kinds, areas, tags) that show one of the
+/// pages marked in `shown` (for incremental rebuilds: the caller knows the
+/// site's structure and every other list item are unchanged).
+pub fn render_lists(
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Body],
+    items: &[ItemView],
+    opts: &RenderOptions,
+    shown: &[bool],
+) -> (Files, Vec<Diagnostic>) {
+    let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
+    let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
+    collect(lists::some(&r, &lists::Which::Showing(shown)))
+}
+
 fn collect(results: Vec<Result<(String, Vec<u8>), Diagnostic>>) -> (Files, Vec<Diagnostic>) {
     let mut files = Files::new();
     let mut diags = Vec::new();
