@@ -6,6 +6,7 @@
 //! (no sorting here); page 1 of a list lives at `<dir>/`, page n at
 //! `<dir>/page/n/`.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Renderer;
@@ -15,6 +16,12 @@ use crate::error::Diagnostic;
 use crate::site::PageId;
 
 type Out = Result<(String, Vec<u8>), Diagnostic>;
+
+/// What a list adds to its pages' template context.
+type Extra<'a> = dyn Fn(&mut crate::theme::TemplateContext) + Sync + 'a;
+
+/// A group of list pages, rendered beside the others.
+type Job<'a> = Box<dyn Fn() -> Vec<Out> + Send + Sync + 'a>;
 
 /// Which list pages to render.
 pub enum Which<'a> {
@@ -132,13 +139,14 @@ fn paginated(
     heading: &str,
     intro: &str,
     ids: &[PageId],
-    extra: &dyn Fn(&mut crate::theme::TemplateContext),
+    extra: &Extra<'_>,
     which: &Which<'_>,
 ) -> Vec<Out> {
     let per = r.site.config.paginate.max(1);
     let total = ids.len().div_ceil(per).max(1);
     let chunks: Vec<&[PageId]> = ids.chunks(per).collect();
     (1..=total)
+        .into_par_iter()
         .filter(|&n| which.any(chunks.get(n - 1).copied().unwrap_or(&[])))
         .map(|n| {
             let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
@@ -195,6 +203,7 @@ fn drills(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
     let heading = "应急演练";
     let intro = "近期演练按开始时间排列，欢迎居民、职工和师生积极参加；已结束的演练按月份归档。";
     (1..=total)
+        .into_par_iter()
         .filter(|&n| {
             let start = (n - 1) * per;
             which.any(&all[start..(start + per).min(all.len())])
@@ -254,116 +263,127 @@ pub fn all(r: &Renderer<'_>) -> Vec<Out> {
     some(r, &Which::All)
 }
 
-/// The list pages `which` asks for.
+/// The list pages `which` asks for, rendered in parallel, in a fixed order.
 pub fn some(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
     let site = r.site;
     let cfg = &site.config;
     let none = |_: &mut crate::theme::TemplateContext| {};
-    let mut out: Vec<Out> = home(r, which).into_iter().collect();
-    out.extend(paginated(
-        r,
-        "list.html",
-        "articles",
-        "articles/",
-        "工作动态",
-        "安全生产“五进”工作动态、通知公告。",
-        &site.articles,
-        &none,
-        which,
-    ));
-    out.extend(paginated(
-        r,
-        "list.html",
-        "cases",
-        "cases/",
-        "警示案例",
-        "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。",
-        &site.cases,
-        &none,
-        which,
-    ));
-    out.extend(drills(r, which));
-
-    let mut ctx = r.context(
-        "areas",
-        "五进专栏",
-        "安全生产宣传进企业、进农村、进社区、进学校、进家庭。",
-        "areas/",
-    );
-    ctx.insert("heading", "五进专栏");
+    let mut jobs: Vec<Job<'_>> = vec![
+        Box::new(|| home(r, which).into_iter().collect()),
+        Box::new(move || {
+            paginated(
+                r,
+                "list.html",
+                "articles",
+                "articles/",
+                "工作动态",
+                "安全生产“五进”工作动态、通知公告。",
+                &site.articles,
+                &none,
+                which,
+            )
+        }),
+        Box::new(move || {
+            paginated(
+                r,
+                "list.html",
+                "cases",
+                "cases/",
+                "警示案例",
+                "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。",
+                &site.cases,
+                &none,
+                which,
+            )
+        }),
+        Box::new(|| drills(r, which)),
+    ];
     if which.fixed() {
-        out.push(r.emit("areas.html", &ctx, "areas/", "/areas/"));
+        jobs.push(Box::new(|| {
+            let mut ctx = r.context(
+                "areas",
+                "五进专栏",
+                "安全生产宣传进企业、进农村、进社区、进学校、进家庭。",
+                "areas/",
+            );
+            ctx.insert("heading", "五进专栏");
+            vec![r.emit("areas.html", &ctx, "areas/", "/areas/")]
+        }));
     }
     for (i, area) in cfg.areas.iter().enumerate() {
-        let heading = format!("安全生产宣传进{}", area.name);
-        let dir = format!("areas/{}/", area.slug);
-        let area_name = area.name.clone();
-        let mut links = super::feed_links(site, &dir, &format!("{} - 进{}", cfg.title, area.name));
-        links.extend(super::feed_links(site, "", &cfg.title));
-        let calendar = super::calendar_link(site, &format!("{dir}drills.ics"));
-        let extra = move |ctx: &mut crate::theme::TemplateContext| {
-            ctx.insert("area", &area_name);
-            ctx.insert("feed_links", &links);
-            ctx.insert("area_calendar", &calendar);
-        };
-        out.extend(paginated(
-            r,
-            "list.html",
-            "areas",
-            &dir,
-            &heading,
-            &area.description,
-            &site.areas[i],
-            &extra,
-            which,
-        ));
+        jobs.push(Box::new(move || {
+            let heading = format!("安全生产宣传进{}", area.name);
+            let dir = format!("areas/{}/", area.slug);
+            let mut links =
+                super::feed_links(site, &dir, &format!("{} - 进{}", cfg.title, area.name));
+            links.extend(super::feed_links(site, "", &cfg.title));
+            let calendar = super::calendar_link(site, &format!("{dir}drills.ics"));
+            let extra = |ctx: &mut crate::theme::TemplateContext| {
+                ctx.insert("area", &area.name);
+                ctx.insert("feed_links", &links);
+                ctx.insert("area_calendar", &calendar);
+            };
+            paginated(
+                r,
+                "list.html",
+                "areas",
+                &dir,
+                &heading,
+                &area.description,
+                &site.areas[i],
+                &extra,
+                which,
+            )
+        }));
     }
-
     if which.fixed() {
-        let tags: Vec<TagView> = site
-            .tags
-            .iter()
-            .map(|t| TagView {
-                name: t.name.clone(),
-                url: site.url_of_dir(&site.tag_dir(t)),
-                count: t.pages.len(),
-            })
-            .collect();
-        let mut ctx = r.context("tags", "标签", "按标签浏览全部内容。", "tags/");
-        ctx.insert("heading", "标签");
-        ctx.insert("tags", &tags);
-        out.push(r.emit("tags.html", &ctx, "tags/", "/tags/"));
+        jobs.push(Box::new(|| {
+            let tags: Vec<TagView> = site
+                .tags
+                .iter()
+                .map(|t| TagView {
+                    name: t.name.clone(),
+                    url: site.url_of_dir(&site.tag_dir(t)),
+                    count: t.pages.len(),
+                })
+                .collect();
+            let mut ctx = r.context("tags", "标签", "按标签浏览全部内容。", "tags/");
+            ctx.insert("heading", "标签");
+            ctx.insert("tags", &tags);
+            vec![r.emit("tags.html", &ctx, "tags/", "/tags/")]
+        }));
     }
     for t in &site.tags {
-        let heading = format!("标签：{}", t.name);
-        let intro = format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name);
-        out.extend(paginated(
-            r,
-            "list.html",
-            "tags",
-            &site.tag_dir(t),
-            &heading,
-            &intro,
-            &t.pages,
-            &none,
-            which,
-        ));
+        jobs.push(Box::new(move || {
+            let heading = format!("标签：{}", t.name);
+            let intro = format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name);
+            paginated(
+                r,
+                "list.html",
+                "tags",
+                &site.tag_dir(t),
+                &heading,
+                &intro,
+                &t.pages,
+                &none,
+                which,
+            )
+        }));
     }
-    if !which.fixed() {
-        return out;
+    if which.fixed() {
+        jobs.push(Box::new(|| {
+            let ctx = r.context(
+                "search",
+                "站内搜索",
+                "搜索本站的工作动态、应急演练和警示案例。",
+                "search/",
+            );
+            let search = r.emit("search.html", &ctx, "search/", "/search/");
+            let ctx = r.context("", "页面未找到", "", "404.html");
+            vec![search, r.emit("404.html", &ctx, "404.html", "404.html")]
+        }));
     }
-
-    let ctx = r.context(
-        "search",
-        "站内搜索",
-        "搜索本站的工作动态、应急演练和警示案例。",
-        "search/",
-    );
-    out.push(r.emit("search.html", &ctx, "search/", "/search/"));
-
-    let ctx = r.context("", "页面未找到", "", "404.html");
-    out.push(r.emit("404.html", &ctx, "404.html", "404.html"));
-    out
+    jobs.par_iter().flat_map_iter(|job| job()).collect()
 }
 
 #[cfg(test)]

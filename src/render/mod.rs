@@ -463,11 +463,12 @@ pub fn render_site_into(
             Err(d) => Some(d),
         })
         .collect();
-    for res in lists::all(&r) {
-        if let Err(d) = res.and_then(|(path, bytes)| put(path, bytes)) {
-            diags.push(d);
-        }
-    }
+    diags.extend(
+        lists::all(&r)
+            .into_par_iter()
+            .filter_map(|res| res.and_then(|(path, bytes)| put(path, bytes)).err())
+            .collect::<Vec<_>>(),
+    );
     let taken = taken.into_inner().unwrap_or_default();
     for (path, bytes) in &r.assets.files {
         if !taken.contains(path)
