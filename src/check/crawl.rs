@@ -165,21 +165,6 @@ enum Verdict {
 type PageResult = (Vec<Occurrence>, Vec<(String, Place)>);
 
 /// The ids (and `<a name>`s) of a page, decoded.
-fn anchors(tags: &[html::Tag<'_>]) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    for t in tags {
-        if let Some(id) = t.attr("id") {
-            ids.insert(html::decode_entities(id).into_owned());
-        }
-        if t.is("a")
-            && let Some(n) = t.attr("name")
-        {
-            ids.insert(html::decode_entities(n).into_owned());
-        }
-    }
-    ids
-}
-
 /// What the checks need of one HTML page, taken in one pass while the page
 /// is in memory (a build does not keep its pages, nor read them back).
 #[derive(Debug, Default)]
@@ -196,44 +181,77 @@ pub struct PageScan {
 }
 
 /// Scans one HTML page; `marks` are the footer texts to look for (each as
-/// written and HTML-escaped).
-pub fn scan(text: &str, marks: &[(String, String)]) -> PageScan {
-    let tags = html::tags(text);
+/// written and HTML-escaped). Works on the bytes as rendered: no copy, no
+/// UTF-8 validation of the whole page, no allocation per tag.
+pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
     let mut page = PageScan {
-        ids: anchors(&tags),
         marks: marks
             .iter()
-            .map(|(raw, esc)| text.contains(raw.as_str()) || text.contains(esc.as_str()))
+            .map(|(raw, esc)| {
+                html::contains(html, raw.as_bytes()) || html::contains(html, esc.as_bytes())
+            })
             .collect(),
         ..PageScan::default()
     };
+    let text = |r: &std::ops::Range<usize>| String::from_utf8_lossy(&html[r.clone()]);
+    let decoded = |r: &std::ops::Range<usize>| html::decode_entities(&text(r)).into_owned();
     // Lines counted incrementally: tags come in document order.
     let (mut line, mut at) = (1u32, 0usize);
-    for t in &tags {
-        let upto = t.start.clamp(at, text.len());
-        line += text.as_bytes()[at..upto]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u32;
+    html::each_tag(html, |t| {
+        let upto = t.start.clamp(at, html.len());
+        line += memchr::memchr_iter(b'\n', &html[at..upto]).count() as u32;
         at = upto;
-        if t.is("img") {
-            let alt = t.attr("alt").map(html::decode_entities);
-            if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                page.no_alt
-                    .push((t.attr("src").unwrap_or("").to_owned(), line));
+        let name = &html[t.name.clone()];
+        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+        let (img, form, a) = (is("img"), is("form"), is("a"));
+        let mut alt: Option<bool> = None;
+        let mut src: Option<&std::ops::Range<usize>> = None;
+        let (mut href, mut action, mut id, mut anchor_name) = (None, None, None, None);
+        // The first of each attribute counts, as browsers read them.
+        for (n, v) in &t.attrs {
+            let n = &html[n.clone()];
+            let slot = if n.eq_ignore_ascii_case(b"href") {
+                &mut href
+            } else if n.eq_ignore_ascii_case(b"src") {
+                if src.is_none() {
+                    src = Some(v.as_ref().unwrap_or(&(0..0)));
+                }
+                continue;
+            } else if form && n.eq_ignore_ascii_case(b"action") {
+                &mut action
+            } else if n.eq_ignore_ascii_case(b"id") {
+                &mut id
+            } else if a && n.eq_ignore_ascii_case(b"name") {
+                &mut anchor_name
+            } else if img && n.eq_ignore_ascii_case(b"alt") {
+                if alt.is_none() {
+                    alt = Some(v.as_ref().is_some_and(|r| !decoded(r).trim().is_empty()));
+                }
+                continue;
+            } else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(v.clone().unwrap_or(0..0));
             }
         }
-        let mut urls: [Option<(&str, bool)>; 3] = [None; 3];
-        urls[0] = t.attr("href").map(|h| (h, false));
-        urls[1] = t.attr("src").map(|s| (s, t.is("img")));
-        if t.is("form") {
-            urls[2] = t.attr("action").map(|a| (a, false));
+        for r in [&id, &anchor_name].into_iter().flatten() {
+            page.ids.insert(decoded(r));
         }
-        for (raw, is_image) in urls.into_iter().flatten() {
-            page.refs
-                .push((html::decode_entities(raw).into_owned(), is_image, line));
+        if img && alt != Some(true) {
+            let s = src.map(|r| text(r).into_owned()).unwrap_or_default();
+            page.no_alt.push((s, line));
         }
-    }
+        if let Some(r) = &href {
+            page.refs.push((decoded(r), false, line));
+        }
+        if let Some(r) = src {
+            page.refs.push((decoded(r), img, line));
+        }
+        if let Some(r) = &action {
+            page.refs.push((decoded(r), false, line));
+        }
+    });
     page
 }
 
@@ -423,6 +441,43 @@ mod tests {
             candidates: c.iter().map(|s| (*s).to_owned()).collect(),
             fragment: f.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn scan_takes_ids_links_and_images_without_alt() {
+        let page = "<!DOCTYPE html>\n<html><head><title>a <b> c</title>\n\
+            <script>var s = '<a href=\"/in-script/\">';</script></head>\n\
+            <body><h2 id=\"a&amp;b\">x</h2><a NAME=top HREF='/x/?a=1&amp;b=2' href=\"/second/\">y</a>\n\
+            <img src=\"/i.png\"><img src=\"/j.png\" alt><img src=\"/k.png\" alt=\" &#32; \">\n\
+            <img src=\"/l.png\" alt=\"图\"><form action=\"/search/\"></form>\n\
+            <!-- <a href=\"/commented/\"> --><p>页脚 备案号</p></body></html>";
+        let marks = [
+            ("备案号".to_owned(), "备案号".to_owned()),
+            ("无".to_owned(), "无".to_owned()),
+        ];
+        let s = scan(page.as_bytes(), &marks);
+        let mut ids: Vec<_> = s.ids.iter().map(String::as_str).collect();
+        ids.sort();
+        assert_eq!(ids, ["a&b", "top"]);
+        let refs: Vec<_> = s
+            .refs
+            .iter()
+            .map(|(u, img, l)| (u.as_str(), *img, *l))
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                ("/x/?a=1&b=2", false, 4),
+                ("/i.png", true, 5),
+                ("/j.png", true, 5),
+                ("/k.png", true, 5),
+                ("/l.png", true, 6),
+                ("/search/", false, 6),
+            ]
+        );
+        let no_alt: Vec<_> = s.no_alt.iter().map(|(u, l)| (u.as_str(), *l)).collect();
+        assert_eq!(no_alt, [("/i.png", 5), ("/j.png", 5), ("/k.png", 5)]);
+        assert_eq!(s.marks, [true, false]);
     }
 
     #[test]

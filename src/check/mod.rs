@@ -44,10 +44,7 @@ impl Scanned {
         let pages = files
             .par_iter()
             .filter(|(p, _)| p.ends_with(".html"))
-            .filter_map(|(p, bytes)| {
-                let text = std::str::from_utf8(bytes).ok()?;
-                Some((p.clone(), crawl::scan(text, &marks)))
-            })
+            .map(|(p, bytes)| (p.clone(), crawl::scan(bytes, &marks)))
             .collect();
         Scanned {
             paths: files.keys().cloned().collect(),

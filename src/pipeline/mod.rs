@@ -982,9 +982,7 @@ fn rebuild_with(
                 }
                 let scan = path
                     .ends_with(".html")
-                    .then(|| std::str::from_utf8(&bytes).ok())
-                    .flatten()
-                    .map(|text| crate::check::crawl::scan(text, &marks));
+                    .then(|| crate::check::crawl::scan(&bytes, &marks));
                 (st.write)(&path, &bytes)?;
                 if let Ok(mut s) = scanned.lock() {
                     if let Some(scan) = scan {

@@ -73,21 +73,45 @@ pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
 }
 
-fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if from >= hay.len() {
-        return None;
-    }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
+/// Whether `needle` (which starts with `<`) occurs in `hay`, ignoring ASCII case.
+pub fn contains_tag_ci(hay: &[u8], needle: &[u8]) -> bool {
+    find_ci(hay, 0, needle).is_some()
 }
 
-/// Every start tag of `html`, in document order.
-pub fn tags(html: &str) -> Vec<Tag<'_>> {
-    let b = html.as_bytes();
+/// The first `needle` (which starts with `<`) at or after `from`, ignoring
+/// ASCII case.
+fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(p) = find_from(hay, at, b"<") {
+        if hay
+            .get(p..p + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        {
+            return Some(p);
+        }
+        at = p + 1;
+    }
+    None
+}
+
+/// A start tag as byte ranges of the input: reused from tag to tag by
+/// [`each_tag`], so scanning a page allocates nothing per tag.
+#[derive(Debug, Default)]
+pub struct RawTag {
+    /// Byte offset of `<`.
+    pub start: usize,
+    pub name: Range<usize>,
+    /// (name, raw value) of each attribute; no value for a bare attribute.
+    pub attrs: Vec<(Range<usize>, Option<Range<usize>>)>,
+}
+
+/// Calls `f` with every start tag of `html`, in document order. Every
+/// range starts and ends next to an ASCII byte (or the input's ends), so
+/// it slices a `str` input at character boundaries.
+pub fn each_tag(html: &[u8], mut f: impl FnMut(&RawTag)) {
+    let b = html;
     let n = b.len();
-    let mut out = Vec::new();
+    let mut tag = RawTag::default();
     let mut i = 0;
     while let Some(lt) = find_from(b, i, b"<") {
         let next = b.get(lt + 1).copied().unwrap_or(0);
@@ -107,8 +131,9 @@ pub fn tags(html: &str) -> Vec<Tag<'_>> {
         while j < n && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
             j += 1;
         }
-        let name = &html[lt + 1..j];
-        let mut attrs = Vec::new();
+        tag.start = lt;
+        tag.name = lt + 1..j;
+        tag.attrs.clear();
         loop {
             while j < n && b[j].is_ascii_whitespace() {
                 j += 1;
@@ -128,7 +153,7 @@ pub fn tags(html: &str) -> Vec<Tag<'_>> {
             while j < n && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/') {
                 j += 1;
             }
-            let aname = &html[ns..j];
+            let aname = ns..j;
             while j < n && b[j].is_ascii_whitespace() {
                 j += 1;
             }
@@ -148,33 +173,45 @@ pub fn tags(html: &str) -> Vec<Tag<'_>> {
                     }
                     (s, j, j)
                 };
-                attrs.push(Attr {
-                    name: aname,
-                    value: Some(&html[vs..ve]),
-                    range: Some(vs..ve),
-                });
+                tag.attrs.push((aname, Some(vs..ve)));
                 j = after;
             } else if !aname.is_empty() {
-                attrs.push(Attr {
-                    name: aname,
-                    value: None,
-                    range: None,
-                });
+                tag.attrs.push((aname, None));
             } else {
                 j += 1;
             }
         }
         i = j;
-        if RAW_TEXT.iter().any(|r| name.eq_ignore_ascii_case(r)) {
-            let close = format!("</{name}");
+        let name = &b[tag.name.clone()];
+        if let Some(raw) = RAW_TEXT
+            .iter()
+            .find(|r| name.eq_ignore_ascii_case(r.as_bytes()))
+        {
+            let close = format!("</{raw}");
             i = find_ci(b, i, close.as_bytes()).unwrap_or(n);
         }
-        out.push(Tag {
-            name,
-            attrs,
-            start: lt,
-        });
+        f(&tag);
     }
+}
+
+/// Every start tag of `html`, in document order.
+pub fn tags(html: &str) -> Vec<Tag<'_>> {
+    let mut out = Vec::new();
+    each_tag(html.as_bytes(), |t| {
+        out.push(Tag {
+            name: &html[t.name.clone()],
+            attrs: t
+                .attrs
+                .iter()
+                .map(|(name, value)| Attr {
+                    name: &html[name.clone()],
+                    value: value.clone().map(|v| &html[v]),
+                    range: value.clone(),
+                })
+                .collect(),
+            start: t.start,
+        });
+    });
     out
 }
 

@@ -68,6 +68,7 @@ pub fn cover(site: &Site, page: &Page, body: &Body) -> Option<String> {
             }
             join_url(&cfg.base_path, &parts.join("/"))
         }
+        None if !html::contains_tag_ci(body.html.as_bytes(), b"<img") => return None,
         None => {
             let tags = html::tags(&body.html);
             let img = tags.iter().find(|t| t.is("img"))?;
