@@ -1,4 +1,5 @@
-//! `anxuan build`: run the pipeline, then write the output atomically.
+//! `anxuan build`: run the pipeline, then write the output (nothing in it
+//! changes unless the whole build succeeded).
 
 use std::time::Instant;
 
@@ -17,10 +18,9 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
     output::check_target(&root, &out)?;
     shell.status("Building", &format!("site in {}", display(&root)));
     let opts = build_options(&args.site);
-    // Pages are written into a staging folder as soon as they are rendered
-    // (a 12,000-page site is never held in memory whole); the staging
-    // folder replaces the output only when everything succeeded, and is
-    // removed otherwise.
+    // Pages are staged as soon as they are rendered (a 12,000-page site is
+    // never held in memory whole); the output changes only when everything
+    // succeeded, and the staging folder is removed otherwise.
     let stage = output::Stage::begin(&root, &out)?;
     let write = |path: &str, bytes: &[u8]| {
         stage.write_one(path, bytes).map_err(|e| {

@@ -354,11 +354,49 @@ fn rebuild_over_previous_output_equals_a_fresh_build() {
     };
     build(&public);
     let before = snapshot_dir(&public);
-    // Change one page, remove another: unchanged files are reused from the
-    // previous output, the rest are new, and nothing stale survives.
+    // Change one page, remove another: unchanged files are left alone, the
+    // rest are new, and nothing stale survives — not even what somebody
+    // put into the output by hand: a stray file, an empty folder, a folder
+    // where a page goes.
     site.write("content/articles/a.md", &article("", "甲文改过的正文"));
     std::fs::remove_file(site.root().join("content/articles/b.md")).unwrap();
+    let ino = |p: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(p).unwrap().ino()
+    };
+    let not_found = public.join("404.html");
+    let not_found_ino = ino(&not_found);
+    std::fs::write(public.join("junk.txt"), "x").unwrap();
+    std::fs::create_dir_all(public.join("empty/deeper")).unwrap();
+    let a_page = public.join("articles/a/index.html");
+    std::fs::remove_file(&a_page).unwrap();
+    std::fs::create_dir_all(a_page.join("inside")).unwrap();
+    std::fs::write(a_page.join("inside/x.txt"), "x").unwrap();
     build(&public);
+    assert_eq!(
+        ino(&not_found),
+        not_found_ino,
+        "an unchanged file is not rewritten"
+    );
+    assert!(!public.join("empty").exists(), "empty folders go");
+    assert!(
+        !public.join("articles/b").exists(),
+        "a removed page's folder goes"
+    );
+    // A link in the output (here to a folder outside holding the same
+    // page): the output is replaced whole, nothing is read through it.
+    let outside = tempfile::tempdir().unwrap();
+    let tags = public.join("tags");
+    std::fs::rename(&tags, outside.path().join("tags")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("tags"), &tags).unwrap();
+    let outside_before = snapshot_dir(outside.path());
+    build(&public);
+    assert!(public.join("tags").is_dir() && !public.join("tags").is_symlink());
+    assert_eq!(
+        snapshot_dir(outside.path()),
+        outside_before,
+        "nothing outside the output is touched"
+    );
     let fresh = out.path().join("fresh");
     build(&fresh);
     assert_eq!(snapshot_dir(&public), snapshot_dir(&fresh));
