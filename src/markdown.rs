@@ -1,7 +1,7 @@
 //! Markdown → HTML, plain text, table of contents and link records.
 //!
 //! Owns: the only use of `comrak` and `ammonia`. Imports: `error`,
-//! `highlight`, `content::slug`.
+//! `highlight`, `content::slug`, `render::html` (text replacement).
 //!
 //! What it does beyond CommonMark+GFM: CJK-friendly emphasis
 //! (`**注意：**请按时参加` is bold); a soft line break between two CJK
@@ -459,19 +459,22 @@ pub fn render(
 /// horizontally scrollable tables on narrow phones, Chinese labels on
 /// footnote back-links.
 fn post_process(mut html: String) -> String {
-    // Each replacement copies the page: only where it applies (most bodies
+    // Each replacement copies the body only where it applies (most bodies
     // have no image, table or footnote).
-    if html.contains("<img ") {
-        html = html.replace("<img ", "<img loading=\"lazy\" decoding=\"async\" ");
-    }
-    if html.contains("<table>") {
-        html = html
-            .replace("<table>", "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滑动）\"><table>")
-            .replace("</table>", "</table></div>");
-    }
-    // Screen readers read the footnote back-links aloud: in Chinese.
-    if html.contains(FOOTNOTE_BACKREF) {
-        html = html.replace(FOOTNOTE_BACKREF, "aria-label=\"返回正文引用处 ");
+    let edits = [
+        ("<img ", "<img loading=\"lazy\" decoding=\"async\" "),
+        (
+            "<table>",
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滑动）\"><table>",
+        ),
+        ("</table>", "</table></div>"),
+        // Screen readers read the footnote back-links aloud: in Chinese.
+        (FOOTNOTE_BACKREF, "aria-label=\"返回正文引用处 "),
+    ];
+    for (from, to) in edits {
+        if let Some(edited) = crate::render::html::replace_all(&html, from, to) {
+            html = edited;
+        }
     }
     html
 }

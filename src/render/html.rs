@@ -68,6 +68,22 @@ fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     .map(|p| p + from)
 }
 
+/// `hay` with every `needle` replaced by `with`; `None` (and no copy)
+/// when there is none.
+pub fn replace_all(hay: &str, needle: &str, with: &str) -> Option<String> {
+    let mut at = memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).peekable();
+    at.peek()?;
+    let mut out = String::with_capacity(hay.len() + 256);
+    let mut last = 0;
+    for p in at {
+        out.push_str(&hay[last..p]);
+        out.push_str(with);
+        last = p + needle.len();
+    }
+    out.push_str(&hay[last..]);
+    Some(out)
+}
+
 /// Whether `needle` occurs in `hay`.
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
