@@ -331,7 +331,15 @@ impl Stage {
                 remove_tree(&target)?;
             }
             let from = self.staging.join(n.to_string());
-            fs::rename(&from, &target).map_err(|e| Error::io(&target, e))
+            match fs::rename(&from, &target) {
+                // An output folder that is a mount point of its own.
+                Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+                    fs::copy(&from, &target)
+                        .map(|_| ())
+                        .map_err(|e| Error::io(&target, e))
+                }
+                res => res.map_err(|e| Error::io(&target, e)),
+            }
         })?;
         let made: std::collections::HashSet<String> =
             std::mem::take(&mut *lock(&self.made)).into_iter().collect();
