@@ -870,6 +870,14 @@ fn incremental_rebuilds_equal_fresh_builds() {
         &["content/drills/fire.md"],
     );
     assert_eq!(took.first(), Some(&"reparse"), "{took:?}");
+    // A body edit that breaks a link fails like a full build, keeps the
+    // last good site, and its fix is exact again.
+    let text = std::fs::read_to_string(&a04).unwrap();
+    std::fs::write(&a04, format!("{text}\n见[不存在](@/articles/nope.md)。\n")).unwrap();
+    let broken = serve::rebuild(&server, &mut rb, &[a04_rel.to_owned()]);
+    assert!(matches!(broken, Outcome::Failed(_)), "{broken:?}");
+    std::fs::write(&a04, text).unwrap();
+    laps(&server, &mut rb, root, "link fixed", &[a04_rel]);
     // Front matter changed: no patch.
     replace_in(&a04, "title: 文章4", "title: 文章四");
     let took = laps(&server, &mut rb, root, "front matter", &[a04_rel]);
