@@ -52,6 +52,7 @@ pub const EMBEDDED: &[EmbeddedFile] = embed![
     "static/js/search-core.js",
     "static/js/search.js",
     "static/js/prefs.js",
+    "static/img/favicon.ico",
 ];
 
 /// Compiled templates plus the theme's static files.

@@ -82,6 +82,7 @@ struct AssetsView {
     search_core_js: String,
     search_js: String,
     prefs_js: String,
+    favicon: String,
 }
 
 /// A `<link rel="alternate">` of the page's head.
@@ -238,6 +239,7 @@ impl<'a> Renderer<'a> {
             search_core_js: url("js/search-core.js"),
             search_js: url("js/search.js"),
             prefs_js: url("js/prefs.js"),
+            favicon: url("img/favicon.ico"),
             highlight_css: url(HIGHLIGHT_CSS),
         };
         let mut base = TemplateContext::new();

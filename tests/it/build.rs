@@ -50,6 +50,25 @@ fn example_site_builds_every_page_type() {
 }
 
 #[test]
+fn every_page_links_the_theme_icon_so_browsers_ask_for_no_missing_favicon() {
+    let b = example();
+    let icon = b
+        .files
+        .keys()
+        .find(|k| k.starts_with("img/favicon.") && k.ends_with(".ico"))
+        .expect("the theme's icon, under a hashed name")
+        .clone();
+    assert_eq!(&b.files[&icon][..4], b"\0\0\x01\0", "an ICO file");
+    for (path, bytes) in b.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        assert!(
+            page.contains(&format!("<link rel=\"icon\" href=\"/{icon}\"")),
+            "{path} lacks the icon link"
+        );
+    }
+}
+
+#[test]
 fn example_site_every_list_item_shows_its_date() {
     let b = example();
     let item = Selector::parse("li.item").unwrap();
