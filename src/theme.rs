@@ -31,6 +31,12 @@ macro_rules! embed {
     };
 }
 
+/// The theme's site icon (output path, before hashing).
+pub const THEME_ICON: &str = "img/favicon.ico";
+
+/// A site's own icon, which replaces the theme's (site-relative).
+pub const SITE_ICON: &str = "static/favicon.ico";
+
 /// Every file of `themes/default/`.
 pub const EMBEDDED: &[EmbeddedFile] = embed![
     "templates/base.html",
@@ -200,6 +206,11 @@ impl Theme {
             tera.add_raw_templates(templates.iter().map(|(k, (_, t))| (k.as_str(), t.as_str())))
         {
             return Err(vec![tera_diagnostic(&e, &origins, "")]);
+        }
+        // A site's own `static/favicon.ico` is its icon: the theme's is
+        // left out, and pages link the site's (see `site_icon`).
+        if root.join(SITE_ICON).is_file() {
+            statics.remove(THEME_ICON);
         }
         Ok(Theme {
             tera,

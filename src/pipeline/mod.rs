@@ -735,7 +735,11 @@ fn rebuild_with(
     }
     timer.lap("parse");
 
-    let theme_stamps = stamps_under(&root.join("themes").join(&cfg.theme));
+    let mut theme_stamps = stamps_under(&root.join("themes").join(&cfg.theme));
+    // The theme leaves its icon out when the site has its own.
+    let icon = root.join(crate::theme::SITE_ICON);
+    let icon_stamp = Stamp::of(&icon);
+    theme_stamps.push((icon, icon_stamp));
     let theme_ok = cache
         .theme
         .as_ref()

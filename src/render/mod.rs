@@ -239,7 +239,11 @@ impl<'a> Renderer<'a> {
             search_core_js: url("js/search-core.js"),
             search_js: url("js/search.js"),
             prefs_js: url("js/prefs.js"),
-            favicon: url("img/favicon.ico"),
+            favicon: if theme.statics.contains_key(crate::theme::THEME_ICON) {
+                url(crate::theme::THEME_ICON)
+            } else {
+                join_url(&cfg.base_path, "favicon.ico")
+            },
             highlight_css: url(HIGHLIGHT_CSS),
         };
         let mut base = TemplateContext::new();

@@ -69,6 +69,22 @@ fn every_page_links_the_theme_icon_so_browsers_ask_for_no_missing_favicon() {
 }
 
 #[test]
+fn a_site_icon_of_its_own_replaces_the_theme_icon() {
+    let site = TestSite::new();
+    site.write("site.yaml", "title: 测试\nbase_url: https://a.gov.cn/aq/\n");
+    site.write("content/articles/a.md", &article("", "正文"));
+    site.write_bytes("static/favicon.ico", b"\0\0\x01\0own");
+    let b = anxuan::pipeline::build(site.root(), &opts()).unwrap();
+    assert!(!b.files.keys().any(|k| k.starts_with("img/favicon.")));
+    assert!(b.copies.iter().any(|c| c.out == "favicon.ico"));
+    let home = String::from_utf8_lossy(&b.files["index.html"]).into_owned();
+    assert!(
+        home.contains("<link rel=\"icon\" href=\"/aq/favicon.ico\""),
+        "{home}"
+    );
+}
+
+#[test]
 fn example_site_every_list_item_shows_its_date() {
     let b = example();
     let item = Selector::parse("li.item").unwrap();
