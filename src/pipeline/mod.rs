@@ -930,44 +930,31 @@ fn rebuild_with(
                 dirty.sort_unstable();
                 dirty.dedup();
             }
-            let lists = shown.iter().any(|&c| c);
-            // The edited pages, feeds and calendars beside the search index
-            // (both are mostly serial work on a small edit).
-            let ((mut set, d), (index, keys)) = rayon::join(
-                || {
-                    let (mut set, mut d) =
-                        render::render_pages(&site, theme, &bodies, &items, &opts.render, &dirty);
-                    if lists {
-                        let (l, ld) = render::render_lists(
-                            &site,
-                            theme,
-                            &bodies,
-                            &items,
-                            &opts.render,
-                            &shown,
-                        );
-                        set.extend(l);
-                        d.extend(ld);
-                    }
-                    // Feeds and calendars carry page details that lists do
-                    // not show; a patch always carries them.
-                    let (machine, machine_diags) = render::machine_files(&site, &bodies);
-                    set.extend(machine);
-                    d.extend(machine_diags);
-                    (set, d)
+            // Feeds and calendars carry page details that lists do not
+            // show; this patch always carries them.
+            let p = render_patch(
+                &site,
+                theme,
+                &bodies,
+                &items,
+                &opts.render,
+                Redo {
+                    pages: &dirty,
+                    lists: &shown,
+                    machine: true,
                 },
-                || search(&mut cache.search, &bodies, false),
+                &mut cache.search,
+                &memo.search,
             );
             timer.lap("render-pages+search");
-            let now: HashSet<&str> = keys.iter().map(String::as_str).collect();
-            let remove: Vec<String> = memo
-                .search
-                .into_iter()
-                .filter(|k| !now.contains(k.as_str()))
-                .collect();
-            drop(now);
-            set.extend(index);
-            (Output::Patch { set, remove }, d, memo.rendered, keys)
+            let set = p.set;
+            let remove = p.remove;
+            (
+                Output::Patch { set, remove },
+                p.diags,
+                memo.rendered,
+                p.keys,
+            )
         }
         None if let Some(st) = stream
             && !keep
@@ -979,10 +966,7 @@ fn rebuild_with(
             let scanned = std::sync::Mutex::new(crate::check::Scanned::default());
             let sink = |path: String, bytes: Vec<u8>| -> Result<(), Diagnostic> {
                 if !is_safe_output_path(&path) {
-                    return Err(Diagnostic::global(
-                        Severity::Error,
-                        format!("refusing to write outside the output folder: `{path}`"),
-                    ));
+                    return Err(outside_output(&path));
                 }
                 let scan = path
                     .ends_with(".html")
@@ -1059,14 +1043,9 @@ fn rebuild_with(
     let written = match &output {
         Output::Full(files) | Output::Patch { set: files, .. } => files,
     };
-    for path in written.keys().chain(found.assets.iter().map(|a| &a.out)) {
-        if !is_safe_output_path(path) {
-            diags.push(Diagnostic::global(
-                Severity::Error,
-                format!("refusing to write outside the output folder: `{path}`"),
-            ));
-        }
-    }
+    diags.extend(outside_outputs(
+        written.keys().chain(found.assets.iter().map(|a| &a.out)),
+    ));
     sort_diagnostics(&mut diags);
     if has_errors(&diags) {
         kept.put_back(cache, std::mem::take(&mut site.pages), bodies);
@@ -1123,6 +1102,91 @@ fn rebuild_with(
         stats,
         timings: timer.laps,
     })
+}
+
+/// The error for a file that would be written outside the output folder.
+fn outside_output(path: &str) -> Diagnostic {
+    Diagnostic::global(
+        Severity::Error,
+        format!("refusing to write outside the output folder: `{path}`"),
+    )
+}
+
+/// Errors for the `paths` that would be written outside the output folder.
+fn outside_outputs<'a>(
+    paths: impl Iterator<Item = &'a String> + 'a,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    paths
+        .filter(|p| !is_safe_output_path(p))
+        .map(|p| outside_output(p))
+}
+
+/// What an incremental render redoes.
+struct Redo<'a> {
+    /// Single pages.
+    pages: &'a [PageId],
+    /// The list pages showing a page marked `true` here.
+    lists: &'a [bool],
+    /// Feeds, calendars, sitemap and robots.txt.
+    machine: bool,
+}
+
+/// The files an incremental render changes.
+struct Patched {
+    /// Files to (over)write.
+    set: Files,
+    diags: Vec<Diagnostic>,
+    /// Search index files gone since the last build.
+    remove: Vec<String>,
+    /// Every file of the search index now.
+    keys: Vec<String>,
+}
+
+/// Renders what `redo` names beside the search index's update (both are
+/// mostly serial work on a small edit); `old_search` are the index files
+/// of the last build.
+#[allow(clippy::too_many_arguments)]
+fn render_patch(
+    site: &Site,
+    theme: &Theme,
+    bodies: &[Body],
+    items: &[ItemView],
+    opts: &RenderOptions,
+    redo: Redo<'_>,
+    search: &mut crate::search::index::IndexCache,
+    old_search: &[String],
+) -> Patched {
+    let ((mut set, diags), (index, keys)) = rayon::join(
+        || {
+            let (mut set, mut d) =
+                render::render_pages(site, theme, bodies, items, opts, redo.pages);
+            if redo.lists.iter().any(|&s| s) {
+                let (l, ld) = render::render_lists(site, theme, bodies, items, opts, redo.lists);
+                set.extend(l);
+                d.extend(ld);
+            }
+            if redo.machine {
+                let (m, md) = render::machine_files(site, bodies);
+                set.extend(m);
+                d.extend(md);
+            }
+            (set, d)
+        },
+        || crate::search::index::build_cached(site, bodies, search, false),
+    );
+    let now: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let remove = old_search
+        .iter()
+        .filter(|k| !now.contains(k.as_str()))
+        .cloned()
+        .collect();
+    set.extend(index);
+    Patched {
+        set,
+        diags,
+        remove,
+        keys,
+    }
 }
 
 /// Warnings for links to a heading that the target page does not have.

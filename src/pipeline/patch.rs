@@ -16,11 +16,11 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use super::{
-    Cache, CachedBody, Output, Recorder, SiteLinks, Stamp, Timer, Update, anchor_warnings,
-    is_safe_output_path, size_images,
+    Cache, CachedBody, Output, Recorder, Redo, SiteLinks, Stamp, Timer, Update, anchor_warnings,
+    outside_outputs, render_patch, size_images,
 };
 use crate::content::{self, Page};
-use crate::error::{Diagnostic, Severity, has_errors, sort_diagnostics};
+use crate::error::{Diagnostic, has_errors, sort_diagnostics};
 use crate::markdown::{self, Body, MarkdownOptions};
 use crate::render;
 use crate::site::PageId;
@@ -32,7 +32,6 @@ struct Edited {
     page: Page,
     warnings: Vec<Diagnostic>,
     cached: CachedBody,
-    body: Body,
 }
 
 /// Patches the last build when only the bodies of the files `changed`
@@ -68,7 +67,7 @@ pub(super) fn bodies_only(
         unsafe_html: site.config.unsafe_html,
         iframe_hosts: &site.config.iframe_hosts,
     };
-    let edited: Vec<Edited> = ids
+    let (edited, mut bodies): (Vec<Edited>, Vec<Body>) = ids
         .par_iter()
         .map(|&id| {
             let old = &site.pages[id];
@@ -103,17 +102,18 @@ pub(super) fn bodies_only(
                 body: Body::default(),
                 diags,
             };
-            Some(Edited {
+            let e = Edited {
                 id,
                 stamp,
                 page,
                 warnings,
                 cached,
-                body,
-            })
+            };
+            Some((e, body))
         })
-        .collect::<Option<_>>()?;
-    let mut bodies: Vec<Body> = edited.iter().map(|e| e.body.clone()).collect();
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     size_images(&mut bodies, &found.assets, &site.config.base_path, true);
     // What other pages link to must stay; a new list entry (summary) is
     // rendered into the lists showing it.
@@ -163,40 +163,25 @@ pub(super) fn bodies_only(
         shown[id] = true;
         memo.items[id] = item;
     }
-    let lists = shown.iter().any(|&s| s);
-    let items = &memo.items;
-    let ((mut set, render_diags), (index, keys)) = rayon::join(
-        || {
-            let (mut set, mut d) =
-                render::render_pages(site, theme, bodies, items, &opts.render, &ids);
-            // Neighbours show titles only, which stay: lists are enough.
-            if lists {
-                let (l, ld) =
-                    render::render_lists(site, theme, bodies, items, &opts.render, &shown);
-                set.extend(l);
-                d.extend(ld);
-            }
-            // Feeds and calendars show a page's whole first paragraph.
-            if feeds {
-                let (machine, machine_diags) = render::machine_files(site, bodies);
-                set.extend(machine);
-                d.extend(machine_diags);
-            }
-            (set, d)
+    // Neighbours show titles only, which stay: the lists are enough.
+    // Feeds and calendars show a page's whole first paragraph.
+    let p = render_patch(
+        site,
+        theme,
+        bodies,
+        &memo.items,
+        &opts.render,
+        Redo {
+            pages: &ids,
+            lists: &shown,
+            machine: feeds,
         },
-        || crate::search::index::build_cached(site, bodies, search, false),
+        search,
+        &memo.search,
     );
     timer.lap("render-pages+search");
-    let now: HashSet<&str> = keys.iter().map(String::as_str).collect();
-    let remove: Vec<String> = memo
-        .search
-        .iter()
-        .filter(|k| !now.contains(k.as_str()))
-        .cloned()
-        .collect();
-    drop(now);
-    memo.search = keys;
-    set.extend(index);
+    memo.search = p.keys;
+    let (set, remove) = (p.set, p.remove);
 
     // The diagnostics of a fresh build, gathered in its order.
     let mut diags = found.diags.clone();
@@ -209,15 +194,8 @@ pub(super) fn bodies_only(
         diags.extend(c.diags.iter().cloned());
     }
     diags.extend(anchor_warnings(site, bodies));
-    diags.extend(render_diags);
-    for path in set.keys() {
-        if !is_safe_output_path(path) {
-            diags.push(Diagnostic::global(
-                Severity::Error,
-                format!("refusing to write outside the output folder: `{path}`"),
-            ));
-        }
-    }
+    diags.extend(p.diags);
+    diags.extend(outside_outputs(set.keys()));
     sort_diagnostics(&mut diags);
     let stats = last.stats.clone();
     if has_errors(&diags) {
