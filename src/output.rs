@@ -181,10 +181,9 @@ pub struct Stage {
     /// (site-relative), listed when the stage began.
     update: Option<Listing>,
     written: std::sync::Mutex<Written>,
-    /// When updating: every path this build makes, and every write in
-    /// order (number, path, staged as `staging/<number>` or unchanged).
-    made: std::sync::Mutex<Vec<String>>,
-    staged: std::sync::Mutex<Vec<(usize, String, bool)>>,
+    /// When updating: every write in order (number, path, staged as
+    /// `staging/<number>` or unchanged); the paths are all the build makes.
+    writes: std::sync::Mutex<Vec<(usize, String, bool)>>,
     next: std::sync::atomic::AtomicUsize,
     done: bool,
 }
@@ -214,8 +213,7 @@ impl Stage {
             staging,
             update,
             written: std::sync::Mutex::new(Written::default()),
-            made: std::sync::Mutex::new(Vec::new()),
-            staged: std::sync::Mutex::new(Vec::new()),
+            writes: std::sync::Mutex::new(Vec::new()),
             next: std::sync::atomic::AtomicUsize::new(0),
             done: false,
         })
@@ -231,16 +229,12 @@ impl Stage {
     /// Writes one file (from any thread).
     pub fn write_one(&self, path: &str, bytes: &[u8]) -> Result<()> {
         if let Some(listing) = &self.update {
-            // A later write of a path wins, as in a fresh build.
-            let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let changed =
-                !(listing.files.contains(path) && same_bytes(&self.out.join(path), bytes));
-            if changed {
-                let p = self.staging.join(n.to_string());
-                fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
-            }
-            lock(&self.staged).push((n, path.to_owned(), changed));
-            lock(&self.made).push(path.to_owned());
+            self.record(
+                listing,
+                path,
+                |target| same_bytes(target, bytes),
+                |staged| fs::write(staged, bytes),
+            )?;
         } else {
             let p = self.staging.join(path);
             if let Some(parent) = p.parent() {
@@ -254,16 +248,35 @@ impl Stage {
         Ok(())
     }
 
+    /// Records a write of `path` while updating: unless `unchanged` finds
+    /// the output holding it already, `put` stages it as `staging/<n>`. A
+    /// later write of a path wins, as in a fresh build.
+    fn record(
+        &self,
+        listing: &Listing,
+        path: &str,
+        unchanged: impl FnOnce(&Path) -> bool,
+        put: impl FnOnce(&Path) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let changed = !(listing.files.contains(path) && unchanged(&self.out.join(path)));
+        if changed {
+            let p = self.staging.join(n.to_string());
+            put(&p).map_err(|e| Error::io(&p, e))?;
+        }
+        lock(&self.writes).push((n, path.to_owned(), changed));
+        Ok(())
+    }
+
     /// Copies the assets, then swaps the staging folder in or applies the
     /// update.
     pub fn finish(mut self, copies: &[Asset]) -> Result<Written> {
         if let Some(listing) = self.update.take() {
             return self.apply(copies, listing);
         }
+        // The staging folder holds the marker since `begin`.
         let copied = copy_assets(&self.staging, copies)?;
         let staging = &self.staging;
-        fs::write(staging.join(MARKER), MARKER_TEXT)
-            .map_err(|e| Error::io(staging.join(MARKER), e))?;
         let out = &self.out;
         if out.exists() {
             let old = sibling(out, ".anxuan-old");
@@ -291,28 +304,26 @@ impl Stage {
     fn apply(mut self, copies: &[Asset], listing: Listing) -> Result<Written> {
         let mut copied = 0;
         for c in copies {
-            let target = self.out.join(&c.out);
-            let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let changed = !(listing.files.contains(&c.out) && same_file(&target, &c.abs));
-            if changed {
-                let p = self.staging.join(n.to_string());
-                fs::copy(&c.abs, &p).map_err(|e| Error::io(&c.abs, e))?;
-            }
-            lock(&self.staged).push((n, c.out.clone(), changed));
+            self.record(
+                &listing,
+                &c.out,
+                |target| same_file(target, &c.abs),
+                |staged| fs::copy(&c.abs, staged).map(|_| ()),
+            )?;
             copied += fs::metadata(&c.abs).map(|m| m.len()).unwrap_or(0);
-            lock(&self.made).push(c.out.clone());
         }
         let marker = self.out.join(MARKER);
         if !same_bytes(&marker, MARKER_TEXT.as_bytes()) {
             fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
         }
-        let mut writes = std::mem::take(&mut *lock(&self.staged));
+        let mut writes = std::mem::take(&mut *lock(&self.writes));
         writes.sort_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
         writes.dedup_by(|later, first| later.1 == first.1);
-        let staged: Vec<(usize, String)> = writes
-            .into_iter()
+        let made: std::collections::HashSet<&str> = writes.iter().map(|w| w.1.as_str()).collect();
+        let staged: Vec<(usize, &str)> = writes
+            .iter()
             .filter(|w| w.2)
-            .map(|(n, p, _)| (n, p))
+            .map(|w| (w.0, w.1.as_str()))
             .collect();
         self.done = true;
         let out = &self.out;
@@ -341,12 +352,10 @@ impl Stage {
                 res => res.map_err(|e| Error::io(&target, e)),
             }
         })?;
-        let made: std::collections::HashSet<String> =
-            std::mem::take(&mut *lock(&self.made)).into_iter().collect();
         let stale: Vec<&String> = listing
             .files
             .iter()
-            .filter(|f| f.as_str() != MARKER && !made.contains(*f))
+            .filter(|f| f.as_str() != MARKER && !made.contains(f.as_str()))
             .collect();
         stale.par_iter().try_for_each(|f| {
             let p = out.join(f);
