@@ -1377,19 +1377,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn cached_index_equals_fresh_index_after_edits() {
-        use crate::content::{Kind as K, KindData, Page};
-        use crate::markdown::Body;
-        let cfg = crate::config::Config::parse("title: t\n").unwrap();
-        let now = crate::dates::wall_clock();
-        let page = |i: usize, title: &str| Page {
+    /// Article `i` of a test site, dated 2026-01-(i % 28 + 1).
+    fn test_article(
+        cfg: &crate::config::Config,
+        i: usize,
+        title: &str,
+        summary: Option<&str>,
+        tags: &[&str],
+    ) -> crate::content::Page {
+        crate::content::Page {
             file: format!("content/articles/a{i}.md"),
-            kind: K::Article,
+            kind: crate::content::Kind::Article,
             slug: format!("a{i}"),
             title: title.to_owned(),
-            summary: None,
-            tags: vec!["消防安全".into()],
+            summary: summary.map(str::to_owned),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
             areas: vec![],
             source: None,
             author: None,
@@ -1399,18 +1401,30 @@ mod tests {
             expires: None,
             extra: serde_json::Value::Null,
             date: Some(
-                crate::dates::parse_when(&format!("2026-01-{:02}", i + 1), &cfg.tz).unwrap(),
+                crate::dates::parse_when(&format!("2026-01-{:02}", i % 28 + 1), &cfg.tz).unwrap(),
             ),
-            data: KindData::Article,
+            data: crate::content::KindData::Article,
             markdown: String::new(),
             body_line_offset: 0,
-        };
-        let body = |text: &str| Body {
+        }
+    }
+
+    /// A kept body of plain `text` (its first paragraph too).
+    fn test_body(text: &str) -> Body {
+        Body {
             text: text.to_owned(),
             first_paragraph: text.to_owned(),
             text_hash: crate::markdown::text_hash(text),
             ..Body::default()
-        };
+        }
+    }
+
+    #[test]
+    fn cached_index_equals_fresh_index_after_edits() {
+        let cfg = crate::config::Config::parse("title: t\n").unwrap();
+        let now = crate::dates::wall_clock();
+        let page = |i: usize, title: &str| test_article(&cfg, i, title, None, &["消防安全"]);
+        let body = test_body;
         let mk = |titles: &[&str], texts: &[&str]| {
             let pages = titles.iter().enumerate().map(|(i, t)| page(i, t)).collect();
             let (site, _) = crate::site::assemble(cfg.clone(), pages, Default::default(), now);
@@ -1453,31 +1467,9 @@ mod tests {
 
     #[test]
     fn edits_patch_only_the_files_they_touch() {
-        use crate::content::{Kind as K, KindData, Page};
         let cfg = crate::config::Config::parse("title: t\n").unwrap();
         let now = crate::dates::wall_clock();
-        let page = |i: usize| Page {
-            file: format!("content/articles/a{i}.md"),
-            kind: K::Article,
-            slug: format!("a{i}"),
-            title: format!("第{i}号通知"),
-            summary: Some("摘要".into()),
-            tags: vec![],
-            areas: vec![],
-            source: None,
-            author: None,
-            editor: None,
-            reviewer: None,
-            draft: false,
-            expires: None,
-            extra: serde_json::Value::Null,
-            date: Some(
-                crate::dates::parse_when(&format!("2026-01-{:02}", i % 28 + 1), &cfg.tz).unwrap(),
-            ),
-            data: KindData::Article,
-            markdown: String::new(),
-            body_line_offset: 0,
-        };
+        let page = |i: usize| test_article(&cfg, i, &format!("第{i}号通知"), Some("摘要"), &[]);
         let mut texts: Vec<String> = (0..70)
             .map(|i| format!("学校组织消防疏散演练，编号{i}。社区开展燃气安全检查。"))
             .collect();
@@ -1494,15 +1486,7 @@ mod tests {
             texts[doc] = texts[doc].replace(from, to);
             let pages = (0..texts.len()).map(page).collect();
             let (site, _) = crate::site::assemble(cfg.clone(), pages, Default::default(), now);
-            let bodies: Vec<Body> = texts
-                .iter()
-                .map(|t| Body {
-                    text: t.clone(),
-                    first_paragraph: t.clone(),
-                    text_hash: crate::markdown::text_hash(t),
-                    ..Body::default()
-                })
-                .collect();
+            let bodies: Vec<Body> = texts.iter().map(|t| test_body(t)).collect();
             let fresh = build(&site, &bodies);
             let (changed, keys) = build_cached(&site, &bodies, &mut cache, false);
             if !from.is_empty() {
