@@ -13,13 +13,14 @@
 //! deployment); absolute links to the site's own `base_url` are checked as
 //! internal ones. Repeated template links are reported once per URL.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
 use super::Finding;
 use crate::content::Asset;
 use crate::error::{Diagnostic, Span};
+use crate::fxhash::{FxMap, FxSet};
 use crate::render::html;
 use crate::render::urls::percent_decode;
 use crate::site::Site;
@@ -164,13 +165,12 @@ enum Verdict {
 /// Problems and external links found in one page.
 type PageResult = (Vec<Occurrence>, Vec<(String, Place)>);
 
-/// The ids (and `<a name>`s) of a page, decoded.
 /// What the checks need of one HTML page, taken in one pass while the page
 /// is in memory (a build does not keep its pages, nor read them back).
 #[derive(Debug, Default)]
 pub struct PageScan {
     /// Element ids and `<a name>`s, decoded.
-    ids: HashSet<String>,
+    ids: FxSet<String>,
     /// Every `href`, `src` and form `action`: (entities decoded, is an
     /// image, line).
     refs: Vec<(String, bool, u32)>,
@@ -195,12 +195,16 @@ pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
     };
     let text = |r: &std::ops::Range<usize>| String::from_utf8_lossy(&html[r.clone()]);
     let decoded = |r: &std::ops::Range<usize>| html::decode_entities(&text(r)).into_owned();
-    // Lines counted incrementally: tags come in document order.
+    // Lines counted incrementally (tags come in document order), and only
+    // up to tags that record one: most tags have no link.
     let (mut line, mut at) = (1u32, 0usize);
-    html::each_tag(html, |t| {
-        let upto = t.start.clamp(at, html.len());
+    let mut line_at = |start: usize| {
+        let upto = start.clamp(at, html.len());
         line += memchr::memchr_iter(b'\n', &html[at..upto]).count() as u32;
         at = upto;
+        line
+    };
+    html::each_tag(html, |t| {
         let name = &html[t.name.clone()];
         let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
         let (img, form, a) = (is("img"), is("form"), is("a"));
@@ -238,6 +242,10 @@ pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
         for r in [&id, &anchor_name].into_iter().flatten() {
             page.ids.insert(decoded(r));
         }
+        if !(img && alt != Some(true)) && href.is_none() && src.is_none() && action.is_none() {
+            return;
+        }
+        let line = line_at(t.start);
         if img && alt != Some(true) {
             let s = src.map(|r| text(r).into_owned()).unwrap_or_default();
             page.no_alt.push((s, line));
@@ -269,12 +277,12 @@ pub fn crawl(
     } else {
         cfg.base_url.as_str()
     };
-    let exists: HashSet<&str> = paths
+    let exists: FxSet<&str> = paths
         .iter()
         .map(String::as_str)
         .chain(copies.iter().map(|a| a.out.as_str()))
         .collect();
-    let ids: HashMap<&str, &HashSet<String>> =
+    let ids: FxMap<&str, &FxSet<String>> =
         pages.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect();
     let judge = |out: &str, raw: &str, is_image: bool| -> Verdict {
         match resolve(out, raw, &cfg.base_path, base_url) {
@@ -329,8 +337,8 @@ pub fn crawl(
     let per_page: Vec<PageResult> = pages
         .par_iter()
         .map_init(
-            || [HashMap::new(), HashMap::new()],
-            |cache: &mut [HashMap<String, Verdict>; 2], (out, page)| {
+            || [FxMap::default(), FxMap::default()],
+            |cache: &mut [FxMap<String, Verdict>; 2], (out, page)| {
                 let mut occ = Vec::new();
                 let mut ext = Vec::new();
                 let place = |line: u32| Place {

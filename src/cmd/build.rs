@@ -109,5 +109,7 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
             written.bytes as f64 / 1_048_576.0
         ),
     );
+    // The process exits next.
+    build.leftovers.leak();
     Ok(())
 }

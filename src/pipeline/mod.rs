@@ -67,6 +67,33 @@ pub struct Build {
     pub check: crate::check::Report,
     pub stats: Stats,
     pub timings: Vec<(&'static str, Duration)>,
+    /// The one-shot build's large data, for the caller to drop or leak.
+    pub leftovers: Leftovers,
+}
+
+/// A one-shot build's large data once it is done (the site, the page
+/// bodies, the checks' scans of every page): dropped as usual, or leaked
+/// by a process about to exit.
+#[derive(Default)]
+pub struct Leftovers(Vec<Box<dyn std::any::Any + Send>>);
+
+impl Leftovers {
+    fn keep(&mut self, x: impl std::any::Any + Send) {
+        self.0.push(Box::new(x));
+    }
+
+    /// Leaves the memory to the operating system: freeing a 12,000-page
+    /// build object by object took 0.15 s on one core, with nothing else
+    /// left to run beside it.
+    pub fn leak(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl std::fmt::Debug for Leftovers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Leftovers({})", self.0.len())
+    }
 }
 
 /// The rendered outputs of a cached build.
@@ -91,6 +118,7 @@ pub struct Update {
     pub check: Option<crate::check::Report>,
     pub stats: Stats,
     pub timings: Vec<(&'static str, Duration)>,
+    pub leftovers: Leftovers,
 }
 
 /// Reads and validates `site.yaml`.
@@ -508,6 +536,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<Build, Vec<Diagnostic>>
             check: u.check.unwrap_or_default(),
             stats: u.stats,
             timings: u.timings,
+            leftovers: u.leftovers,
         }),
         // A fresh cache has no previous build to patch.
         Output::Patch { .. } => Err(vec![Diagnostic::global(
@@ -578,6 +607,7 @@ pub fn build_streaming(
         check: u.check.unwrap_or_default(),
         stats: u.stats,
         timings: u.timings,
+        leftovers: u.leftovers,
     })
 }
 
@@ -588,6 +618,7 @@ fn rebuild_with(
     stream: Option<&Stream<'_>>,
 ) -> Result<Update, Vec<Diagnostic>> {
     let mut timer = Timer::new();
+    let mut leftovers = Leftovers::default();
     // Read the key before the config: if site.yaml changes in between, the
     // next build sees a different key and starts afresh.
     let mut config_key = std::fs::read(root.join(CONFIG_FILE)).unwrap_or_default();
@@ -706,7 +737,7 @@ fn rebuild_with(
         })
         .collect();
     let mut kept = Kept::default();
-    let mut pages = Vec::new();
+    let mut pages = Vec::with_capacity(loaded.len());
     let mut failed = HashSet::new();
     for ((src, stamp), (fresh, res)) in found.sources.iter().zip(stamps).zip(loaded) {
         if fresh {
@@ -759,7 +790,7 @@ fn rebuild_with(
     };
 
     let mut unpublished = HashMap::new();
-    let mut published = Vec::new();
+    let mut published = Vec::with_capacity(pages.len());
     for page in pages {
         match site::publication(&page, now, opts.publish, &cfg) {
             Some(why) => {
@@ -1066,8 +1097,8 @@ fn rebuild_with(
     drop(streamed_set);
     // The output checks crawl a whole build: one-shot builds only (the
     // preview server would pay for them on every save).
-    let check = match (&output, streamed) {
-        (_, Some(scanned)) => Some(crate::check::run(&site, &scanned, &copies)),
+    let check = match (&output, &streamed) {
+        (_, Some(scanned)) => Some(crate::check::run(&site, scanned, &copies)),
         (Output::Full(files), _) if !keep => Some(crate::check::run(
             &site,
             &crate::check::Scanned::of(&site, files),
@@ -1092,6 +1123,16 @@ fn rebuild_with(
             assets,
             stats: stats.clone(),
         });
+    } else {
+        leftovers.keep((
+            site,
+            bodies,
+            items,
+            streamed,
+            kept,
+            unpublished,
+            found.sources,
+        ));
     }
     timer.lap("cache");
     Ok(Update {
@@ -1101,6 +1142,7 @@ fn rebuild_with(
         check,
         stats,
         timings: timer.laps,
+        leftovers,
     })
 }
 

@@ -215,6 +215,7 @@ pub(super) fn bodies_only(
         check: None,
         stats,
         timings: std::mem::take(&mut timer.laps),
+        leftovers: super::Leftovers::default(),
     }))
 }
 
