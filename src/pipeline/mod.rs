@@ -1005,7 +1005,7 @@ fn rebuild_with(
                 (st.write)(&path, &bytes)?;
                 if let Ok(mut s) = scanned.lock() {
                     if let Some(scan) = scan {
-                        s.pages.push((path.clone(), scan));
+                        s.add(path.clone(), scan);
                     }
                     s.paths.push(path);
                 }
@@ -1346,16 +1346,13 @@ mod tests {
             s.marks = vec![mark];
             s
         };
-        let mut s = crate::check::Scanned {
-            paths: ["a/index.html", "b/index.html", "a/index.html"]
-                .map(String::from)
-                .to_vec(),
-            pages: vec![
-                ("a/index.html".into(), scan(false)),
-                ("b/index.html".into(), scan(false)),
-                ("a/index.html".into(), scan(true)),
-            ],
-        };
+        let mut s = crate::check::Scanned::default();
+        s.paths = ["a/index.html", "b/index.html", "a/index.html"]
+            .map(String::from)
+            .to_vec();
+        s.add("a/index.html".into(), scan(false));
+        s.add("b/index.html".into(), scan(false));
+        s.add("a/index.html".into(), scan(true));
         dedup_last(&mut s);
         assert_eq!(s.paths, ["a/index.html", "b/index.html"]);
         let pages: Vec<(&str, &[bool])> = s
