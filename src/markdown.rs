@@ -227,7 +227,9 @@ fn options(unsafe_html: bool) -> Options<'static> {
     o.extension.tasklist = true;
     o.extension.footnotes = true;
     o.extension.cjk_friendly_emphasis = true;
-    o.parse.sourcepos_chars = true;
+    // Columns are counted in characters by `CharColumns`, only for the
+    // few nodes a message may name: comrak's `sourcepos_chars` walks the
+    // line again for every node (long Chinese paragraphs are long lines).
     o.render.r#unsafe = unsafe_html;
     o.render.tasklist_classes = true;
     o
@@ -308,10 +310,12 @@ pub fn render(
     let mut has_raw_html = false;
     let mut soft_breaks = Vec::new();
 
+    let mut columns = CharColumns::new(markdown);
     for node in root.descendants() {
         let pos = node.data().sourcepos;
-        let (line, col) = (pos.start.line + line_offset, pos.start.column);
+        let line = pos.start.line + line_offset;
         let mut data = node.data_mut();
+        let mut col = || columns.of(pos.start.line, pos.start.column);
         match &mut data.value {
             NodeValue::Heading(h) => {
                 let level = h.level;
@@ -359,17 +363,17 @@ pub fn render(
                             target,
                             anchor,
                             line,
-                            col,
+                            col: col(),
                         });
                     }
                     Resolved::Error(msg, help) => {
                         diags.push(
-                            Diagnostic::error(Span::new(file, line, col), msg).with_help(help),
+                            Diagnostic::error(Span::new(file, line, col()), msg).with_help(help),
                         );
                     }
                     Resolved::Warn(u, msg) => {
                         link.url = u;
-                        diags.push(Diagnostic::warning(Span::new(file, line, col), msg));
+                        diags.push(Diagnostic::warning(Span::new(file, line, col()), msg));
                     }
                 }
             }
@@ -384,7 +388,7 @@ pub fn render(
                     for what in removed_by_sanitizer(literal, opts.iframe_hosts) {
                         diags.push(
                             Diagnostic::warning(
-                                Span::new(file, line, col),
+                                Span::new(file, line, col()),
                                 format!("raw HTML: {what} was removed"),
                             )
                             .with_help(
@@ -453,6 +457,44 @@ pub fn render(
     }
     body.html = post_process(html);
     (body, diags)
+}
+
+/// Character columns of comrak's byte columns (1-based, as comrak's
+/// `sourcepos_chars` counts them), with the line starts found on first use.
+struct CharColumns<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> CharColumns<'a> {
+    fn new(text: &'a str) -> Self {
+        CharColumns {
+            text,
+            starts: Vec::new(),
+        }
+    }
+
+    /// The character column of byte column `col` on line `line` (both
+    /// 1-based, within `text`).
+    fn of(&mut self, line: usize, col: usize) -> usize {
+        if col == 0 {
+            return 0;
+        }
+        if self.starts.is_empty() {
+            self.starts.push(0);
+            self.starts
+                .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+        }
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return col;
+        };
+        let rest = &self.text[start..];
+        let text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        if col > text.len() {
+            return text.chars().count() + 1;
+        }
+        text.char_indices().take_while(|&(i, _)| i < col).count()
+    }
 }
 
 /// Small HTML adjustments comrak has no option for: lazy images,
@@ -743,6 +785,39 @@ fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_columns_equal_comraks_own() {
+        let text = "# 标题 *强调* [链接](@/a.md)\n\n\
+                    一段中文，含 **粗体** 和 `代码` 与 [另一个](x.md \"t\") 🚒 é\n\
+                    > 引用 <b>粗</b> ![图](i.png)\n\n\
+                    - 列表 [项](y.md)\n  - 嵌套 ~删除~\n\n\
+                    | 表 | 头 |\n|---|---|\n| 单元 [格](z.md) | 🚒 |\n";
+        let positions = |chars: bool| {
+            let arena = Arena::new();
+            let mut o = options(false);
+            o.parse.sourcepos_chars = chars;
+            let root = parse_document(&arena, text, &o);
+            root.descendants()
+                .map(|n| {
+                    let p = n.data().sourcepos;
+                    (p.start.line, p.start.column)
+                })
+                .collect::<Vec<_>>()
+        };
+        let (bytes, chars) = (positions(false), positions(true));
+        assert!(bytes.len() > 30);
+        assert_ne!(
+            bytes, chars,
+            "the text has multi-byte characters before nodes"
+        );
+        let mut columns = CharColumns::new(text);
+        let ours: Vec<_> = bytes
+            .iter()
+            .map(|&(line, col)| (line, columns.of(line, col)))
+            .collect();
+        assert_eq!(ours, chars);
+    }
 
     struct NoLinks;
     impl Links for NoLinks {
