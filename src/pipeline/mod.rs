@@ -1088,13 +1088,15 @@ fn rebuild_with(
         .iter()
         .flat_map(|s| s.paths.iter().map(String::as_str))
         .collect();
-    copies.retain(|a| match &output {
-        Output::Full(files) => {
-            !files.contains_key(&a.out) && !streamed_set.contains(a.out.as_str())
-        }
-        Output::Patch { set, .. } => !set.contains_key(&a.out) && !rendered.contains(&a.out),
+    let replaced = take_replaced(&mut copies, |out| match &output {
+        Output::Full(files) => files.contains_key(out) || streamed_set.contains(out),
+        Output::Patch { set, .. } => set.contains_key(out) || rendered.contains(out),
     });
     drop(streamed_set);
+    if !replaced.is_empty() {
+        diags.extend(replaced);
+        sort_diagnostics(&mut diags);
+    }
     // The output checks crawl a whole build: one-shot builds only (the
     // preview server would pay for them on every save).
     let check = match (&output, &streamed) {
@@ -1144,6 +1146,27 @@ fn rebuild_with(
         timings: timer.laps,
         leftovers,
     })
+}
+
+/// Removes from `copies` the site's files that a file the build makes
+/// replaces (`made` says which output paths it makes), with a warning for
+/// each: an editor's own `static/robots.txt` would otherwise vanish silently.
+fn take_replaced(copies: &mut Vec<Asset>, made: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    copies.retain(|a| {
+        if !made(&a.out) {
+            return true;
+        }
+        warnings.push(
+            Diagnostic::warning(
+                Span::file(a.rel.clone()),
+                format!("not copied: the build makes `{}` itself", a.out),
+            )
+            .with_help("该文件与网站自动生成的文件同名，发布的是生成的版本；如需保留，请改名或移到其他文件夹"),
+        );
+        false
+    });
+    warnings
 }
 
 /// The error for a file that would be written outside the output folder.

@@ -205,7 +205,13 @@ pub(super) fn bodies_only(
         return Some(Err(diags));
     }
     let mut copies = found.assets.clone();
-    copies.retain(|a| !set.contains_key(&a.out) && !memo.rendered.contains(&a.out));
+    let replaced = super::take_replaced(&mut copies, |out| {
+        set.contains_key(out) || memo.rendered.contains(out)
+    });
+    if !replaced.is_empty() {
+        diags.extend(replaced);
+        sort_diagnostics(&mut diags);
+    }
     *slot = Some(last);
     timer.lap("diagnostics");
     Some(Ok(Update {

@@ -137,6 +137,41 @@ fn no_sitemap_without_an_absolute_base_url() {
     assert!(b.check.findings.iter().any(|f| f.rule == "base-url"));
 }
 
+#[test]
+fn a_sites_own_robots_txt_is_replaced_with_a_warning() {
+    let site = TestSite::new();
+    site.write(
+        "site.yaml",
+        "title: 测试站\nbase_url: https://example.org/\n",
+    )
+    .write("content/articles/a.md", &article("", "正文"))
+    .write("static/robots.txt", "User-agent: *\nDisallow: /private/\n")
+    .write("static/files/ok.txt", "kept");
+    let b = site.build().unwrap();
+    let robots = String::from_utf8(b.files["robots.txt"].clone()).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
+    assert!(!b.copies.iter().any(|a| a.out == "robots.txt"));
+    assert!(b.copies.iter().any(|a| a.out == "files/ok.txt"));
+    let warned: Vec<_> = b
+        .diags
+        .iter()
+        .filter(|d| d.message.contains("not copied"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!(loc(warned[0]), "static/robots.txt");
+    assert!(warned[0].message.contains("`robots.txt`"));
+    // The command line shows it too, and the generated file is written.
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("static/robots.txt: warning: not copied"),
+        "{}",
+        stderr(&o)
+    );
+    let written = std::fs::read_to_string(site.root().join("public/robots.txt")).unwrap();
+    assert!(written.contains("Sitemap:"));
+}
+
 /// Validates with xmllint (libxml2) against the protocol's schema
 /// (tests/fixtures/sitemap-0.9.xsd). CI installs xmllint; elsewhere the
 /// test is skipped with a note when it is missing.
