@@ -204,8 +204,10 @@ impl Stage {
         fs::write(staging.join(MARKER), MARKER_TEXT)
             .map_err(|e| Error::io(staging.join(MARKER), e))?;
         // An output holding links or other odd entries is replaced whole
-        // (nothing is ever read or written through a link).
-        let update = (out.is_dir() && out.join(MARKER).is_file())
+        // (nothing is ever read or written through a link). An empty
+        // folder is filled in place, not replaced: it may be a mount point
+        // or a container's volume, which cannot be renamed.
+        let update = (out.is_dir() && (out.join(MARKER).is_file() || is_empty_dir(&out)?))
             .then(|| list(&out))
             .flatten();
         Ok(Stage {

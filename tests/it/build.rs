@@ -375,6 +375,27 @@ fn bom_and_crlf_are_accepted() {
     assert!(b.diags.is_empty());
 }
 
+/// An empty output folder (a mount point, a container volume) is filled
+/// in place: the folder itself is never renamed or replaced.
+#[test]
+fn an_empty_output_folder_is_filled_in_place() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::new();
+    site.write("site.yaml", "title: 测试\n");
+    site.write("content/articles/a.md", &article("", "甲文正文"));
+    let out = tempfile::tempdir().unwrap();
+    let (mount, fresh) = (out.path().join("mount"), out.path().join("fresh"));
+    std::fs::create_dir(&mount).unwrap();
+    let ino = std::fs::metadata(&mount).unwrap().ino();
+    for dir in [&mount, &fresh, &mount] {
+        let o = site.run(&["build", "--now", NOW, "--out", dir.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(dir.join("index.html").is_file());
+    }
+    assert_eq!(std::fs::metadata(&mount).unwrap().ino(), ino);
+    assert_eq!(snapshot_dir(&mount), snapshot_dir(&fresh));
+}
+
 #[test]
 fn rebuild_over_previous_output_equals_a_fresh_build() {
     let site = TestSite::new();
