@@ -244,11 +244,12 @@ pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
         for r in [&id, &anchor_name].into_iter().flatten() {
             page.ids.insert(decoded(r));
         }
-        if !(img && alt != Some(true)) && href.is_none() && src.is_none() && action.is_none() {
+        let missing_alt = img && alt != Some(true);
+        if !missing_alt && href.is_none() && src.is_none() && action.is_none() {
             return;
         }
         let line = line_at(t.start);
-        if img && alt != Some(true) {
+        if missing_alt {
             let s = src.map(|r| text(r).into_owned()).unwrap_or_default();
             page.no_alt.push((s, line));
         }

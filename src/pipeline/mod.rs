@@ -1088,15 +1088,11 @@ fn rebuild_with(
         .iter()
         .flat_map(|s| s.paths.iter().map(String::as_str))
         .collect();
-    let replaced = take_replaced(&mut copies, |out| match &output {
+    take_replaced(&mut copies, &mut diags, |out| match &output {
         Output::Full(files) => files.contains_key(out) || streamed_set.contains(out),
         Output::Patch { set, .. } => set.contains_key(out) || rendered.contains(out),
     });
     drop(streamed_set);
-    if !replaced.is_empty() {
-        diags.extend(replaced);
-        sort_diagnostics(&mut diags);
-    }
     // The output checks crawl a whole build: one-shot builds only (the
     // preview server would pay for them on every save).
     let check = match (&output, &streamed) {
@@ -1149,15 +1145,20 @@ fn rebuild_with(
 }
 
 /// Removes from `copies` the site's files that a file the build makes
-/// replaces (`made` says which output paths it makes), with a warning for
-/// each: an editor's own `static/robots.txt` would otherwise vanish silently.
-fn take_replaced(copies: &mut Vec<Asset>, made: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
+/// replaces (`made` says which output paths it makes), with a warning in
+/// `diags` (kept sorted) for each: an editor's own `static/robots.txt`
+/// would otherwise vanish silently.
+fn take_replaced(
+    copies: &mut Vec<Asset>,
+    diags: &mut Vec<Diagnostic>,
+    made: impl Fn(&str) -> bool,
+) {
+    let before = diags.len();
     copies.retain(|a| {
         if !made(&a.out) {
             return true;
         }
-        warnings.push(
+        diags.push(
             Diagnostic::warning(
                 Span::file(a.rel.clone()),
                 format!("not copied: the build makes `{}` itself", a.out),
@@ -1166,7 +1167,9 @@ fn take_replaced(copies: &mut Vec<Asset>, made: impl Fn(&str) -> bool) -> Vec<Di
         );
         false
     });
-    warnings
+    if diags.len() > before {
+        sort_diagnostics(diags);
+    }
 }
 
 /// The error for a file that would be written outside the output folder.

@@ -205,13 +205,9 @@ pub(super) fn bodies_only(
         return Some(Err(diags));
     }
     let mut copies = found.assets.clone();
-    let replaced = super::take_replaced(&mut copies, |out| {
+    super::take_replaced(&mut copies, &mut diags, |out| {
         set.contains_key(out) || memo.rendered.contains(out)
     });
-    if !replaced.is_empty() {
-        diags.extend(replaced);
-        sort_diagnostics(&mut diags);
-    }
     *slot = Some(last);
     timer.lap("diagnostics");
     Some(Ok(Update {
