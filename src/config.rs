@@ -7,6 +7,7 @@
 
 use crate::dates::SiteTz;
 use crate::error::{Diagnostic, Span};
+use crate::weburl::{self, HostRule};
 use crate::yaml::{self, Fields, Value, Yaml};
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -88,8 +89,9 @@ pub struct Config {
     pub areas: Vec<Area>,
     pub drill_types: Vec<String>,
     pub unsafe_html: bool,
-    /// Hosts whose `<iframe>`s survive sanitizing (e.g. a video platform).
-    pub iframe_hosts: Vec<String>,
+    /// Hosts whose `<iframe>`s survive sanitizing (e.g. a video platform):
+    /// `v.qq.com` that host only, `*.qq.com` the hosts below it.
+    pub iframe_hosts: Vec<HostRule>,
     pub menu: Option<Vec<MenuItem>>,
     pub footer: Footer,
     /// Write every link relative to its page (`--relative`), so the output
@@ -209,7 +211,10 @@ pub fn split_base_url(input: &str) -> Result<(String, String, String), String> {
         .ok_or_else(|| "must start with `https://`, `http://` or `/`".to_owned())?;
     let slash = rest.find('/').unwrap_or(rest.len());
     let host = &rest[..slash];
-    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '@') {
+    let parsed = weburl::absolute_web(&url)
+        .filter(|u| u.username().is_empty() && u.password().is_none());
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '@') || parsed.is_none()
+    {
         return Err(format!("`{input}` has no valid host"));
     }
     let path = &rest[slash..];
@@ -317,12 +322,17 @@ impl Config {
             cfg.unsafe_html = v;
         }
         if f.get("iframe_hosts").is_some() {
-            cfg.iframe_hosts = f
-                .string_list("iframe_hosts")
-                .into_iter()
-                .map(|(h, _)| h.trim().to_ascii_lowercase())
-                .filter(|h| !h.is_empty())
-                .collect();
+            for (entry, node) in f.string_list("iframe_hosts") {
+                match HostRule::parse(&entry) {
+                    Ok(rule) => cfg.iframe_hosts.push(rule),
+                    Err(why) => f.error(
+                        node,
+                        format!("`iframe_hosts`: {why}"),
+                        "只写网站的域名，例如 `v.qq.com`（只允许这个域名）；\
+                         要允许它下面的所有子域名，写 `*.qq.com`。不要写 https://、路径或端口",
+                    ),
+                }
+            }
         }
         let types = f.string_list("drill_types");
         if f.get("drill_types").is_some() {

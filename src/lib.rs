@@ -28,4 +28,5 @@ pub mod serve;
 pub mod shell;
 pub mod site;
 pub mod theme;
+pub mod weburl;
 pub mod yaml;

@@ -26,6 +26,7 @@ use comrak::{Arena, Options, format_html_with_plugins, parse_document};
 
 use crate::error::{Diagnostic, Span};
 use crate::highlight::Highlighter;
+use crate::weburl::{self, HostRule};
 
 /// A heading in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -103,7 +104,7 @@ pub struct MarkdownOptions<'a> {
     pub highlighter: &'a Highlighter,
     pub unsafe_html: bool,
     /// Hosts whose `<iframe>`s are kept (site.yaml `iframe_hosts`).
-    pub iframe_hosts: &'a [String],
+    pub iframe_hosts: &'a [HostRule],
 }
 
 struct CodeAdapter<'a> {
@@ -526,7 +527,7 @@ const FOOTNOTE_BACKREF: &str = "aria-label=\"Back to reference ";
 
 /// What the sanitizer will remove from a piece of raw HTML, for warnings:
 /// dangerous tags, event-handler attributes and script URLs.
-fn removed_by_sanitizer(raw: &str, iframe_hosts: &[String]) -> Vec<String> {
+fn removed_by_sanitizer(raw: &str, iframe_hosts: &[HostRule]) -> Vec<String> {
     let lower = raw.to_ascii_lowercase();
     let mut found = Vec::new();
     for tag in [
@@ -542,7 +543,7 @@ fn removed_by_sanitizer(raw: &str, iframe_hosts: &[String]) -> Vec<String> {
             if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-') {
                 continue; // <scripts>, <linkage>: another tag
             }
-            if tag == "iframe" && iframe_allowed(&lower[start..], iframe_hosts) {
+            if tag == "iframe" && iframes_kept(raw, iframe_hosts) {
                 continue;
             }
             found.push(format!("a <{tag}> element"));
@@ -591,44 +592,29 @@ fn removed_by_sanitizer(raw: &str, iframe_hosts: &[String]) -> Vec<String> {
     found
 }
 
-/// True when `tag` (lowercase, from `<iframe`) has an https `src` on an
-/// allowed host (or a subdomain of one).
-fn iframe_allowed(tag: &str, hosts: &[String]) -> bool {
-    let end = tag.find('>').unwrap_or(tag.len());
-    let tag = &tag[..end];
-    let Some(at) = tag.find("src=") else {
+/// True when every `<iframe>` of `raw` keeps its `src` through the
+/// sanitizer: the same decision, taken by the same code, as the page's.
+fn iframes_kept(raw: &str, hosts: &[HostRule]) -> bool {
+    if hosts.is_empty() {
         return false;
+    }
+    let count = |html: &str, with_src: bool| {
+        let lower = html.to_ascii_lowercase();
+        lower
+            .match_indices("<iframe")
+            .filter(|(at, _)| {
+                let rest = &lower[at + "<iframe".len()..];
+                let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+                rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                    && (!with_src || tag.contains(" src="))
+            })
+            .count()
     };
-    let value = tag[at + 4..].trim_start_matches(['"', '\'']);
-    let value: String = value
-        .chars()
-        .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
-        .collect();
-    url_host_allowed(&value, hosts)
+    let cleaned = sanitizer(hosts).clean(raw).to_string();
+    count(&cleaned, true) >= count(raw, false)
 }
 
-fn url_host_allowed(url: &str, hosts: &[String]) -> bool {
-    let Some(rest) = url.strip_prefix("https://") else {
-        return false;
-    };
-    let host = rest
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or("")
-        .rsplit('@')
-        .next()
-        .unwrap_or("")
-        .split(':')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    !host.is_empty()
-        && hosts
-            .iter()
-            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
-}
-
-fn sanitizer(iframe_hosts: &[String]) -> ammonia::Builder<'static> {
+fn sanitizer(iframe_hosts: &[HostRule]) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     if !iframe_hosts.is_empty() {
         let hosts = iframe_hosts.to_vec();
@@ -646,8 +632,9 @@ fn sanitizer(iframe_hosts: &[String]) -> ammonia::Builder<'static> {
                 ],
             )
             .attribute_filter(move |element, attribute, value| {
-                if element == "iframe" && attribute == "src" && !url_host_allowed(value, &hosts) {
-                    None
+                if element == "iframe" && attribute == "src" {
+                    // The parsed form: the browser loads what was judged.
+                    weburl::embed_allowed(value, &hosts).map(|u| String::from(u).into())
                 } else {
                     Some(value.into())
                 }
@@ -744,13 +731,7 @@ fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
             Target::Warn(u, msg) => Resolved::Warn(with_anchor(u, &anchor), msg),
         };
     }
-    let lower = url.to_ascii_lowercase();
-    let has_scheme = lower.split_once(':').is_some_and(|(s, _)| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
-    if has_scheme || url.starts_with('#') || url.starts_with("//") || url.is_empty() {
+    if !weburl::is_local(url) || url.starts_with('#') || url.is_empty() {
         return Resolved::Keep;
     }
     if url.starts_with('/') {

@@ -25,6 +25,7 @@ use crate::fxhash::{FxMap, FxSet};
 use crate::render::html;
 use crate::render::urls::percent_decode;
 use crate::site::Site;
+use crate::weburl::{self, Reference};
 
 /// Where a link was found: output file and line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,18 +50,6 @@ pub enum Resolved {
     Outside,
 }
 
-fn has_scheme(v: &str) -> bool {
-    let Some(colon) = v.find(':') else {
-        return false;
-    };
-    let scheme = &v[..colon];
-    !scheme.is_empty()
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
 /// Resolves `raw` (an attribute value, entities decoded) written in the
 /// output file `page_out`, for a site served at `base_path`, whose
 /// absolute `base_url` (if any) counts as internal.
@@ -71,17 +60,17 @@ pub fn resolve(page_out: &str, raw: &str, base_path: &str, base_url: &str) -> Re
     }
     let (v, rooted) = if !base_url.starts_with('/') && v.starts_with(base_url) {
         (&v[base_url.len()..], true)
-    } else if let Some(rest) = v.strip_prefix("//") {
-        return Resolved::External(format!("https://{rest}"));
-    } else if has_scheme(v) {
-        let lower = v.to_ascii_lowercase();
-        return if lower.starts_with("http://") || lower.starts_with("https://") {
-            Resolved::External(v.to_owned())
-        } else {
-            Resolved::Skip
-        };
     } else {
-        (v, false)
+        match weburl::classify(v) {
+            Reference::Local => (v, false),
+            // As written when it stands alone, else as resolved
+            // (`//host/…`, `\\host`: the https URL a browser loads).
+            Reference::Web(u) if weburl::absolute_web(v).is_none() => {
+                return Resolved::External(u.into());
+            }
+            Reference::Web(_) => return Resolved::External(v.to_owned()),
+            Reference::Other(_) | Reference::Invalid => return Resolved::Skip,
+        }
     };
     let (before_frag, fragment) = match v.split_once('#') {
         Some((p, f)) => (p, Some(percent_decode(f))),

@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use super::{Files, fingerprint};
+use crate::weburl;
 
 /// Extensions of files that get a hashed name.
 const HASHED: &[&str] = &[
@@ -120,10 +121,7 @@ pub fn rewrite_css_urls(css_path: &str, css: &str, names: &BTreeMap<String, Stri
         };
         let split = reference.find(['?', '#']).unwrap_or(reference.len());
         let (path, suffix) = reference.split_at(split);
-        let local = !path.is_empty()
-            && !path.starts_with('/')
-            && !path.starts_with("data:")
-            && !path.contains("://");
+        let local = !path.is_empty() && !path.starts_with('/') && weburl::is_local(path);
         let renamed = local
             .then(|| resolve(css_path, path))
             .flatten()

@@ -17,6 +17,7 @@ use crate::content::{DrillStatus, Kind, Page};
 use crate::dates;
 use crate::markdown::Body;
 use crate::site::{PageId, Site, join_url};
+use crate::weburl;
 
 /// Serializes `v` so that it is safe as the text of a `<script>` element.
 pub fn script_safe(v: &Value) -> String {
@@ -46,7 +47,7 @@ pub fn cover(site: &Site, page: &Page, body: &Body) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let url = match explicit {
-        Some(c) if c.contains("://") => return Some(c.to_owned()),
+        Some(c) if weburl::absolute_web(c).is_some() => return Some(c.to_owned()),
         Some(c) if c.starts_with('/') => join_url(&cfg.base_path, c),
         Some(c) => {
             // Relative to the page's source folder, as Markdown images are.
@@ -75,7 +76,7 @@ pub fn cover(site: &Site, page: &Page, body: &Body) -> Option<String> {
             html::decode_entities(img.attr("src")?).into_owned()
         }
     };
-    if url.contains("://") {
+    if weburl::absolute_web(&url).is_some() {
         Some(url)
     } else {
         Some(cfg.permalink(&url))

@@ -6,6 +6,7 @@ use super::{Renderer, calendar_link, ics, jsonld, views};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::site::PageId;
+use crate::weburl;
 
 fn template(kind: Kind) -> &'static str {
     match kind {
@@ -31,7 +32,7 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     let mut ctx = r.context(section, &page.title, &view.description, dir);
     ctx.insert("page", &view);
     // Open Graph and schema.org want absolute image URLs.
-    let image = jsonld::cover(site, page, &r.bodies[id]).filter(|u| u.contains("://"));
+    let image = jsonld::cover(site, page, &r.bodies[id]).filter(|u| weburl::absolute_web(u).is_some());
     if let Some(img) = &image {
         ctx.insert("og_image", img);
     }

@@ -373,3 +373,66 @@ fn raw_html_removals_are_warned_with_file_and_line_and_iframes_follow_the_allow_
 fn html_of(b: &anxuan::pipeline::Build) -> String {
     html(b, "articles/embed/index.html")
 }
+
+/// Look-alike `src`s of an allowed host: each is a host a browser would
+/// really load (or no valid URL at all), so none may keep its `src`.
+#[test]
+fn iframe_look_alikes_of_an_allowed_host_lose_their_src_and_are_warned() {
+    let site = TestSite::new();
+    site.write("site.yaml", "title: 测试\niframe_hosts: [v.qq.com]\n");
+    let looks = [
+        r"https://evil.example\.v.qq.com/p",
+        "https://v.qq.com@evil.example/p",
+        "https://evil.example@v.qq.com/p",
+        "https://evil.example%2f.v.qq.com/p",
+        "https://v.qq.com.evil.example/p",
+        "https://v.qq.com./p",
+        "https://x.v.qq.com/p",
+        "//v.qq.com/p",
+        "http://v.qq.com/p",
+        "javascript:alert(1)//v.qq.com",
+        "https://evil.exam&#9;ple/v.qq.com",
+        "https://evil.exam&#10;ple/v.qq.com",
+    ];
+    let mut body = String::from("---\ntitle: 嵌入\ndate: 2026-06-16\n---\n第一段。\n");
+    for src in looks {
+        body.push_str(&format!("\n<iframe src=\"{src}\"></iframe>\n"));
+    }
+    body.push_str("\n<iframe src=\"https://V.QQ.COM/x?vid=1\"></iframe>\n");
+    site.write("content/articles/embed.md", &body);
+    let b = site.build().unwrap();
+    let page = html(&b, "articles/embed/index.html");
+    let doc = scraper::Html::parse_document(&page);
+    let srcs: Vec<&str> = doc
+        .select(&scraper::Selector::parse("iframe[src]").unwrap())
+        .filter_map(|e| e.value().attr("src"))
+        .collect();
+    // Only the real one is kept, in the form the browser loads.
+    assert_eq!(srcs, ["https://v.qq.com/x?vid=1"], "{page}");
+    let removed = b
+        .diags
+        .iter()
+        .filter(|d| d.message.contains("a <iframe> element was removed"))
+        .count();
+    assert_eq!(removed, looks.len(), "{:#?}", b.diags);
+}
+
+#[test]
+fn iframe_hosts_entry_that_is_not_a_host_is_an_error_at_its_line() {
+    let site = TestSite::new();
+    site.write(
+        "site.yaml",
+        "title: 测试\niframe_hosts:\n  - v.qq.com\n  - https://player.example.cn/\n",
+    );
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: 甲\ndate: 2026-06-16\n---\n正文。\n",
+    );
+    let errors = site.errors();
+    let e = errors
+        .iter()
+        .find(|d| d.message.contains("iframe_hosts"))
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    assert_eq!(crate::support::loc(e), "site.yaml:4:5");
+    assert!(e.help.as_deref().unwrap_or("").contains("*.qq.com"), "{e:?}");
+}
