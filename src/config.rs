@@ -211,8 +211,8 @@ pub fn split_base_url(input: &str) -> Result<(String, String, String), String> {
         .ok_or_else(|| "must start with `https://`, `http://` or `/`".to_owned())?;
     let slash = rest.find('/').unwrap_or(rest.len());
     let host = &rest[..slash];
-    let parsed = weburl::absolute_web(&url)
-        .filter(|u| u.username().is_empty() && u.password().is_none());
+    let parsed =
+        weburl::absolute_web(&url).filter(|u| u.username().is_empty() && u.password().is_none());
     if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '@') || parsed.is_none()
     {
         return Err(format!("`{input}` has no valid host"));

@@ -27,6 +27,7 @@ pub mod search;
 pub mod serve;
 pub mod shell;
 pub mod site;
+pub mod sitefs;
 pub mod theme;
 pub mod weburl;
 pub mod yaml;

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::content::Asset;
 use crate::error::{Error, Result};
 use crate::render::Files;
+use crate::sitefs;
 
 /// Present in every folder anxuan wrote; allows replacing it.
 pub const MARKER: &str = ".anxuan-output";
@@ -310,7 +311,7 @@ impl Stage {
                 &listing,
                 &c.out,
                 |target| same_file(target, &c.abs),
-                |staged| fs::copy(&c.abs, staged).map(|_| ()),
+                |staged| sitefs::copy(&c.abs, staged).map(|_| ()),
             )?;
             copied += fs::metadata(&c.abs).map(|m| m.len()).unwrap_or(0);
         }
@@ -409,7 +410,7 @@ fn same_file(path: &Path, source: &Path) -> bool {
     };
     a.is_file()
         && a.len() == b.len()
-        && matches!((fs::read(path), fs::read(source)), (Ok(x), Ok(y)) if x == y)
+        && matches!((fs::read(path), sitefs::read(source)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// Makes the folder `rel` inside `out`, replacing any file (or link) that
@@ -508,7 +509,7 @@ fn copy_assets(dir: &Path, copies: &[Asset]) -> Result<u64> {
         .par_iter()
         .map(|c| {
             let p = dir.join(&c.out);
-            fs::copy(&c.abs, &p).map_err(|e| Error::io(&c.abs, e))
+            sitefs::copy(&c.abs, &p).map_err(|e| Error::io(&c.abs, e))
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))
 }

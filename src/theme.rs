@@ -1,6 +1,6 @@
 //! Themes: the embedded default theme, on-disk overrides, and Tera.
 //!
-//! Owns: the only use of `tera`. Imports: `error`, `dates`.
+//! Owns: the only use of `tera`. Imports: `error`, `dates`, `sitefs`.
 //!
 //! The default theme in `themes/default/` is compiled into the binary, so a
 //! site needs no theme folder. A site's `themes/<name>/templates/*.html` and
@@ -68,36 +68,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Template name → where it came from (for messages).
     origins: BTreeMap<String, String>,
-}
-
-fn read_dir_files(
-    dir: &Path,
-    prefix: &str,
-    out: &mut Vec<(String, std::path::PathBuf)>,
-) -> std::io::Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with('_') {
-            continue;
-        }
-        let ft = e.file_type()?;
-        let rel = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        if ft.is_dir() {
-            read_dir_files(&e.path(), &rel, out)?;
-        } else if ft.is_file() {
-            out.push((rel, e.path()));
-        }
-    }
-    Ok(())
+    /// Links of the theme folder that were skipped (reported every build).
+    pub warnings: Vec<Diagnostic>,
 }
 
 fn tera_diagnostic(
@@ -162,35 +134,52 @@ impl Theme {
                 .with_help("删除 site.yaml 中的 theme 使用内置默认主题，或创建该主题文件夹"),
             ]);
         }
+        // Links follow the site's rule (sitefs); what it skips is warned.
+        let mut warnings = Vec::new();
         let mut files = Vec::new();
-        for (sub, is_tpl) in [("templates", true), ("static", false)] {
-            files.clear();
-            if let Err(e) = read_dir_files(&dir.join(sub), "", &mut files) {
-                diags.push(Diagnostic::error(
-                    Span::file(format!("themes/{name}/{sub}")),
-                    format!("cannot read: {e}"),
-                ));
+        crate::sitefs::walk_files(
+            root,
+            &format!("themes/{name}"),
+            &mut warnings,
+            |rel, abs| {
+                files.push((rel.to_path_buf(), abs));
+            },
+        );
+        let (errors, warnings): (Vec<_>, Vec<_>) = warnings
+            .into_iter()
+            .partition(|d| d.severity == crate::error::Severity::Error);
+        diags.extend(errors);
+        for (rel, abs) in &files {
+            let mut parts = rel.iter().map(|c| c.to_string_lossy());
+            let (Some(sub), rest) = (parts.next(), parts.collect::<Vec<_>>().join("/")) else {
+                continue;
+            };
+            let is_tpl = match &*sub {
+                "templates" => true,
+                "static" => false,
+                _ => continue,
+            };
+            if rest.is_empty() {
+                continue;
             }
-            for (rel, abs) in &files {
-                let shown = format!("themes/{name}/{sub}/{rel}");
-                match std::fs::read(abs) {
-                    Ok(bytes) if is_tpl => match String::from_utf8(bytes) {
-                        Ok(text) => {
-                            templates.insert(rel.clone(), (shown, text));
-                        }
-                        Err(_) => diags.push(Diagnostic::error(
-                            Span::file(shown),
-                            "template is not valid UTF-8",
-                        )),
-                    },
-                    Ok(bytes) => {
-                        statics.insert(rel.clone(), bytes);
+            let shown = format!("themes/{name}/{sub}/{rest}");
+            match crate::sitefs::read(abs) {
+                Ok(bytes) if is_tpl => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        templates.insert(rest, (shown, text));
                     }
-                    Err(e) => diags.push(Diagnostic::error(
+                    Err(_) => diags.push(Diagnostic::error(
                         Span::file(shown),
-                        format!("cannot read: {e}"),
+                        "template is not valid UTF-8",
                     )),
+                },
+                Ok(bytes) => {
+                    statics.insert(rest, bytes);
                 }
+                Err(e) => diags.push(Diagnostic::error(
+                    Span::file(shown),
+                    format!("cannot read: {e}"),
+                )),
             }
         }
         if !diags.is_empty() {
@@ -216,6 +205,7 @@ impl Theme {
             tera,
             statics,
             origins,
+            warnings,
         })
     }
 

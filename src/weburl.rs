@@ -43,7 +43,9 @@ fn here() -> Option<Url> {
 fn plainly_local(raw: &str) -> bool {
     !raw.starts_with("//")
         && !raw.starts_with(|c: char| c <= ' ')
-        && !raw.bytes().any(|b| matches!(b, b':' | b'\\' | b'\t' | b'\n' | b'\r'))
+        && !raw
+            .bytes()
+            .any(|b| matches!(b, b':' | b'\\' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Classifies `raw` as a browser resolving it inside an http(s) page would.
@@ -156,7 +158,10 @@ mod tests {
     use super::*;
 
     fn rules(entries: &[&str]) -> Vec<HostRule> {
-        entries.iter().map(|e| HostRule::parse(e).unwrap()).collect()
+        entries
+            .iter()
+            .map(|e| HostRule::parse(e).unwrap())
+            .collect()
     }
 
     #[test]
@@ -232,8 +237,14 @@ mod tests {
         ] {
             assert!(HostRule::parse(bad).is_err(), "accepted: {bad:?}");
         }
-        assert_eq!(HostRule::parse(" V.QQ.com ").unwrap().as_written(), "v.qq.com");
-        assert_eq!(HostRule::parse("*.QQ.com").unwrap().as_written(), "*.qq.com");
+        assert_eq!(
+            HostRule::parse(" V.QQ.com ").unwrap().as_written(),
+            "v.qq.com"
+        );
+        assert_eq!(
+            HostRule::parse("*.QQ.com").unwrap().as_written(),
+            "*.qq.com"
+        );
     }
 
     #[test]
@@ -265,7 +276,10 @@ mod tests {
             );
         }
         assert_eq!(classify("mailto:a@b.cn"), Reference::Other("mailto".into()));
-        assert_eq!(classify("java\nscript:alert(1)"), Reference::Other("javascript".into()));
+        assert_eq!(
+            classify("java\nscript:alert(1)"),
+            Reference::Other("javascript".into())
+        );
         assert_eq!(classify("tel:12350"), Reference::Other("tel".into()));
         assert_eq!(classify("https://exa mple.cn/"), Reference::Invalid);
     }
@@ -286,7 +300,9 @@ mod tests {
             assert!(plainly_local(raw), "{raw:?}");
             assert_eq!(classify_parsed(raw), Reference::Local, "{raw:?}");
         }
-        for raw in ["//x.cn", "\\\\x.cn", " //x.cn", "\t//x.cn", "a:b", "/\\x.cn"] {
+        for raw in [
+            "//x.cn", "\\\\x.cn", " //x.cn", "\t//x.cn", "a:b", "/\\x.cn",
+        ] {
             assert!(!plainly_local(raw), "{raw:?}");
         }
     }

@@ -1,18 +1,19 @@
 //! Finding the site's files: Markdown sources under `content/` and assets
 //! (images, PDFs …) under `content/` and `static/`.
 //!
-//! Owns: the only use of `walkdir`. Imports: `error`, the parent's `Kind`.
+//! Imports: `error`, `sitefs` (the walk and its rule for symbolic links),
+//! the parent's `Kind`.
 //!
 //! Invariants: results are sorted by path (deterministic builds); names
-//! starting with `_` or `.` are skipped with everything below them; symbolic
-//! links are never followed (a link could point outside the site).
+//! starting with `_` or `.` are skipped with everything below them; a
+//! symbolic link is followed only when it leads to a place inside the site
+//! root, and every `abs` is canonical (`sitefs`).
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use super::Kind;
 use crate::error::{Diagnostic, Span};
+use crate::sitefs::walk_files as walk;
 
 /// A Markdown file that becomes a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,64 +50,7 @@ fn rel_string(path: &Path) -> String {
         .join("/")
 }
 
-fn hidden(name: &std::ffi::OsStr) -> bool {
-    let n = name.to_string_lossy();
-    n.starts_with('_') || n.starts_with('.')
-}
-
-/// Walks `root/dir`, calling `found(relative-to-dir, absolute)` for every file.
-fn walk(
-    root: &Path,
-    dir: &str,
-    diags: &mut Vec<Diagnostic>,
-    mut found: impl FnMut(&Path, PathBuf),
-) {
-    let base = root.join(dir);
-    if !base.is_dir() {
-        return;
-    }
-    let walker = WalkDir::new(&base)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let rel = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map(rel_string)
-                    .unwrap_or_else(|| dir.to_owned());
-                diags.push(
-                    Diagnostic::error(Span::file(rel), format!("cannot read: {e}"))
-                        .with_help("请检查文件权限"),
-                );
-                continue;
-            }
-        };
-        let Ok(rel_to_root) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        if entry.path_is_symlink() {
-            diags.push(
-                Diagnostic::warning(Span::file(rel_string(rel_to_root)), "symbolic link skipped")
-                    .with_help("为安全起见不跟随符号链接；请把文件直接放在站点目录中"),
-            );
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel_to_dir) = entry.path().strip_prefix(&base) else {
-            continue;
-        };
-        found(rel_to_dir, entry.path().to_path_buf());
-    }
-}
-
-/// Finds every source and asset of the site at `root`.
+/// Finds every source and asset of the site at `root` (canonical).
 pub fn discover(root: &Path) -> Discovery {
     let mut d = Discovery::default();
     let mut diags = Vec::new();

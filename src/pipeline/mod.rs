@@ -294,24 +294,15 @@ impl Stamp {
 /// Every file of a theme folder with its stamp, sorted.
 type ThemeStamps = Vec<(PathBuf, Option<Stamp>)>;
 
-/// Every file under `dir` with its stamp, sorted (a theme's fingerprint).
-fn stamps_under(dir: &Path) -> ThemeStamps {
+/// Every file of the theme `name` with its stamp, sorted (the theme's
+/// fingerprint), found as the theme finds them (links by the site's rule).
+fn stamps_under(root: &Path, name: &str) -> ThemeStamps {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let st = Stamp::of(&p);
-                out.push((p, st));
-            }
-        }
-    }
+    let mut skipped = Vec::new();
+    crate::sitefs::walk_files(root, &format!("themes/{name}"), &mut skipped, |_, abs| {
+        let st = Stamp::of(&abs);
+        out.push((abs, st));
+    });
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -618,6 +609,8 @@ fn rebuild_with(
     stream: Option<&Stream<'_>>,
 ) -> Result<Update, Vec<Diagnostic>> {
     let mut timer = Timer::new();
+    // Canonical, so that every path discovery hands out is (the link rule).
+    let root = &crate::sitefs::canonical_root(root);
     let mut leftovers = Leftovers::default();
     // Read the key before the config: if site.yaml changes in between, the
     // next build sees a different key and starts afresh.
@@ -725,7 +718,7 @@ fn rebuild_with(
             None => {
                 let _working = crate::crash::working_on(&src.rel);
                 crate::crash::debug_panic_point(&src.rel);
-                let loaded = match std::fs::read(&src.abs) {
+                let loaded = match crate::sitefs::read(&src.abs) {
                     Ok(bytes) => content::load(src, &bytes, &cfg),
                     Err(e) => Err(vec![Diagnostic::error(
                         Span::file(src.rel.clone()),
@@ -766,7 +759,7 @@ fn rebuild_with(
     }
     timer.lap("parse");
 
-    let mut theme_stamps = stamps_under(&root.join("themes").join(&cfg.theme));
+    let mut theme_stamps = stamps_under(root, &cfg.theme);
     // The theme leaves its icon out when the site has its own.
     let icon = root.join(crate::theme::SITE_ICON);
     let icon_stamp = Stamp::of(&icon);
@@ -788,6 +781,9 @@ fn rebuild_with(
             Err(d) => Some(d),
         }
     };
+    if let Some((_, _, theme)) = &cache.theme {
+        diags.extend(theme.warnings.iter().cloned());
+    }
 
     let mut unpublished = HashMap::new();
     let mut published = Vec::with_capacity(pages.len());
@@ -1308,7 +1304,7 @@ fn size_images(bodies: &mut [Body], assets: &[Asset], base_path: &str, keep: boo
         {
             return *v;
         }
-        let v = std::fs::read(abs)
+        let v = crate::sitefs::read(abs)
             .ok()
             .and_then(|b| crate::images::dimensions(&b));
         if let Ok(mut known) = sizes.lock() {

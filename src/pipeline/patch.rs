@@ -74,7 +74,7 @@ pub(super) fn bodies_only(
             let src = found.sources.iter().find(|s| s.rel == old.file)?;
             // Stamp first: a change while reading shows up next time.
             let stamp = Stamp::of(&src.abs)?;
-            let bytes = std::fs::read(&src.abs).ok()?;
+            let bytes = crate::sitefs::read(&src.abs).ok()?;
             let _working = crate::crash::working_on(&src.rel);
             let (page, warnings) = content::load(src, &bytes, &site.config).ok()?;
             if !same_but_body(&page, old) {

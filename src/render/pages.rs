@@ -32,7 +32,8 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     let mut ctx = r.context(section, &page.title, &view.description, dir);
     ctx.insert("page", &view);
     // Open Graph and schema.org want absolute image URLs.
-    let image = jsonld::cover(site, page, &r.bodies[id]).filter(|u| weburl::absolute_web(u).is_some());
+    let image =
+        jsonld::cover(site, page, &r.bodies[id]).filter(|u| weburl::absolute_web(u).is_some());
     if let Some(img) = &image {
         ctx.insert("og_image", img);
     }

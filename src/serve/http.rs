@@ -630,7 +630,7 @@ fn write_reply(stream: &mut TcpStream, reply: Reply, head_only: bool, keep_alive
         Body::Empty | Body::Events => (0, None),
         Body::Bytes(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
         Body::Static(b) => (b.len() as u64, Some(Box::new(b))),
-        Body::Disk(path, start, len) => match std::fs::File::open(&path)
+        Body::Disk(path, start, len) => match crate::sitefs::open(&path)
             .and_then(|mut f| f.seek(std::io::SeekFrom::Start(start)).map(|_| f))
         {
             Ok(f) => (len, Some(Box::new(f.take(len)))),

@@ -30,3 +30,4 @@ mod sitemap;
 mod snapshots;
 mod static_server;
 mod support;
+mod symlinks;

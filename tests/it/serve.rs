@@ -362,6 +362,33 @@ fn serve_refuses_to_read_outside_the_site() {
     }
 }
 
+/// `anxuan serve` reads no file the build would not publish: a folder
+/// linked from outside is not served, nor a file swapped for such a link.
+#[cfg(unix)]
+#[test]
+fn serve_never_serves_a_file_through_a_link_leading_outside() {
+    use std::os::unix::fs::symlink;
+    let site = copy_fixture("minimal");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    symlink(outside.path(), site.path().join("static")).unwrap();
+    let notice = site.path().join("content/articles/files/notice.txt");
+    std::fs::create_dir_all(notice.parent().unwrap()).unwrap();
+    std::fs::write(&notice, "公开的通知").unwrap();
+    let mut s = serve(site.path(), &[]);
+    assert_eq!(request(s.port, "GET", b"/secret.txt", &[]).status, 404);
+    assert_eq!(s.get("/articles/files/notice.txt").text(), "公开的通知");
+    // Swapped in one step (a rename, as editors save), so the one rebuild
+    // that follows sees the link.
+    let swap = notice.with_file_name(".notice.txt.swp");
+    symlink(outside.path().join("secret.txt"), &swap).unwrap();
+    std::fs::rename(&swap, &notice).unwrap();
+    s.wait_line(|l| l.contains("Rebuilt in"));
+    let r = request(s.port, "GET", b"/articles/files/notice.txt", &[]);
+    assert_eq!(r.status, 404);
+    assert!(!r.text().contains("TOP-SECRET"));
+}
+
 #[test]
 fn serve_answers_like_a_static_host() {
     let site = copy_fixture("minimal");
