@@ -188,6 +188,13 @@ impl Walk<'_> {
     }
 }
 
+/// Whether `path` is a file that [`walk_files`] would hand out by the
+/// link rule (its canonical path inside the canonical `root`).
+pub fn is_file_inside(root: &Path, path: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|p| p.starts_with(root) && p.is_file())
+}
+
 /// Opens a file that [`walk_files`] found, refusing it when the file
 /// opened is no longer at that canonical path (a link was put in its
 /// place, or in place of a folder above it, since the walk).

@@ -198,7 +198,7 @@ impl Theme {
         }
         // A site's own `static/favicon.ico` is its icon: the theme's is
         // left out, and pages link the site's (see `site_icon`).
-        if root.join(SITE_ICON).is_file() {
+        if crate::sitefs::is_file_inside(root, &root.join(SITE_ICON)) {
             statics.remove(THEME_ICON);
         }
         Ok(Theme {

@@ -296,12 +296,7 @@ fn big_and_file_system_cases_give_an_error_or_a_page() {
         let arts = site.root().join("content/articles");
         std::os::unix::fs::symlink("loop-b", arts.join("loop-a")).unwrap();
         std::os::unix::fs::symlink("loop-a", arts.join("loop-b")).unwrap();
-        check(
-            "symlink loop",
-            &site,
-            &Warning("skipped"),
-            &mut problems,
-        );
+        check("symlink loop", &site, &Warning("skipped"), &mut problems);
     }
 
     // 20,000 files in one folder.

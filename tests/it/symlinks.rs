@@ -175,3 +175,26 @@ fn site_root_given_as_a_link_builds() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(site.root().join("public/articles/a/index.html").is_file());
 }
+
+#[test]
+fn site_icon_linked_outside_leaves_the_theme_icon_in_place() {
+    let (site, outside) = site_and_outside();
+    std::fs::write(outside.path().join("favicon.ico"), "SECRET").unwrap();
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    symlink(
+        outside.path().join("favicon.ico"),
+        site.root().join("static/favicon.ico"),
+    )
+    .unwrap();
+    let (o, out) = build_out(site.root());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_no_secret(&out);
+    assert!(!out.join("favicon.ico").exists());
+    // Pages link the theme's (hashed) icon, which is published.
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let at = page.find("rel=\"icon\"").expect("an icon link");
+    let href = page[at..].split("href=\"").nth(1).unwrap();
+    let href = &href[..href.find('"').unwrap()];
+    assert!(href.contains("/img/favicon."), "{href}");
+    assert!(out.join(href.trim_start_matches('/')).is_file(), "{href}");
+}
