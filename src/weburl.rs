@@ -10,11 +10,13 @@
 //! written; an allowed embed is written back in its parsed form, so the
 //! browser loads exactly the URL that was judged.
 
+use std::sync::LazyLock;
+
 use url::{Host, Url};
 
 /// A stand-in origin for "this site" when a reference is resolved (the
-/// `.invalid` top-level domain can never be a real host).
-const HERE: &str = "https://anxuan.invalid/";
+/// `.invalid` top-level domain can never be a real host); parsed once.
+static HERE: LazyLock<Option<Url>> = LazyLock::new(|| Url::parse("https://anxuan.invalid/").ok());
 
 /// What a reference in a page (`href`, `src`, a Markdown link) points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +31,6 @@ pub enum Reference {
     Other(String),
     /// Text that a browser cannot parse as a URL at all.
     Invalid,
-}
-
-fn here() -> Option<Url> {
-    Url::parse(HERE).ok()
 }
 
 /// True for text that the parser would read as a path, query or fragment
@@ -57,10 +55,10 @@ pub fn classify(raw: &str) -> Reference {
 }
 
 fn classify_parsed(raw: &str) -> Reference {
-    let Some(base) = here() else {
+    let Some(base) = HERE.as_ref() else {
         return Reference::Invalid;
     };
-    match Url::options().base_url(Some(&base)).parse(raw) {
+    match Url::options().base_url(Some(base)).parse(raw) {
         Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {
             if u.host_str() == base.host_str() && u.scheme() == base.scheme() && u.port().is_none()
             {
