@@ -73,7 +73,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Build in memory, serve on http://127.0.0.1:1111/ and rebuild and reload the browser on every change.
     #[command(
-        after_help = "Examples:\n  anxuan serve --root mysite --drafts\n  anxuan serve --bind 0.0.0.0 --port 8080   preview on a phone in the same network\n  anxuan serve --poll                       WSL2, network drives"
+        after_help = "Examples:\n  anxuan serve --root mysite --drafts\n  anxuan serve --bind 0.0.0.0 --port 8080   preview on a phone in the same network\n  anxuan serve --poll                       WSL2, network drives\n  anxuan serve --bind 0.0.0.0 --allowed-host aq-preview.lan   answer that name too"
     )]
     Serve(ServeArgs),
     /// Create a new site with an example of each kind of content.
@@ -160,6 +160,12 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
+    /// Also answer requests addressed to this host name (repeatable), e.g.
+    /// a reverse proxy's name or a hosts-file name for a phone. Without it
+    /// only localhost, 127.0.0.1, [::1] and (with --bind) the machine's own
+    /// addresses are answered: other names get 421 (DNS rebinding protection).
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, Args)]

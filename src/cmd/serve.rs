@@ -4,7 +4,7 @@
 use super::{build_options, root_of};
 use crate::cli::ServeArgs;
 use crate::dates;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::serve::{self, ServeOptions};
 use crate::shell::Shell;
 
@@ -17,6 +17,11 @@ pub fn run(shell: &Shell, args: &ServeArgs) -> Result<()> {
     if build.now.is_none() {
         build.now = Some(dates::wall_clock().to_string());
     }
+    let allowed_hosts = args
+        .allowed_hosts
+        .iter()
+        .map(|name| serve::host::parse_allowed(name).map_err(Error::Usage))
+        .collect::<Result<Vec<_>>>()?;
     serve::run(
         shell,
         ServeOptions {
@@ -26,6 +31,7 @@ pub fn run(shell: &Shell, args: &ServeArgs) -> Result<()> {
             build,
             poll: args.poll,
             open: args.open,
+            allowed_hosts,
         },
     )
 }

@@ -4,7 +4,7 @@
 //! connection); URL decoding and the traversal rules; MIME types; ETags and
 //! conditional requests; redirects; the 404 page.
 //! Imports: `render` (the `Files` type), `serve` (the server state),
-//! `serve::livereload`.
+//! `serve::livereload`, `serve::host` (the Host rule), `serve::limits`.
 //!
 //! Why not tiny_http: its connection pool keeps every open connection on a
 //! pool thread and can queue new connections behind busy threads when its
@@ -20,7 +20,12 @@
 //! build's in-memory map or in its list of copied assets, so nothing outside
 //! the site can be read; malformed or suspicious paths (`..`, encoded
 //! slashes, backslashes, NUL, control characters, absolute URLs, URLs longer
-//! than [`MAX_URL`]) are refused with 400 before any lookup.
+//! than [`MAX_URL`]) are refused with 400 before any lookup. Before that,
+//! and before anything else, every request's `Host` goes through
+//! [`host::allowed`] (400 without one, 421 when it is not ours), the event
+//! stream included. Held event streams leave the connection count but are
+//! capped by the hub (503 beyond); a failed `accept` is retried after a
+//! growing pause, never in a tight loop.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
@@ -33,7 +38,11 @@ use crate::error::Diagnostic;
 use crate::render::Files;
 
 use super::Server;
+use super::host::{self, Verdict};
+use super::limits::Backoff;
 use super::livereload;
+
+pub use super::limits::MAX_CONNECTIONS;
 
 /// The longest request target accepted.
 pub const MAX_URL: usize = 2048;
@@ -456,9 +465,6 @@ const MAX_REQUESTS: usize = 1000;
 /// Once a request has started, its whole head must arrive within this time
 /// (a client sending one byte a second cannot hold a thread for long).
 const HEAD_DEADLINE: Duration = Duration::from_secs(10);
-/// Connections served at once; more are answered 503 and closed at once.
-pub const MAX_CONNECTIONS: usize = 512;
-
 static ACTIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Counts an active connection while alive.
@@ -470,15 +476,27 @@ impl Drop for Active {
     }
 }
 
-/// Accepts connections until the listener fails; one thread per connection
-/// (a browser keeps several open; the event stream leaves its thread at
-/// once, handed over to the hub), at most [`MAX_CONNECTIONS`] at a time.
+/// Accepts connections for good; one thread per connection (a browser
+/// keeps several open; the event stream leaves its thread at once, handed
+/// over to the hub), at most `server.limits.connections` at a time. When
+/// `accept` fails (out of descriptors: EMFILE), the loop pauses, longer
+/// after each failure, instead of spinning on the error.
 pub fn serve_loop(listener: &TcpListener, server: &Arc<Server>) {
+    let mut backoff = Backoff::new();
     for stream in listener.incoming() {
-        let Ok(mut stream) = stream else {
-            continue;
+        let mut stream = match stream {
+            Ok(s) => {
+                backoff.reset();
+                s
+            }
+            // A client that gave up before we took it: nothing to wait for.
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionAborted => continue,
+            Err(_) => {
+                std::thread::sleep(backoff.fail());
+                continue;
+            }
         };
-        if ACTIVE.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= MAX_CONNECTIONS {
+        if ACTIVE.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= server.limits.connections {
             ACTIVE.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
             let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
             let reply = Reply::text(503, "503 Service Unavailable: too many connections\n")
@@ -501,6 +519,8 @@ pub fn serve_loop(listener: &TcpListener, server: &Arc<Server>) {
 struct Head {
     method: Method,
     target: String,
+    /// The `Host` header (a second one makes the request bad).
+    host: Option<String>,
     if_none_match: Option<String>,
     range: Option<String>,
     keep_alive: bool,
@@ -575,6 +595,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> ReadHead {
     let mut h = Head {
         method,
         target: target.to_owned(),
+        host: None,
         if_none_match: None,
         range: None,
         keep_alive: http11,
@@ -585,7 +606,13 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> ReadHead {
             return ReadHead::Bad;
         };
         let value = value.trim();
-        if name.eq_ignore_ascii_case("if-none-match") {
+        if name.eq_ignore_ascii_case("host") {
+            if h.host.is_some() {
+                // RFC 9112 §3.2: more than one Host is a bad request.
+                return ReadHead::Bad;
+            }
+            h.host = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("if-none-match") {
             h.if_none_match = Some(value.to_owned());
         } else if name.eq_ignore_ascii_case("range") {
             h.range = Some(value.to_owned());
@@ -620,6 +647,8 @@ fn status_text(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        421 => "Misdirected Request",
+        503 => "Service Unavailable",
         _ => "Unknown",
     }
 }
@@ -693,6 +722,17 @@ fn connection(stream: TcpStream, server: &Server) {
                 return;
             }
         };
+        // The Host rule comes first: nothing else is looked at for a name
+        // that is not ours (DNS rebinding).
+        let refusal = match host::allowed(head.host.as_deref(), &server.host) {
+            Verdict::Allow => None,
+            Verdict::Bad => Some(Reply::text(400, host::BAD)),
+            Verdict::Refused => Some(Reply::text(421, host::REFUSED)),
+        };
+        if let Some(reply) = refusal {
+            write_reply(&mut stream, reply, head.method == Method::Head, false);
+            return;
+        }
         // Skip a body nobody asked for (bounded).
         if head.content_length > 0 {
             if head.content_length > MAX_HEAD {
@@ -724,12 +764,38 @@ fn connection(stream: TcpStream, server: &Server) {
             // Hand the socket to the hub; no more requests on it.
             let _ = stream.set_read_timeout(None);
             let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-            server.hub.subscribe(Box::new(stream));
+            if let Err(mut stream) = server.hub.subscribe(stream) {
+                // Too many streams held: the browser retries later.
+                let reply = Reply::text(
+                    503,
+                    "503 Service Unavailable: too many live-reload streams\n",
+                )
+                .header("Retry-After", "5");
+                write_reply(&mut stream, reply, false, false);
+            }
             return;
         }
         let keep = head.keep_alive && reply.status < 400;
         if !write_reply(&mut stream, reply, head.method == Method::Head, keep) || !keep {
             return;
+        }
+    }
+}
+
+/// An event stream's socket: its peer is gone once a read would return
+/// end of file (or fails) without waiting.
+impl livereload::Client for TcpStream {
+    fn gone(&mut self) -> bool {
+        if self.set_nonblocking(true).is_err() {
+            return true;
+        }
+        let mut byte = [0u8; 1];
+        let peeked = self.peek(&mut byte);
+        let restored = self.set_nonblocking(false).is_ok();
+        match peeked {
+            Ok(0) => true,
+            Ok(_) => !restored,
+            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock || !restored,
         }
     }
 }

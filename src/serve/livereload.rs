@@ -8,7 +8,9 @@
 //! Invariants: a browser that connects gets a `hello` with the server's id,
 //! the current build version and the current errors under the same lock that
 //! broadcasts use, so it never misses an event between the two; a client
-//! whose connection fails is dropped on the next write.
+//! whose connection fails is dropped on the next write; at most `limit`
+//! clients are held (a subscriber beyond it is handed back, for a 503,
+//! after the clients whose peer has gone are dropped).
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -106,10 +108,17 @@ impl Event {
 /// connection does).
 pub const EVENTS_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n";
 
-type Client = Box<dyn Write + Send>;
+/// A connected browser: where its events are written.
+pub trait Client: Write + Send {
+    /// True when the peer has closed its end (checked without blocking),
+    /// so the client can be dropped before a write fails. Default: never.
+    fn gone(&mut self) -> bool {
+        false
+    }
+}
 
 struct HubState {
-    clients: Vec<Client>,
+    clients: Vec<Box<dyn Client>>,
     version: u64,
     errors: Vec<Problem>,
 }
@@ -118,17 +127,21 @@ struct HubState {
 pub struct Hub {
     /// Changes with every server start, so browsers notice a restart.
     id: String,
+    /// The most clients held at once.
+    limit: usize,
     state: Mutex<HubState>,
 }
 
-fn send(client: &mut Client, text: &str) -> bool {
+fn send(client: &mut Box<dyn Client>, text: &str) -> bool {
     client.write_all(text.as_bytes()).is_ok() && client.flush().is_ok()
 }
 
 impl Hub {
-    pub fn new(id: String, version: u64, errors: Vec<Problem>) -> Hub {
+    /// A hub holding at most `limit` clients.
+    pub fn new(id: String, version: u64, errors: Vec<Problem>, limit: usize) -> Hub {
         Hub {
             id,
+            limit,
             state: Mutex::new(HubState {
                 clients: Vec::new(),
                 version,
@@ -141,9 +154,18 @@ impl Hub {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts an event stream on `client`: the head, then `hello`.
-    pub fn subscribe(&self, mut client: Client) {
+    /// Starts an event stream on `client`: the head, then `hello`. When
+    /// the hub already holds `limit` clients (after dropping those whose
+    /// peer has gone), nothing is written and the client is handed back.
+    pub fn subscribe<C: Client + 'static>(&self, client: C) -> Result<(), C> {
         let mut st = self.lock();
+        if st.clients.len() >= self.limit {
+            st.clients.retain_mut(|c| !c.gone());
+            if st.clients.len() >= self.limit {
+                return Err(client);
+            }
+        }
+        let mut client: Box<dyn Client> = Box::new(client);
         let hello = message(
             "hello",
             &Hello {
@@ -155,6 +177,7 @@ impl Hub {
         if send(&mut client, EVENTS_HEAD) && send(&mut client, &hello) {
             st.clients.push(client);
         }
+        Ok(())
     }
 
     /// Records the event in the state new browsers see, then sends it to
@@ -175,7 +198,9 @@ impl Hub {
 
     /// A comment line that keeps proxies quiet and finds dead clients.
     pub fn ping(&self) {
-        self.lock().clients.retain_mut(|c| send(c, ": ping\n\n"));
+        self.lock()
+            .clients
+            .retain_mut(|c| !c.gone() && send(c, ": ping\n\n"));
     }
 
     pub fn clients(&self) -> usize {
@@ -188,7 +213,7 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default)]
     struct Sink(Arc<Mutex<Vec<u8>>>);
 
     impl Write for Sink {
@@ -201,7 +226,31 @@ mod tests {
         }
     }
 
+    impl Client for Sink {}
+
+    #[derive(Debug)]
     struct Broken;
+
+    impl Client for Broken {}
+
+    /// A client whose peer has closed.
+    #[derive(Debug)]
+    struct Gone;
+
+    impl Write for Gone {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Client for Gone {
+        fn gone(&mut self) -> bool {
+            true
+        }
+    }
 
     impl Write for Broken {
         fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
@@ -222,9 +271,10 @@ mod tests {
                 message: "bad".into(),
                 help: None,
             }],
+            8,
         );
         let sink = Sink::default();
-        hub.subscribe(Box::new(sink.clone()));
+        hub.subscribe(sink.clone()).unwrap();
         let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
         assert!(text.starts_with("HTTP/1.1 200 OK\r\n"));
         assert!(text.contains("text/event-stream"));
@@ -235,10 +285,10 @@ mod tests {
 
     #[test]
     fn broadcast_reaches_clients_and_drops_broken_ones() {
-        let hub = Hub::new("x".into(), 1, Vec::new());
+        let hub = Hub::new("x".into(), 1, Vec::new(), 8);
         let sink = Sink::default();
-        hub.subscribe(Box::new(sink.clone()));
-        hub.subscribe(Box::new(Broken));
+        hub.subscribe(sink.clone()).unwrap();
+        assert!(hub.subscribe(Broken).is_ok());
         assert_eq!(hub.clients(), 1);
         hub.broadcast(&Event::Reload {
             version: 2,
@@ -250,14 +300,14 @@ mod tests {
 
     #[test]
     fn late_subscribers_see_the_latest_version_and_errors() {
-        let hub = Hub::new("x".into(), 1, Vec::new());
+        let hub = Hub::new("x".into(), 1, Vec::new(), 8);
         hub.broadcast(&Event::Errors(vec![Problem {
             location: "site.yaml:1:1".into(),
             message: "oops".into(),
             help: Some("改一下".into()),
         }]));
         let sink = Sink::default();
-        hub.subscribe(Box::new(sink.clone()));
+        hub.subscribe(sink.clone()).unwrap();
         let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
         assert!(text.contains("\"version\":1,\"errors\":[{\"location\":\"site.yaml:1:1\""));
         hub.broadcast(&Event::Reload {
@@ -265,8 +315,28 @@ mod tests {
             css_only: false,
         });
         let sink2 = Sink::default();
-        hub.subscribe(Box::new(sink2.clone()));
+        hub.subscribe(sink2.clone()).unwrap();
         let text = String::from_utf8(sink2.0.lock().unwrap().clone()).unwrap();
         assert!(text.contains("\"version\":2,\"errors\":[]"));
+    }
+
+    #[test]
+    fn subscribe_beyond_the_limit_hands_the_client_back() {
+        let hub = Hub::new("x".into(), 1, Vec::new(), 2);
+        hub.subscribe(Sink::default()).unwrap();
+        hub.subscribe(Sink::default()).unwrap();
+        let third = Sink::default();
+        assert!(hub.subscribe(third.clone()).is_err());
+        assert!(third.0.lock().unwrap().is_empty(), "nothing written to it");
+        assert_eq!(hub.clients(), 2);
+    }
+
+    #[test]
+    fn subscribe_at_the_limit_drops_gone_clients_first() {
+        let hub = Hub::new("x".into(), 1, Vec::new(), 2);
+        hub.subscribe(Gone).unwrap();
+        hub.subscribe(Sink::default()).unwrap();
+        assert!(hub.subscribe(Sink::default()).is_ok());
+        assert_eq!(hub.clients(), 2);
     }
 }

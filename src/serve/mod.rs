@@ -2,9 +2,11 @@
 //! tell the browsers.
 //!
 //! Owns: the server's state (the current [`Snapshot`] behind a lock), the
-//! rebuild loop, and the console lines it prints. Submodules: `watch`
-//! (notify and the debouncer), `http` (the sockets and the pure handler),
-//! `livereload` (the script and the event stream).
+//! rebuild loop, and the console lines it prints; the only use of
+//! `if-addrs` (the machine's addresses). Submodules: `watch` (notify and
+//! the debouncer), `http` (the sockets and the pure handler), `livereload`
+//! (the script and the event stream), `host` (the Host rule), `limits`
+//! (descriptors, connection and stream caps).
 //! Imports: `pipeline`, `render` and `content` (types), `error`, `shell`.
 //!
 //! Invariants: a failed rebuild never replaces the files being served (the
@@ -13,7 +15,9 @@
 //! same tree and options (the incremental cache is checked against it in
 //! the tests).
 
+pub mod host;
 pub mod http;
+pub mod limits;
 pub mod livereload;
 pub mod watch;
 
@@ -30,7 +34,10 @@ use crate::pipeline::{self, BuildOptions, Cache, Output, Stats, Update};
 use crate::render::Files;
 use crate::shell::Shell;
 
+use host::HostPolicy;
 pub use http::Snapshot;
+use limits::Limits;
+pub use limits::raise_fd_limit;
 use livereload::{Event, Hub};
 
 /// What `anxuan serve` was asked to do.
@@ -42,6 +49,9 @@ pub struct ServeOptions {
     pub build: BuildOptions,
     pub poll: bool,
     pub open: bool,
+    /// Extra names to answer (`--allowed-host`), parsed by
+    /// [`host::parse_allowed`].
+    pub allowed_hosts: Vec<url::Host>,
 }
 
 /// What changed between two successful builds.
@@ -193,6 +203,10 @@ fn base_path(root: &Path, opts: &BuildOptions) -> String {
 pub struct Server {
     current: RwLock<Arc<Snapshot>>,
     pub hub: Hub,
+    /// The `Host` values answered.
+    pub host: HostPolicy,
+    /// Connections and streams held at once.
+    pub limits: Limits,
 }
 
 impl Server {
@@ -350,25 +364,28 @@ fn url_host(ip: IpAddr) -> String {
     }
 }
 
-/// The machine's LAN IPv4 addresses (Linux, from /proc; elsewhere none).
-fn lan_addresses() -> Vec<IpAddr> {
-    let Ok(text) = std::fs::read_to_string("/proc/net/fib_trie") else {
-        return Vec::new();
-    };
-    let mut found = BTreeSet::new();
-    let mut last: Option<&str> = None;
-    for line in text.lines() {
-        let t = line.trim_start();
-        if let Some(rest) = t.strip_prefix("|-- ") {
-            last = Some(rest.trim());
-        } else if t.starts_with("/32 host LOCAL")
-            && let Some(ip) = last.and_then(|s| s.parse::<IpAddr>().ok())
-            && !ip.is_loopback()
-        {
-            found.insert(ip);
-        }
-    }
+/// The machine's own non-loopback addresses, IPv4 and IPv6 (none when
+/// the interfaces cannot be read).
+fn own_addresses() -> Vec<IpAddr> {
+    let found: BTreeSet<IpAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .iter()
+        .map(if_addrs::Interface::ip)
+        .filter(|ip| !ip.is_loopback())
+        .collect();
     found.into_iter().collect()
+}
+
+/// The addresses worth printing for a server listening on `bind` (a
+/// wildcard): IPv4 ones for `0.0.0.0`, also global IPv6 ones for `::`.
+fn lan_addresses(bind: IpAddr, own: &[IpAddr]) -> Vec<IpAddr> {
+    own.iter()
+        .copied()
+        .filter(|ip| match ip {
+            IpAddr::V4(_) => true,
+            IpAddr::V6(v6) => bind.is_ipv6() && !v6.is_unicast_link_local(),
+        })
+        .collect()
 }
 
 fn open_browser(url: &str) {
@@ -422,6 +439,10 @@ fn report_outcome(shell: &Shell, outcome: &Outcome, elapsed: Duration) {
 
 /// Runs the server until the process is stopped.
 pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
+    // Each held event stream costs a descriptor: take what the system
+    // allows, and size the caps to it.
+    let nofile = raise_fd_limit();
+    let limits = Limits::for_descriptors(nofile);
     let listener = bind(opts.bind, opts.port)?;
     let local = listener
         .local_addr()
@@ -451,10 +472,32 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
         server_id(),
         first.version,
         livereload::problems(&first_errors),
+        limits.streams,
+    );
+    let own = if local.ip().is_loopback() {
+        Vec::new()
+    } else {
+        own_addresses()
+    };
+    let policy = HostPolicy::new(local.ip(), &own, opts.allowed_hosts.clone());
+    shell.verbose(
+        "Limits",
+        &format!(
+            "{} connections, {} live-reload streams (open files: {})",
+            limits.connections,
+            limits.streams,
+            if nofile == u64::MAX {
+                "unlimited".to_owned()
+            } else {
+                nofile.to_string()
+            }
+        ),
     );
     let server = Arc::new(Server {
         current: RwLock::new(Arc::new(first)),
         hub,
+        host: policy,
+        limits,
     });
 
     let (tx, rx) = mpsc::channel();
@@ -481,7 +524,7 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
             "listening on every network interface ({}): anyone on your network can open this preview, drafts included (局域网内的其他设备都能访问此预览)",
             local.ip()
         ));
-        let lan = lan_addresses();
+        let lan = lan_addresses(local.ip(), &own);
         shell.status(
             "Serving",
             &format!("http://127.0.0.1:{}{} (this computer)", local.port(), base),
@@ -537,15 +580,19 @@ fn watch_loop(
 pub fn state_for(root: &Path, opts: &BuildOptions) -> (Server, Rebuilder) {
     let mut rb = Rebuilder::new(root.to_path_buf(), opts.clone());
     let (snap, _, _) = first_snapshot(rb.build(), base_path(root, opts));
+    let limits = Limits::default();
     let hub = Hub::new(
         "test".into(),
         snap.version,
         livereload::problems(&snap.errors),
+        limits.streams,
     );
     (
         Server {
             current: RwLock::new(Arc::new(snap)),
             hub,
+            host: HostPolicy::loopback(),
+            limits,
         },
         rb,
     )

@@ -55,9 +55,16 @@ impl Drop for Served {
 }
 
 fn serve(root: &Path, extra: &[&str]) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anxuan"))
-        .args(["-v", "serve", "--port", "0", "--now", NOW])
-        .args(extra)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_anxuan"));
+    cmd.args(["-v", "serve", "--port", "0", "--now", NOW])
+        .args(extra);
+    serve_with(cmd, root)
+}
+
+/// Starts `cmd` (an `anxuan -v serve …` command line, perhaps wrapped)
+/// in `root` and waits until it serves.
+fn serve_with(mut cmd: Command, root: &Path) -> Served {
+    let mut child = cmd
         .current_dir(root)
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
@@ -151,8 +158,6 @@ impl Resp {
 
 /// One HTTP/1.1 request over a fresh connection; the target is sent as is.
 fn request(port: u16, method: &str, target: &[u8], headers: &[(&str, &str)]) -> Resp {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(TIMEOUT)).unwrap();
     let mut req = Vec::new();
     req.extend_from_slice(method.as_bytes());
     req.push(b' ');
@@ -162,7 +167,15 @@ fn request(port: u16, method: &str, target: &[u8], headers: &[(&str, &str)]) -> 
         req.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
     }
     req.extend_from_slice(b"\r\n");
-    s.write_all(&req).unwrap();
+    request_raw(port, &req)
+}
+
+/// Sends `req` (a whole request head, as is) over a fresh connection and
+/// reads the answer until the server closes.
+fn request_raw(port: u16, req: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s.write_all(req).unwrap();
     let mut raw = Vec::new();
     let read = s.read_to_end(&mut raw);
     let split = raw
@@ -1212,7 +1225,7 @@ fn serve_stays_up_under_stress() {
             let stop = stop.clone();
             std::thread::spawn(move || {
                 let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
-                let _ = c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+                let _ = c.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
                 while !stop.load(std::sync::atomic::Ordering::SeqCst) {
                     if c.write_all(b"a").is_err() {
                         break; // the server gave up on us: fine
@@ -1264,7 +1277,7 @@ fn serve_stays_up_under_stress() {
     for _ in 0..1000 {
         let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
         c.set_read_timeout(Some(TIMEOUT)).unwrap();
-        c.write_all(b"GET /__anxuan/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        c.write_all(b"GET /__anxuan/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .unwrap();
         let mut buf = [0u8; 64];
         let n = c.read(&mut buf).unwrap();
@@ -1319,6 +1332,259 @@ fn serve_answers_503_beyond_its_connection_limit_and_recovers() {
         if request(port, "GET", b"/", &[]).status == 200 {
             break;
         }
+        assert!(Instant::now() < deadline, "the server did not recover");
+    }
+}
+
+/// A GET of `target` with `Host: host` (`None`: no Host line).
+fn get_as(port: u16, host: Option<&str>, target: &str) -> Resp {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    request_raw(
+        port,
+        format!("GET {target} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+#[test]
+fn serve_foreign_host_is_refused_with_421_and_a_chinese_line() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    let port = s.port;
+    for host in [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_owned(),
+        format!("localhost.attacker.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+    ] {
+        for target in ["/", "/articles/news/", "/__anxuan/livereload.js"] {
+            let r = get_as(port, Some(&host), target);
+            assert_eq!(r.status, 421, "Host {host} {target}");
+            let text = r.text();
+            assert!(text.contains("--allowed-host"), "{text}");
+            assert_eq!(text.trim_end().lines().count(), 1, "{text}");
+            assert!(!text.contains("<html"), "{text}");
+        }
+    }
+    // Our own names, any port and case.
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost.".to_owned(),
+    ] {
+        assert_eq!(get_as(port, Some(&host), "/").status, 200, "Host {host}");
+    }
+}
+
+/// Opens the event stream with `Host: host` (`None`: no Host line) and
+/// returns the status line, then the rest of the answer when the server
+/// closes it (a granted stream is never read further: it does not end).
+fn events_as(port: u16, host: Option<&str>) -> (String, String) {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    c.set_read_timeout(Some(TIMEOUT)).unwrap();
+    write!(c, "GET /__anxuan/events HTTP/1.1\r\n{host}\r\n").unwrap();
+    let mut status = [0u8; 12];
+    c.read_exact(&mut status).unwrap();
+    let status = String::from_utf8_lossy(&status).into_owned();
+    let mut rest = Vec::new();
+    if !status.ends_with("200") {
+        c.read_to_end(&mut rest).unwrap();
+    }
+    (status, String::from_utf8_lossy(&rest).into_owned())
+}
+
+#[test]
+fn serve_event_stream_obeys_the_host_rule() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    let (status, rest) = events_as(s.port, Some("attacker.example"));
+    assert_eq!(status, "HTTP/1.1 421", "{rest}");
+    assert!(rest.contains("text/plain"), "{rest}");
+    assert!(!rest.contains("hello"), "{rest}");
+    let (status, rest) = events_as(s.port, None);
+    assert_eq!(status, "HTTP/1.1 400", "{rest}");
+    // Our own name still gets the stream.
+    let ev = s.events();
+    assert!(ev.wait("hello").contains("\"version\""));
+}
+
+#[test]
+fn serve_request_without_a_usable_host_gets_400() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    let port = s.port;
+    assert_eq!(get_as(port, None, "/").status, 400);
+    assert_eq!(get_as(port, Some(""), "/").status, 400);
+    assert_eq!(
+        get_as(port, Some("attacker.example@localhost"), "/").status,
+        400
+    );
+    assert_eq!(
+        get_as(port, Some("localhost@attacker.example"), "/").status,
+        400
+    );
+    let twice =
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n";
+    assert_eq!(request_raw(port, twice).status, 400);
+    let old = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(request_raw(port, old).status, 400);
+    assert_eq!(get_as(port, Some("127.0.0.1"), "/").status, 200);
+}
+
+#[test]
+fn serve_allowed_host_names_are_answered() {
+    let site = copy_fixture("minimal");
+    let s = serve(
+        site.path(),
+        &[
+            "--allowed-host",
+            "aq-preview.test",
+            "--allowed-host",
+            "Phone.Lan",
+        ],
+    );
+    let port = s.port;
+    assert_eq!(
+        get_as(port, Some(&format!("aq-preview.test:{port}")), "/").status,
+        200
+    );
+    assert_eq!(get_as(port, Some("phone.lan"), "/").status, 200);
+    assert_eq!(get_as(port, Some("other.test"), "/").status, 421);
+    assert_eq!(get_as(port, Some("x.aq-preview.test"), "/").status, 421);
+}
+
+#[test]
+fn serve_allowed_host_with_a_port_is_a_usage_error() {
+    let site = copy_fixture("minimal");
+    let out = Command::new(env!("CARGO_BIN_EXE_anxuan"))
+        .args(["serve", "--port", "0", "--allowed-host", "aq.test:8080"])
+        .current_dir(site.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--allowed-host aq.test:8080"), "{err}");
+    assert!(err.contains("端口"), "{err}");
+}
+
+#[test]
+fn serve_on_all_interfaces_answers_own_addresses_but_not_other_names() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &["--bind", "0.0.0.0"]);
+    let port = s.port;
+    // Every connection goes to 127.0.0.1; only the Host line names the
+    // machine's other addresses.
+    let own: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .iter()
+        .map(|i| i.ip())
+        .filter(|ip| ip.is_ipv4() && !ip.is_loopback())
+        .collect();
+    for ip in &own {
+        assert_eq!(
+            get_as(port, Some(&format!("{ip}:{port}")), "/").status,
+            200,
+            "{ip}"
+        );
+    }
+    assert_eq!(get_as(port, Some("localhost"), "/").status, 200);
+    assert_eq!(get_as(port, Some("[::1]"), "/").status, 200);
+    assert_eq!(get_as(port, Some("attacker.example"), "/").status, 421);
+    assert_eq!(get_as(port, Some("192.0.2.1"), "/").status, 421);
+}
+
+/// The stream cap the server printed (`-v`: `Limits: … N live-reload
+/// streams`); the largest cap when it printed none.
+fn stream_cap(s: &Served) -> usize {
+    s.log
+        .iter()
+        .find_map(|l| {
+            l.split(" live-reload streams")
+                .next()
+                .filter(|b| b.len() < l.len())
+        })
+        .and_then(|before| before.rsplit(' ').next()?.parse().ok())
+        .unwrap_or(anxuan::serve::limits::MAX_STREAMS)
+}
+
+#[test]
+fn serve_holds_2000_event_streams_caps_them_and_still_answers_pages() {
+    const STREAMS: usize = 2000;
+    // This process holds every stream's socket too.
+    let nofile = anxuan::serve::raise_fd_limit();
+    assert!(
+        nofile > STREAMS as u64 + 256,
+        "this test needs more than {} open files; the limit is {nofile}",
+        STREAMS + 256
+    );
+    let site = copy_fixture("minimal");
+    let s = serve(site.path(), &[]);
+    let cap = stream_cap(&s);
+    assert!(cap <= anxuan::serve::limits::MAX_STREAMS, "{cap}");
+    let mut held = Vec::with_capacity(STREAMS);
+    let (mut streaming, mut refused) = (0, 0);
+    for i in 0..STREAMS {
+        let mut c = TcpStream::connect_timeout(&([127, 0, 0, 1], s.port).into(), TIMEOUT)
+            .unwrap_or_else(|e| panic!("connection {i}: {e}"));
+        c.set_read_timeout(Some(TIMEOUT)).unwrap();
+        c.write_all(b"GET /__anxuan/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        let mut status = [0u8; 12];
+        c.read_exact(&mut status)
+            .unwrap_or_else(|e| panic!("stream {i}: no answer: {e}"));
+        match &status {
+            b"HTTP/1.1 200" => streaming += 1,
+            b"HTTP/1.1 503" => {
+                refused += 1;
+                // Refused streams are closed by the server.
+                let mut rest = Vec::new();
+                c.read_to_end(&mut rest).unwrap();
+                assert!(String::from_utf8_lossy(&rest).contains("503"));
+            }
+            other => panic!("stream {i}: {:?}", String::from_utf8_lossy(other)),
+        }
+        held.push(c);
+    }
+    assert_eq!(streaming, cap, "streams held beyond the cap");
+    assert_eq!(refused, STREAMS - cap);
+    // With every stream still held, pages are answered.
+    assert_eq!(s.get("/").status, 200);
+    assert_eq!(s.get(&s.css_url()).status, 200);
+    // Once the streams close, new ones are accepted again.
+    drop(held);
+    let ev = s.events();
+    ev.wait("hello");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_low_descriptor_limit_answers_503_instead_of_hanging() {
+    const HELD: usize = 300;
+    let site = copy_fixture("minimal");
+    // A hard limit of 256 open files that the server cannot raise: it
+    // sizes its caps to it and never runs out of descriptors.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 256 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_anxuan"))
+        .args(["-v", "serve", "--port", "0", "--now", NOW]);
+    let s = serve_with(cmd, site.path());
+    let port = s.port;
+    let addr = ([127, 0, 0, 1], port).into();
+    // More idle connections than 256 descriptors could ever hold.
+    let held: Vec<TcpStream> = (0..HELD)
+        .map(|i| {
+            TcpStream::connect_timeout(&addr, TIMEOUT)
+                .unwrap_or_else(|e| panic!("connection {i} was never accepted: {e}"))
+        })
+        .collect();
+    let r = s.get("/");
+    assert_eq!(r.status, 503, "{}", r.text());
+    drop(held);
+    let deadline = Instant::now() + TIMEOUT;
+    while s.get("/").status != 200 {
         assert!(Instant::now() < deadline, "the server did not recover");
     }
 }
