@@ -2,7 +2,8 @@
 //! external / absolute / allowed" question in anxuan is answered here,
 //! through the WHATWG URL parser of the `url` crate.
 //!
-//! Owns: the only use of `url`. Imports: nothing of the crate (a leaf).
+//! Owns: the only use of `url` (others take its `Host` from here).
+//! Imports: nothing of the crate (a leaf).
 //!
 //! Invariants: a decision is taken on the URL as a browser will read it
 //! (tabs and newlines removed, `\` read as `/` in http(s), hosts
@@ -12,7 +13,8 @@
 
 use std::sync::LazyLock;
 
-use url::{Host, Url};
+pub use url::Host;
+use url::Url;
 
 /// A stand-in origin for "this site" when a reference is resolved (the
 /// `.invalid` top-level domain can never be a real host); parsed once.

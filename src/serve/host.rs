@@ -2,8 +2,8 @@
 //!
 //! Owns: which `Host` header values `anxuan serve` answers, as a pure
 //! function of the header and a [`HostPolicy`]; the texts of the refusals.
-//! Imports: nothing from the crate; `url` parses and normalises hosts
-//! (WHATWG host parsing: case, IDNA, IPv4 forms), so this file does no
+//! Imports: `weburl` (its `Host`: the `url` crate parses and normalises
+//! hosts by WHATWG host parsing: case, IDNA, IPv4 forms), so this file does no
 //! hand-written name matching beyond the port split.
 //!
 //! Why: a web page the editor visits can point a name it controls
@@ -23,7 +23,7 @@
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use url::Host;
+use crate::weburl::Host;
 
 /// The body of a 421 answer (one line, for the editor who opened the page).
 pub const REFUSED: &str = "此预览服务只回应本机地址（localhost / 127.0.0.1）；如需通过其他名称访问，请在启动时使用 --allowed-host 参数\n";

@@ -51,7 +51,7 @@ pub struct ServeOptions {
     pub open: bool,
     /// Extra names to answer (`--allowed-host`), parsed by
     /// [`host::parse_allowed`].
-    pub allowed_hosts: Vec<url::Host>,
+    pub allowed_hosts: Vec<crate::weburl::Host>,
 }
 
 /// What changed between two successful builds.
