@@ -481,6 +481,29 @@ mod tests {
     }
 
     #[test]
+    fn scan_odd_inputs_keep_every_line() {
+        for text in [
+            "：\n",
+            "－\n",
+            "tags:\n－\n",
+            "\t\n",
+            "\u{3000}\n",
+            "a:\n\t\t- b\n\u{3000}c：d",
+            "- ：x\n",
+            "x: “\n",
+            "x: ”“\n",
+            "k：\u{3000}v\n",
+            "a: |\n\tb\nc：d\n",
+            "a:\tb\n",
+        ] {
+            let s = scan(text);
+            if let Some(r) = &s.repaired {
+                assert_eq!(r.lines().count(), text.lines().count(), "{text:?} → {r:?}");
+            }
+        }
+    }
+
+    #[test]
     fn scan_missing_space_after_colon_is_found() {
         let s = scan("title:测试\n");
         assert_eq!((s.slips[0].line, s.slips[0].col), (1, 6));
