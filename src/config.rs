@@ -6,7 +6,7 @@
 //! ends with `/`; area slugs are unique lowercase ASCII; the time zone exists.
 
 use crate::dates::SiteTz;
-use crate::error::{Diagnostic, Span};
+use crate::error::Diagnostic;
 use crate::weburl::{self, HostRule};
 use crate::yaml::{self, Fields, Value, Yaml};
 
@@ -256,18 +256,21 @@ impl Config {
     /// Parses `site.yaml` text; every problem becomes a diagnostic.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let path = CONFIG_FILE;
-        let node = yaml::parse(text, 0).map_err(|e| {
-            vec![
-                Diagnostic::error(
-                    Span::new(path, e.line, e.col),
-                    format!("invalid YAML: {}", e.message),
-                )
-                .with_help("请检查缩进（用空格，不要用 Tab）和冒号后的空格"),
-            ]
-        })?;
+        let (node, slips) = yaml::parse_checked(
+            path,
+            text,
+            0,
+            "请检查缩进（用空格，不要用 Tab）和冒号后的空格",
+        );
+        let Some(node) = node else {
+            return Err(slips);
+        };
         let mut cfg = Config::defaults()
             .map_err(|e| vec![Diagnostic::global(crate::error::Severity::Error, e)])?;
         let mut f = Fields::new(path, &node, "site.yaml");
+        // site.yaml has no warnings: a parsed config is used or refused.
+        f.diags
+            .extend(slips.into_iter().filter(Diagnostic::is_error));
         if let Some(v) = f.string("title") {
             cfg.title = v;
         }

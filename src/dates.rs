@@ -2,18 +2,21 @@
 //!
 //! Owns: the only use of `jiff`. Parses the date spellings editors write
 //! (`2025-06-16`, `2025-06-16 09:30`, RFC 3339) and formats them the way a
-//! Chinese government site shows them (`2025年6月16日 09:30`).
-//! Imports nothing from the crate.
+//! Chinese government site shows them (`2025年6月16日 09:30`); recognizes
+//! the spellings it refuses (`2025年6月16日`, `2025/6/16`, `2025.6.16`) to
+//! suggest the ISO form. Imports: `error` (for [`crate::error::readable`]).
 //!
 //! Invariants: a date or date-time without an offset is in the site's time
 //! zone; formatting always converts to the site's time zone, so output does
-//! not depend on the machine's zone.
+//! not depend on the machine's zone; error messages show no raw bytes.
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
+
+use crate::error::readable;
 
 pub use jiff::Timestamp;
 
@@ -38,7 +41,7 @@ impl SiteTz {
                 name: name.to_owned(),
                 tz,
             })
-            .map_err(|e| format!("unknown time zone `{name}`: {e}"))
+            .map_err(|e| format!("unknown time zone `{name}`: {}", readable(&e.to_string())))
     }
 
     pub fn name(&self) -> &str {
@@ -70,11 +73,108 @@ impl Ord for When {
 /// The formats accepted in front matter, for error help.
 pub const ACCEPTED_FORMATS: &str = "2025-06-16、2025-06-16 09:30 或 2025-06-16T09:30:00+08:00";
 
+/// The ISO spelling (`2025-06-16`, `2025-06-16 09:30`) of a date written
+/// in a form [`parse_when`] refuses: Chinese (`2025年6月16日 9:30`,
+/// `2025年06月16日 9时30分`), with dots or slashes (`2025.6.16`,
+/// `2025/6/16`), without leading zeros (`2025-6-16`), in full-width digits.
+/// `None` for anything else, and for text that is ISO already.
+pub fn iso_suggestion(input: &str) -> Option<String> {
+    let s: Vec<char> = input
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '：' => ':',
+            '－' => '-',
+            '／' => '/',
+            '．' | '。' => '.',
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut at = 0;
+    let number = |at: &mut usize, max: usize| -> Option<u32> {
+        let n = s[*at..]
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if n == 0 {
+            return None;
+        }
+        let v = s[*at..*at + n]
+            .iter()
+            .fold(0, |v, c| v * 10 + c.to_digit(10).unwrap_or(0));
+        *at += n;
+        Some(v)
+    };
+    let eat = |at: &mut usize, any: &[char]| -> Option<char> {
+        let c = *s.get(*at)?;
+        any.contains(&c).then(|| {
+            *at += 1;
+            c
+        })
+    };
+    let skip_spaces = |at: &mut usize| {
+        while s.get(*at).is_some_and(|c| *c == ' ') {
+            *at += 1;
+        }
+    };
+    let year = number(&mut at, 4).filter(|y| *y >= 1000)?;
+    let sep = eat(&mut at, &['年', '-', '/', '.'])?;
+    let month = number(&mut at, 2).filter(|m| (1..=12).contains(m))?;
+    if sep == '年' {
+        eat(&mut at, &['月'])?;
+    } else {
+        eat(&mut at, &[sep])?;
+    }
+    let day = number(&mut at, 2).filter(|d| (1..=31).contains(d))?;
+    if sep == '年' {
+        eat(&mut at, &['日', '号']);
+    }
+    let mut out = format!("{year:04}-{month:02}-{day:02}");
+    skip_spaces(&mut at);
+    if at < s.len() {
+        let hour = number(&mut at, 2).filter(|h| *h <= 24)?;
+        let minute = match eat(&mut at, &[':', '时', '点'])? {
+            ':' => number(&mut at, 2)?,
+            _ => number(&mut at, 2).unwrap_or(0),
+        };
+        if minute > 59 {
+            return None;
+        }
+        eat(&mut at, &['分']);
+        out.push_str(&format!(" {hour:02}:{minute:02}"));
+        if eat(&mut at, &[':']).is_some() {
+            let second = number(&mut at, 2).filter(|s| *s <= 60)?;
+            out.push_str(&format!(":{second:02}"));
+        }
+        skip_spaces(&mut at);
+        if at < s.len() {
+            return None;
+        }
+    }
+    (out != input.trim()).then_some(out)
+}
+
 /// Parses a date or date-time written by an editor.
 pub fn parse_when(input: &str, tz: &SiteTz) -> Result<When, String> {
     let s = input.trim();
     if s.is_empty() {
         return Err("empty date".into());
+    }
+    if let Some(iso) = iso_suggestion(s) {
+        let form = if s.contains('年') {
+            "in Chinese form"
+        } else {
+            "not in the form YYYY-MM-DD"
+        };
+        return Err(format!("date `{s}` is written {form}: write `{iso}`"));
+    }
+    if let Some(c) = s.chars().find(|c| !c.is_ascii()) {
+        return Err(format!(
+            "invalid date `{s}`: `{c}` is not part of a date (only digits, `-`, `:`, `T`, `+` and a space)"
+        ));
     }
     // With an explicit offset or `Z`: an exact instant.
     let rest = s.get(10..).unwrap_or("");
@@ -87,7 +187,7 @@ pub fn parse_when(input: &str, tz: &SiteTz) -> Result<When, String> {
             .replacen(' ', "T", 1)
             .parse::<Timestamp>()
             .map(|ts| When { ts, has_time: true })
-            .map_err(|e| format!("invalid date-time `{s}`: {e}"));
+            .map_err(|e| format!("invalid date-time `{s}`: {}", readable(&e.to_string())));
     }
     if s.len() == 10 {
         let date: Date = s
@@ -96,7 +196,7 @@ pub fn parse_when(input: &str, tz: &SiteTz) -> Result<When, String> {
         let ts = tz
             .tz
             .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
-            .map_err(|e| format!("date `{s}` does not exist in {}: {e}", tz.name))?;
+            .map_err(|e| format!("date `{s}` does not exist in {}: {}", tz.name, short_err(e)))?;
         return Ok(When {
             ts,
             has_time: false,
@@ -110,13 +210,19 @@ pub fn parse_when(input: &str, tz: &SiteTz) -> Result<When, String> {
         .tz
         .to_ambiguous_zoned_datetime(dt)
         .compatible()
-        .map_err(|e| format!("date-time `{s}` does not exist in {}: {e}", tz.name))?
+        .map_err(|e| {
+            format!(
+                "date-time `{s}` does not exist in {}: {}",
+                tz.name,
+                short_err(e)
+            )
+        })?
         .timestamp();
     Ok(When { ts, has_time: true })
 }
 
 fn short_err(e: jiff::Error) -> String {
-    let s = e.to_string();
+    let s = readable(&e.to_string());
     // jiff's messages are long chains; the last part is the useful one.
     s.rsplit(": ").next().unwrap_or(&s).to_owned()
 }
@@ -312,6 +418,40 @@ mod tests {
         assert!(parse_when("2025年6月16日", &tz).is_err());
         assert!(parse_when("2025-06-16 25:00", &tz).is_err());
         assert!(parse_when("tomorrow", &tz).is_err());
+    }
+
+    #[test]
+    fn iso_suggestion_chinese_and_dotted_forms_give_iso() {
+        let cases = [
+            ("2025年6月16日", Some("2025-06-16")),
+            ("2025年06月16日 9:30", Some("2025-06-16 09:30")),
+            ("2025年6月16日9时30分", Some("2025-06-16 09:30")),
+            ("2025.6.16", Some("2025-06-16")),
+            ("2025/6/16 14:05", Some("2025-06-16 14:05")),
+            ("2025-6-16", Some("2025-06-16")),
+            ("２０２５年６月１６日", Some("2025-06-16")),
+            ("2025-06-16", None),
+            ("2025-06-16 09:30", None),
+            ("2025年13月1日", None),
+            ("2025年6月16日 上午", None),
+            ("tomorrow", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(iso_suggestion(input).as_deref(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn parse_when_chinese_date_error_names_iso_form_without_bytes() {
+        let tz = sh();
+        let e = parse_when("2025年6月16日", &tz).unwrap_err();
+        assert!(
+            e.contains("Chinese form") && e.contains("`2025-06-16`"),
+            "{e}"
+        );
+        let e = parse_when("2025年6月16号上午", &tz).unwrap_err();
+        assert!(!e.contains("\\x"), "{e}");
+        assert!(e.contains('年'), "{e}");
     }
 
     #[test]

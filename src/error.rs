@@ -1,8 +1,9 @@
 //! Errors and diagnostics.
 //!
 //! Owns: [`Diagnostic`] (a problem in the user's site, printed like a compiler
-//! message), [`Span`] (a place in a file) and [`Error`] (a failure of anxuan
-//! itself or of the environment: I/O, refused output folders, usage).
+//! message), [`Span`] (a place in a file), [`Error`] (a failure of anxuan
+//! itself or of the environment: I/O, refused output folders, usage) and
+//! [`readable`] (library messages without escaped bytes).
 //! Imports nothing from the rest of the crate; every other module may import it.
 //!
 //! Invariants: a diagnostic's path is relative to the site root and uses `/`;
@@ -134,6 +135,56 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// `message` with the escapes some libraries write for bytes and
+/// characters (`\xE5\xB9\xB4`, `\u{3000}`) turned back into text, so no
+/// message shows raw bytes: a byte run that is not UTF-8 reads as
+/// "a non-ASCII character".
+pub fn readable(message: &str) -> String {
+    if !message.contains('\\') {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut bytes: Vec<u8> = Vec::new();
+    let flush = |bytes: &mut Vec<u8>, out: &mut String| {
+        if bytes.is_empty() {
+            return;
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => out.push_str(s),
+            Err(_) => out.push_str("a non-ASCII character"),
+        }
+        bytes.clear();
+    };
+    let mut rest = message;
+    while let Some(c) = rest.chars().next() {
+        if let Some(hex) = rest.strip_prefix("\\x")
+            && let Some(h) = hex.get(..2)
+            && h.bytes().all(|b| b.is_ascii_hexdigit())
+            && let Ok(b) = u8::from_str_radix(h, 16)
+        {
+            bytes.push(b);
+            rest = &hex[2..];
+            continue;
+        }
+        flush(&mut bytes, &mut out);
+        if let Some(inner) = rest.strip_prefix("\\u{")
+            && let Some(end) = inner.find('}')
+            && inner[..end].bytes().all(|b| b.is_ascii_hexdigit())
+            && let Some(ch) = u32::from_str_radix(&inner[..end], 16)
+                .ok()
+                .and_then(char::from_u32)
+        {
+            out.push(ch);
+            rest = &inner[end + 1..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    flush(&mut bytes, &mut out);
+    out
+}
+
 /// True when any diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
@@ -186,6 +237,14 @@ mod tests {
             d.to_string(),
             "content/drills/fire.md:7:1: error: unknown field `strat`\n  help: did you mean `start`?"
         );
+    }
+
+    #[test]
+    fn readable_escaped_bytes_become_text() {
+        assert_eq!(readable("got \\xE5\\xB9\\xB4 here"), "got 年 here");
+        assert_eq!(readable("got \\xE5"), "got a non-ASCII character");
+        assert_eq!(readable("found '\\u{3000}'"), "found '\u{3000}'");
+        assert_eq!(readable("a \\ b \\xZZ"), "a \\ b \\xZZ");
     }
 
     #[test]

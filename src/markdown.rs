@@ -85,6 +85,9 @@ pub enum Target {
     Page { url: String, file: String },
     /// Points to nothing; the string explains.
     Missing(String),
+    /// Points to nothing, but a file differing from it only in letter case
+    /// or extension exists: (why, the link as it should be written).
+    Near(String, String),
     /// Not an error, but worth telling: (URL to write anyway, warning).
     Warn(String, String),
 }
@@ -317,6 +320,7 @@ pub fn render(
         let line = pos.start.line + line_offset;
         let mut data = node.data_mut();
         let mut col = || columns.of(pos.start.line, pos.start.column);
+        let is_image = matches!(data.value, NodeValue::Image(_));
         match &mut data.value {
             NodeValue::Heading(h) => {
                 let level = h.level;
@@ -350,7 +354,7 @@ pub fn render(
             }
             NodeValue::Link(link) | NodeValue::Image(link) => {
                 let url = link.url.clone();
-                let resolved = resolve(file, &url, links);
+                let resolved = resolve(file, &url, links, is_image);
                 match resolved {
                     Resolved::Keep => {}
                     Resolved::Url(u) => link.url = u,
@@ -714,7 +718,19 @@ fn with_anchor(url: String, anchor: &Option<String>) -> String {
     }
 }
 
-fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
+/// The help for a missing image, with the file it probably means.
+fn missing_image_help(near: Option<&str>) -> String {
+    match near {
+        Some(fix) => format!(
+            "did you mean `{fix}`? 找不到图片文件；是否应为 `{fix}`？（大小写或扩展名不同，网站服务器区分大小写）"
+        ),
+        None => "找不到图片文件：图片放在文章旁边，用相对路径引用，例如 ![说明](images/a.png)；\
+                 请检查文件夹和文件名（含大小写和扩展名）"
+            .into(),
+    }
+}
+
+fn resolve(file: &str, url: &str, links: &dyn Links, is_image: bool) -> Resolved {
     if let Some(rest) = url.strip_prefix("@/") {
         let (path, anchor) = split_anchor(rest);
         return match links.internal(path) {
@@ -724,7 +740,7 @@ fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
                 anchor,
             },
             Target::Url(u) => Resolved::Url(with_anchor(u, &anchor)),
-            Target::Missing(why) => Resolved::Error(
+            Target::Missing(why) | Target::Near(why, _) => Resolved::Error(
                 format!("broken internal link `{url}`: {why}"),
                 "`@/` 后面写 content/ 下的文件路径，例如 `@/drills/2025-fire.md`；请检查文件名和文件夹".into(),
             ),
@@ -755,9 +771,23 @@ fn resolve(file: &str, url: &str, links: &dyn Links) -> Resolved {
             file,
             anchor,
         },
+        // A missing image is a broken page (and a broken link to the
+        // inspectors): an error, reported here once, as written.
+        Target::Missing(why) if is_image => Resolved::Error(
+            format!("missing image `{url}`: {why}"),
+            missing_image_help(None),
+        ),
+        Target::Near(why, fix) if is_image => Resolved::Error(
+            format!("missing image `{url}`: {why}"),
+            missing_image_help(Some(&fix)),
+        ),
         Target::Missing(why) => Resolved::Warn(
             url.to_owned(),
             format!("link `{url}` points to nothing: {why}"),
+        ),
+        Target::Near(why, fix) => Resolved::Warn(
+            url.to_owned(),
+            format!("link `{url}` points to nothing: {why}; did you mean `{fix}`?"),
         ),
         Target::Warn(u, msg) => Resolved::Warn(with_anchor(u, &anchor), msg),
     }

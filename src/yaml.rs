@@ -1,19 +1,23 @@
 //! YAML parsing with file-absolute positions, and a field reader that turns
 //! a mapping into typed values while collecting every problem.
 //!
-//! Owns: the only use of `serde_saphyr`. Imports: `error`.
+//! Owns: the only use of `serde_saphyr`; [`slips`], the editors' typing
+//! slips found before parsing. Imports: `error`.
 //!
 //! Invariants: every [`Yaml`] node carries the 1-based line and character
 //! column of the *file* it came from (the caller passes the line offset of
 //! the YAML block); booleans are strict (`yes`/`no` stay strings); duplicate
-//! keys are errors; alias expansion is bounded by serde-saphyr's budget.
+//! keys are errors; alias expansion is bounded by serde-saphyr's budget;
+//! messages hold no escaped bytes (`\xE5`).
+
+pub mod slips;
 
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::error::{Diagnostic, Span};
+use crate::error::{Diagnostic, Severity, Span, readable};
 
 /// A YAML value with its position in the file.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,7 +220,7 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Yaml, SyntaxError> {
                 .location()
                 .map(|l| (l.line() as usize, l.column() as usize))
                 .unwrap_or((1, 1));
-            let mut message = err.to_string();
+            let mut message = readable(&err.to_string());
             if let Some(i) = message.rfind(" at line ") {
                 message.truncate(i);
             }
@@ -226,6 +230,81 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Yaml, SyntaxError> {
                 message,
             })
         }
+    }
+}
+
+/// Parses a YAML block of `path` like [`parse`], first finding the typing
+/// slips of [`slips::scan`]: each is reported at its own line and column
+/// with Chinese help, and the text is parsed with the slips repaired, so
+/// the other problems of the file are still found. A syntax error left on
+/// a line with a slip is the slip's doing and is not reported again; any
+/// other one is reported with `help`.
+///
+/// Returns the tree (positions as the editor wrote them) when the repaired
+/// text parses, and every diagnostic (warnings too) either way.
+pub fn parse_checked(
+    path: &str,
+    text: &str,
+    line_offset: usize,
+    help: &str,
+) -> (Option<Yaml>, Vec<Diagnostic>) {
+    let scan = slips::scan(text);
+    let mut diags: Vec<Diagnostic> = scan
+        .slips
+        .iter()
+        .map(|s| {
+            let line = s.line + line_offset;
+            let span = Span::new(path, line, s.col);
+            let d = match s.severity {
+                Severity::Error => Diagnostic::error(span, s.message.clone()),
+                Severity::Warning => Diagnostic::warning(span, s.message.clone()),
+            };
+            d.with_help(s.help.replace("{line}", &line.to_string()))
+        })
+        .collect();
+    let source = scan.repaired.as_deref().unwrap_or(text);
+    match parse(source, line_offset) {
+        Ok(mut node) => {
+            if scan.repaired.is_some() {
+                restore_columns(&mut node, &scan, line_offset);
+            }
+            (Some(node), diags)
+        }
+        Err(e) => {
+            let line = e.line.saturating_sub(line_offset);
+            if !scan.has_error_on(line) {
+                let col = scan.original_col(line, e.col);
+                diags.push(
+                    Diagnostic::error(
+                        Span::new(path, e.line, col),
+                        format!("invalid YAML: {}", e.message),
+                    )
+                    .with_help(help),
+                );
+            }
+            (None, diags)
+        }
+    }
+}
+
+/// Moves the columns of a tree parsed from repaired text back to where
+/// the editor's text has them.
+fn restore_columns(node: &mut Yaml, scan: &slips::Scan, line_offset: usize) {
+    let back = |line: usize, col: usize| scan.original_col(line.saturating_sub(line_offset), col);
+    node.col = back(node.line, node.col);
+    match &mut node.value {
+        Value::Seq(items) => {
+            for item in items {
+                restore_columns(item, scan, line_offset);
+            }
+        }
+        Value::Map(entries) => {
+            for (key, value) in entries {
+                key.col = back(key.line, key.col);
+                restore_columns(value, scan, line_offset);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -158,7 +158,11 @@ pub(crate) fn when_field(f: &mut Fields<'_>, key: &str, cfg: &Config) -> Option<
     match dates::parse_when(&text, &cfg.tz) {
         Ok(w) => Some(w),
         Err(e) => {
-            f.error(node, e, format!("日期格式应为 {}", dates::ACCEPTED_FORMATS));
+            let help = match dates::iso_suggestion(&text) {
+                Some(iso) => format!("请改为 `{iso}`（年-月-日，用英文减号“-”连接，月和日写两位）"),
+                None => format!("日期格式应为 {}", dates::ACCEPTED_FORMATS),
+            };
+            f.error(node, e, help);
             None
         }
     }
@@ -187,14 +191,17 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
     let path = file.rel.as_str();
     let text = frontmatter::decode(path, bytes).map_err(|d| vec![d])?;
     let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
-    let node: Yaml = yaml::parse(split.yaml, split.yaml_line_offset).map_err(|e| {
-        vec![
-            Diagnostic::error(Span::new(path, e.line, e.col), format!("invalid YAML: {}", e.message)).with_help(
-                "请检查：缩进只用空格；冒号后要有空格；含冒号或 # 的值用英文双引号括起来；前置元数据以 `---` 结束",
-            ),
-        ]
-    })?;
+    let (node, slips) = yaml::parse_checked(
+        path,
+        split.yaml,
+        split.yaml_line_offset,
+        "请检查：缩进只用空格；冒号后要有空格；含冒号或 # 的值用英文双引号括起来；前置元数据以 `---` 结束",
+    );
+    let Some(node): Option<Yaml> = node else {
+        return Err(slips);
+    };
     let mut f = Fields::new(path, &node, "front matter").missing_at(1, 1);
+    f.diags.extend(slips);
 
     let title = f.required_string("title", "关于开展安全生产月活动的通知");
     let slug = match f.get("slug") {

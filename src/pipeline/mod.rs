@@ -250,7 +250,15 @@ impl Links for SiteLinks<'_> {
                 return Target::Url(self.asset_url(out));
             }
         }
-        Target::Missing(format!("there is no file {joined}"))
+        let why = format!("there is no file {joined}");
+        let near = ["content/", "static/"].iter().find_map(|prefix| {
+            let out = joined.strip_prefix(prefix)?;
+            near_miss(&decoded, out, self.assets.iter().map(String::as_str))
+        });
+        match near {
+            Some(fix) => Target::Near(why, fix),
+            None => Target::Missing(why),
+        }
     }
 
     fn rooted(&self, url: &str) -> String {
@@ -260,6 +268,49 @@ impl Links for SiteLinks<'_> {
             url.trim_start_matches('/')
         )
     }
+}
+
+/// A path without the extension of its last segment, in lower case: two
+/// paths that differ only in letter case or extension have the same one.
+fn loose(path: &str) -> String {
+    let stem = match path.rfind('.') {
+        Some(dot) if !path[dot..].contains('/') && !path[..dot].ends_with('/') => &path[..dot],
+        _ => path,
+    };
+    stem.to_lowercase()
+}
+
+/// The link to write instead of `url` (relative, as the editor wrote it,
+/// percent-decoded) when the file it names, output path `out`, does not
+/// exist but one of `assets` differs from it only in letter case or
+/// extension: `images/现场.JPG` → `images/现场.jpg`. A case-only match is
+/// preferred, then the first in order.
+fn near_miss<'a>(url: &str, out: &str, assets: impl Iterator<Item = &'a str>) -> Option<String> {
+    let want = loose(out);
+    let ext = |p: &str| {
+        p.rsplit('/')
+            .next()
+            .and_then(|n| n.rsplit_once('.'))
+            .map(|(_, e)| e.to_lowercase())
+    };
+    let found = assets
+        .filter(|a| loose(a) == want)
+        .min_by_key(|a| (ext(a) != ext(out), *a))?;
+    // The last segments of `url` name the same folders and file as the
+    // last segments of `found`; the ones before (`..`, `.`) stay.
+    let segments: Vec<&str> = url.split('/').collect();
+    let named = segments
+        .iter()
+        .rev()
+        .take_while(|s| !matches!(**s, "" | "." | ".."))
+        .count();
+    let found_segments: Vec<&str> = found.split('/').collect();
+    if named == 0 || named > found_segments.len() {
+        return None;
+    }
+    let mut fixed: Vec<&str> = segments[..segments.len() - named].to_vec();
+    fixed.extend_from_slice(&found_segments[found_segments.len() - named..]);
+    Some(fixed.join("/"))
 }
 
 /// What a file looked like when it was read: reused only while all of it
@@ -1404,6 +1455,32 @@ mod tests {
     fn percent_decode_handles_utf8() {
         assert_eq!(percent_decode("%E6%B6%88%E9%98%B2.png"), "消防.png");
         assert_eq!(percent_decode("a%2"), "a%2");
+    }
+
+    #[test]
+    fn near_miss_case_or_extension_gives_the_link_as_written() {
+        let assets = [
+            "articles/images/现场.jpg",
+            "articles/images/现场.png",
+            "articles/Plan.PDF",
+            "x.svg",
+        ];
+        let near = |url: &str, out: &str| near_miss(url, out, assets.iter().copied());
+        assert_eq!(
+            near("images/现场.JPG", "articles/images/现场.JPG").as_deref(),
+            Some("images/现场.jpg"),
+            "a case-only match wins over another extension"
+        );
+        assert_eq!(
+            near("images/现场.jpeg", "articles/images/现场.jpeg").as_deref(),
+            Some("images/现场.jpg")
+        );
+        assert_eq!(
+            near("../articles/plan.pdf", "articles/plan.pdf").as_deref(),
+            Some("../articles/Plan.PDF")
+        );
+        assert_eq!(near("./X", "x").as_deref(), Some("./x.svg"));
+        assert_eq!(near("images/缺失.png", "articles/images/缺失.png"), None);
     }
 
     #[test]
