@@ -358,12 +358,23 @@ pub fn html_datetime(w: When, tz: &SiteTz) -> String {
 }
 
 /// A drill's time span: `2025年6月16日 09:30—11:00` on one day,
-/// `2025年6月16日 09:30—6月17日 11:00` across days.
+/// `2025年6月16日 09:30—6月17日 11:00` across days. Two dates without a
+/// time are whole days, `end` the last day (inclusive):
+/// `2026年12月20日（全天）`, `2026年12月20日至12月22日（全天）`.
 pub fn range_zh(start: When, end: When, tz: &SiteTz) -> String {
     let a = parts(start.ts, tz);
     let b = parts(end.ts, tz);
     let first = when_zh(start, tz);
     let same_day = (a.year, a.month, a.day) == (b.year, b.month, b.day);
+    if !start.has_time && !end.has_time {
+        return if same_day || end.ts < start.ts {
+            format!("{first}（全天）")
+        } else if a.year == b.year {
+            format!("{first}至{}月{}日（全天）", b.month, b.day)
+        } else {
+            format!("{first}至{}年{}月{}日（全天）", b.year, b.month, b.day)
+        };
+    }
     if same_day {
         if start.has_time && end.has_time {
             return format!("{first}—{:02}:{:02}", b.hour, b.minute);
@@ -466,6 +477,24 @@ mod tests {
         assert_eq!(
             range_zh(s, e3, &tz),
             "2025年6月16日 09:30—2026年1月2日 08:00"
+        );
+    }
+
+    #[test]
+    fn range_zh_dates_only_whole_days() {
+        let tz = sh();
+        let d = |s| parse_when(s, &tz).unwrap();
+        assert_eq!(
+            range_zh(d("2026-12-20"), d("2026-12-20"), &tz),
+            "2026年12月20日（全天）"
+        );
+        assert_eq!(
+            range_zh(d("2026-12-20"), d("2026-12-22"), &tz),
+            "2026年12月20日至12月22日（全天）"
+        );
+        assert_eq!(
+            range_zh(d("2026-12-31"), d("2027-01-02"), &tz),
+            "2026年12月31日至2027年1月2日（全天）"
         );
     }
 

@@ -2,12 +2,16 @@
 //!
 //! Imports: `config`, `dates`, `yaml`.
 //!
-//! Invariants: `end` is after `start`; `drill_type` is one of the site's
-//! types; a stored `status` is only 已取消 or 已延期 — 未开始 / 进行中 /
-//! 已结束 are derived from the build's `now` by [`Drill::status_at`].
+//! Invariants: `start` and `end` are both date-times (`end` after `start`)
+//! or both dates — an all-day drill, `end` its last day (on or after
+//! `start`; a date-only `start` without `end` is one whole day); never
+//! mixed (RFC 5545 §3.8.2.2). `until` is the first instant after the drill
+//! in the site's zone. `drill_type` is one of the site's types; a stored
+//! `status` is only 已取消 or 已延期 — 未开始 / 进行中 / 已结束 are derived
+//! from the build's `now` by [`Drill::status_at`].
 
 use crate::config::Config;
-use crate::dates::{Timestamp, When};
+use crate::dates::{self, Timestamp, When};
 use crate::yaml::Fields;
 
 pub const KEYS: &[&str] = &[
@@ -67,7 +71,11 @@ impl ShownStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drill {
     pub start: When,
+    /// The end as written: a date-time, or the last day of an all-day drill.
     pub end: When,
+    /// The first instant after the drill: `end` when timed, the midnight
+    /// after `end`'s day (site zone) when all-day.
+    pub until: Timestamp,
     pub location: String,
     pub address: Option<String>,
     pub organizer: String,
@@ -84,7 +92,7 @@ impl Drill {
             Some(DrillStatus::Cancelled) => ShownStatus::Cancelled,
             Some(DrillStatus::Postponed) => ShownStatus::Postponed,
             None if now < self.start.ts => ShownStatus::Upcoming,
-            None if now < self.end.ts => ShownStatus::Ongoing,
+            None if now < self.until => ShownStatus::Ongoing,
             None => ShownStatus::Finished,
         }
     }
@@ -92,7 +100,36 @@ impl Drill {
     /// Upcoming or ongoing (a cancelled drill in the future is still listed
     /// among upcoming ones, marked, so residents learn of the cancellation).
     pub fn is_current(&self, now: Timestamp) -> bool {
-        now < self.end.ts
+        now < self.until
+    }
+
+    /// Given as dates without a time of day: whole days.
+    pub fn all_day(&self) -> bool {
+        !self.start.has_time && !self.end.has_time
+    }
+}
+
+/// What is wrong with a drill running from `start` to `end`, as an error
+/// message and its help, or `None` when the span is valid.
+pub fn span_problem(start: When, end: When) -> Option<(&'static str, &'static str)> {
+    match (start.has_time, end.has_time) {
+        (true, true) if end.ts <= start.ts => Some((
+            "`end` must be after `start`",
+            "结束时间应晚于开始时间，例如 start: 2025-06-16 09:30，end: 2025-06-16 11:00",
+        )),
+        (false, false) if end.ts < start.ts => Some((
+            "`end` must not be before `start`",
+            "全天演练的 end 是最后一天，不能早于开始日期，例如 start: 2026-12-20，end: 2026-12-22；只有一天时 end 写同一天或不写 end",
+        )),
+        (true, false) => Some((
+            "`end` is a date without a time of day but `start` has a time; both must be date-times or both dates (RFC 5545 §3.8.2.2)",
+            "start 写了时间，end 也要写时间，例如 start: 2026-12-20 09:00，end: 2026-12-20 11:00；全天演练则两者都只写日期，例如 start: 2026-12-20，end: 2026-12-20",
+        )),
+        (false, true) => Some((
+            "`end` has a time of day but `start` is a date without one; both must be date-times or both dates (RFC 5545 §3.8.2.2)",
+            "start 只写了日期（全天演练），end 也只写日期，例如 start: 2026-12-20，end: 2026-12-20；有具体时段的演练两者都写时间，例如 start: 2026-12-20 09:00，end: 2026-12-20 11:00",
+        )),
+        _ => None,
     }
 }
 
@@ -100,15 +137,15 @@ impl Drill {
 pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
     let date = super::when_field(f, "date", cfg);
     let start = super::required_when(f, "start", cfg, "2025-06-16 09:30");
-    let end = super::required_when(f, "end", cfg, "2025-06-16 11:00");
+    let end = match (start, f.get("end")) {
+        // A date without `end`: that one whole day.
+        (Some(s), None) if !s.has_time => Some(s),
+        _ => super::required_when(f, "end", cfg, "2025-06-16 11:00"),
+    };
     if let (Some(s), Some(e), Some(node)) = (start, end, f.get("end"))
-        && e.ts <= s.ts
+        && let Some((message, help)) = span_problem(s, e)
     {
-        f.error(
-            node,
-            "`end` must be after `start`",
-            "结束时间应晚于开始时间，例如 start: 2025-06-16 09:30，end: 2025-06-16 11:00",
-        );
+        f.error(node, message, help);
     }
     let location = f.required_string("location", "青石街道文化活动中心");
     let address = f.string("address");
@@ -152,6 +189,7 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
             Some(Drill {
                 start,
                 end,
+                until: dates::end_of_day(end, &cfg.tz),
                 location,
                 address,
                 organizer,
@@ -165,4 +203,89 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
         _ => None,
     };
     (drill, date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::{SiteTz, parse_when};
+
+    fn sh() -> SiteTz {
+        SiteTz::new("Asia/Shanghai").unwrap()
+    }
+
+    fn drill(start: &str, end: &str) -> Drill {
+        let tz = sh();
+        let start = parse_when(start, &tz).unwrap();
+        let end = parse_when(end, &tz).unwrap();
+        Drill {
+            start,
+            end,
+            until: dates::end_of_day(end, &tz),
+            location: "广场".into(),
+            address: None,
+            organizer: "街道".into(),
+            drill_type: "防汛".into(),
+            participants: None,
+            audience: None,
+            contact: None,
+            status: None,
+        }
+    }
+
+    fn at(s: &str) -> Timestamp {
+        parse_when(s, &sh()).unwrap().ts
+    }
+
+    #[test]
+    fn status_at_all_day_drill_counts_whole_days_in_site_zone() {
+        let d = drill("2026-12-20", "2026-12-20");
+        assert!(d.all_day());
+        assert_eq!(d.status_at(at("2026-12-19 23:59")), ShownStatus::Upcoming);
+        assert_eq!(d.status_at(at("2026-12-20 00:00")), ShownStatus::Ongoing);
+        assert_eq!(d.status_at(at("2026-12-20 23:59")), ShownStatus::Ongoing);
+        // 23:30 in Shanghai is 15:30 UTC: still the drill day.
+        assert_eq!(
+            d.status_at(at("2026-12-20T15:30:00Z")),
+            ShownStatus::Ongoing
+        );
+        assert_eq!(d.status_at(at("2026-12-21 00:00")), ShownStatus::Finished);
+        assert!(d.is_current(at("2026-12-20 23:59")));
+        assert!(!d.is_current(at("2026-12-21 00:00")));
+    }
+
+    #[test]
+    fn status_at_multi_day_drill_ongoing_through_last_day() {
+        let d = drill("2026-12-20", "2026-12-22");
+        assert_eq!(d.status_at(at("2026-12-22 18:00")), ShownStatus::Ongoing);
+        assert_eq!(d.status_at(at("2026-12-23 00:00")), ShownStatus::Finished);
+    }
+
+    #[test]
+    fn status_at_timed_drill_ends_at_end_time() {
+        let d = drill("2026-12-20 09:00", "2026-12-20 11:00");
+        assert!(!d.all_day());
+        assert_eq!(d.until, d.end.ts);
+        assert_eq!(d.status_at(at("2026-12-20 10:59")), ShownStatus::Ongoing);
+        assert_eq!(d.status_at(at("2026-12-20 11:00")), ShownStatus::Finished);
+    }
+
+    #[test]
+    fn span_problem_same_day_dates_valid_mixed_types_rejected() {
+        let tz = sh();
+        let w = |s| parse_when(s, &tz).unwrap();
+        assert_eq!(span_problem(w("2026-12-20"), w("2026-12-20")), None);
+        assert_eq!(span_problem(w("2026-12-20"), w("2026-12-22")), None);
+        assert!(span_problem(w("2026-12-22"), w("2026-12-20")).is_some());
+        assert_eq!(
+            span_problem(w("2026-12-20 09:00"), w("2026-12-20 11:00")),
+            None
+        );
+        assert!(span_problem(w("2026-12-20 09:00"), w("2026-12-20 09:00")).is_some());
+        let (msg, help) = span_problem(w("2026-12-20 09:00"), w("2026-12-21")).unwrap();
+        assert!(msg.contains("RFC 5545"), "{msg}");
+        assert!(help.contains("全天"), "{help}");
+        let (msg, _) = span_problem(w("2026-12-20"), w("2026-12-20 18:00")).unwrap();
+        assert!(msg.contains("RFC 5545"), "{msg}");
+    }
 }

@@ -7,7 +7,8 @@
 //!
 //! Invariants: lines end with CRLF and are at most 75 octets, folded only
 //! between UTF-8 characters; times are UTC (`…Z`) throughout, or DATE for
-//! drills given without a time of day; a drill's UID depends only on the
+//! all-day drills (both DTSTART and DTEND, never mixed — RFC 5545
+//! §3.8.2.2; DTEND the day after the last, exclusive); a drill's UID depends only on the
 //! site's host and the drill's URL path, so it survives rebuilds; DTSTAMP
 //! is the build's `now` (an input), so output is deterministic.
 

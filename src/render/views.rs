@@ -51,8 +51,10 @@ pub struct AreaLink {
 pub struct DrillView {
     pub start: DateView,
     pub end: DateView,
-    /// 2025年6月16日 09:30—11:00
+    /// 2025年6月16日 09:30—11:00, or 2026年12月20日（全天）
     pub time_range: String,
+    /// Given as dates only: whole days (`end` is the last day).
+    pub all_day: bool,
     pub location: String,
     pub address: Option<String>,
     pub organizer: String,
@@ -170,6 +172,7 @@ fn drill_view(site: &Site, page: &Page) -> Option<DrillView> {
         start: DateView::new(d.start, cfg),
         end: DateView::new(d.end, cfg),
         time_range: dates::range_zh(d.start, d.end, &cfg.tz),
+        all_day: d.all_day(),
         location: d.location.clone(),
         address: d.address.clone(),
         organizer: d.organizer.clone(),

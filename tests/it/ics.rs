@@ -228,3 +228,67 @@ fn uids_are_stable_across_builds_and_dtstamp_follows_now() {
     let cal = parse(&later.files["drills/calendar.ics"]);
     assert_eq!(ev(&cal.events[0], "DTSTAMP"), "20261129T000000Z");
 }
+
+fn param(e: &IcalEvent, name: &str) -> Vec<(String, Vec<String>)> {
+    e.properties
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.params.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn all_day_drill_writes_date_values_with_exclusive_dtend() {
+    let site = TestSite::new();
+    let base = drill("全天防汛演练", "");
+    site.write(
+        "content/drills/one.md",
+        &base.replace(
+            "start: 2026-12-10 09:30\nend: 2026-12-10 11:00\n",
+            "start: 2026-12-20\nend: 2026-12-20\n",
+        ),
+    )
+    .write(
+        "content/drills/three.md",
+        &base.replace(
+            "start: 2026-12-10 09:30\nend: 2026-12-10 11:00\n",
+            "start: 2026-12-20\nend: 2026-12-22\n",
+        ),
+    )
+    .write(
+        "content/drills/no-end.md",
+        &base.replace(
+            "start: 2026-12-10 09:30\nend: 2026-12-10 11:00\n",
+            "start: 2026-12-31\n",
+        ),
+    );
+    let b = site.build().unwrap();
+    for (name, start, end) in [
+        ("one", "20261220", "20261221"),
+        ("three", "20261220", "20261223"),
+        ("no-end", "20261231", "20270101"),
+    ] {
+        let path = format!("drills/{name}/calendar.ics");
+        let bytes = &b.files[&path];
+        assert_octet_rules(&path, bytes);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            text.contains(&format!("\r\nDTSTART;VALUE=DATE:{start}\r\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("\r\nDTEND;VALUE=DATE:{end}\r\n")),
+            "{text}"
+        );
+        let cal = parse(bytes);
+        let e = &cal.events[0];
+        assert_eq!(ev(e, "DTSTART"), start);
+        assert_eq!(ev(e, "DTEND"), end);
+        let date = vec![("VALUE".to_owned(), vec!["DATE".to_owned()])];
+        assert_eq!(param(e, "DTSTART"), date);
+        assert_eq!(param(e, "DTEND"), date);
+    }
+    // The site calendar holds all three and still parses.
+    let all = parse(&b.files["drills/calendar.ics"]);
+    assert_eq!(all.events.len(), 3);
+}

@@ -17,6 +17,7 @@ mod check;
 mod cli;
 mod crash;
 mod deploy;
+mod drills;
 mod errors;
 mod feeds;
 mod fuzz_replay;
