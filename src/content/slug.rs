@@ -1,6 +1,9 @@
 //! Slugs: the last URL segment of a page, and percent-encoding of segments.
 //!
-//! Pure functions; imports nothing from the crate.
+//! Owns: the only use of `percent-encoding`. Pure functions; imports
+//! nothing from the crate.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Normalizes a slug: trims, lowercases ASCII, turns whitespace into `-`, drops
 /// characters that are unsafe in a URL path segment or a file name, and
@@ -21,18 +24,24 @@ pub fn slugify(input: &str) -> String {
     trimmed.to_owned()
 }
 
+/// What [`encode_segment`] escapes: all but RFC 3986's unreserved characters.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes one path segment (RFC 3986 unreserved characters stay).
 pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// Decodes `%XX` escapes (invalid UTF-8 keeps the input; a `%` not
+/// followed by two hex digits stays as it is).
+pub fn percent_decode(s: &str) -> String {
+    percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_owned(), |d| d.into_owned())
 }
 
 #[cfg(test)]

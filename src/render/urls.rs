@@ -43,25 +43,7 @@ pub fn relative_prefix(out_path: &str) -> String {
     "../".repeat(out_path.matches('/').count())
 }
 
-/// Decodes `%XX` escapes (invalid UTF-8 keeps the input).
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
-}
+pub use crate::content::slug::percent_decode;
 
 impl UrlRewrite<'_> {
     /// True when nothing would change any page.
