@@ -1,7 +1,8 @@
 //! YAML parsing with file-absolute positions, and a field reader that turns
 //! a mapping into typed values while collecting every problem.
 //!
-//! Owns: the only use of `serde_saphyr`; [`slips`], the editors' typing
+//! Owns: the only use of `serde_saphyr` and `strsim` (did-you-mean for
+//! keys); [`slips`], the editors' typing
 //! slips found before parsing. Imports: `error`.
 //!
 //! Invariants: every [`Yaml`] node carries the 1-based line and character
@@ -637,25 +638,10 @@ pub fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let limit = if k.chars().count() <= 4 { 1 } else { 2 };
     allowed
         .iter()
-        .map(|a| (levenshtein(&k, &squash(a)), *a))
+        .map(|a| (strsim::levenshtein(&k, &squash(a)), *a))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
