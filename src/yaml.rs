@@ -2,8 +2,8 @@
 //! a mapping into typed values while collecting every problem.
 //!
 //! Owns: the only use of `serde_saphyr` and `strsim` (did-you-mean for
-//! keys); [`slips`], the editors' typing
-//! slips found before parsing. Imports: `error`.
+//! keys); [`slips`], the editors' typing slips found before parsing.
+//! Imports: `error`.
 //!
 //! Invariants: every [`Yaml`] node carries the 1-based line and character
 //! column of the *file* it came from (the caller passes the line offset of
