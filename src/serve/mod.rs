@@ -231,6 +231,8 @@ pub struct Rebuilder {
     pub root: PathBuf,
     pub opts: BuildOptions,
     cache: Cache,
+    /// The warnings of the last successful build, already shown.
+    shown: Vec<Diagnostic>,
 }
 
 impl Rebuilder {
@@ -239,7 +241,20 @@ impl Rebuilder {
             root,
             opts,
             cache: Cache::new(),
+            shown: Vec::new(),
         }
+    }
+
+    /// The warnings of a successful build that the last one did not have
+    /// (an editor sees what a save brought, not every warning again).
+    fn new_warnings(&mut self, diags: &[Diagnostic]) -> Vec<Diagnostic> {
+        let fresh = diags
+            .iter()
+            .filter(|d| !self.shown.contains(d))
+            .cloned()
+            .collect();
+        self.shown = diags.to_vec();
+        fresh
     }
 
     pub fn build(&mut self) -> std::result::Result<Update, Vec<Diagnostic>> {
@@ -265,6 +280,8 @@ pub enum Outcome {
         css_only: bool,
         /// The pipeline's stage timings, then `diff`.
         timings: Vec<(&'static str, Duration)>,
+        /// Warnings the previous build did not have.
+        warnings: Vec<Diagnostic>,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -274,6 +291,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
     let old = server.snapshot();
     match rb.build_changed(sources) {
         Ok(update) => {
+            let warnings = rb.new_warnings(&update.diags);
             let mut timings = update.timings;
             let diff_started = Instant::now();
             let copies = copies_of(update.copies);
@@ -318,6 +336,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
                 changes,
                 css_only: css,
                 timings,
+                warnings,
             }
         }
         Err(diags) => {
@@ -411,7 +430,9 @@ fn report_outcome(shell: &Shell, outcome: &Outcome, elapsed: Duration) {
             changes,
             css_only,
             timings,
+            warnings,
         } => {
+            shell.diagnostics(warnings);
             shell.verbose(
                 "Timings",
                 &timings
@@ -454,6 +475,9 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
     let base = base_path(&opts.root, &opts.build);
     let (first, diags, stats) = first_snapshot(rb.build(), base.clone());
     shell.diagnostics(&diags);
+    if stats.is_some() {
+        rb.new_warnings(&diags);
+    }
     match stats {
         Some(s) => shell.status(
             "Built",

@@ -396,10 +396,36 @@ fn serve_never_serves_a_file_through_a_link_leading_outside() {
     let swap = notice.with_file_name(".notice.txt.swp");
     symlink(outside.path().join("secret.txt"), &swap).unwrap();
     std::fs::rename(&swap, &notice).unwrap();
+    s.wait_line(|l| l.contains("notice.txt: warning: symbolic link to"));
     s.wait_line(|l| l.contains("Rebuilt in"));
     let r = request(s.port, "GET", b"/articles/files/notice.txt", &[]);
     assert_eq!(r.status, 404);
     assert!(!r.text().contains("TOP-SECRET"));
+}
+
+/// A save that brings a warning shows it once, in the console; later
+/// saves do not repeat it.
+#[test]
+fn serve_rebuild_shows_new_warnings_once() {
+    let site = copy_fixture("minimal");
+    let mut s = serve(site.path(), &[]);
+    let news = news_path(site.path());
+    replace_in(
+        &news,
+        "会议传达了上级",
+        "会议传达了上级[说明](missing.html)",
+    );
+    let warning = s.wait_line(|l| l.contains("news.md") && l.contains("warning:"));
+    assert!(warning.contains("missing.html"), "{warning}");
+    s.wait_line(|l| l.contains("Rebuilt in"));
+    let seen = s.log.len();
+    replace_in(&news, "会议传达了上级", "会议学习了上级");
+    s.wait_line(|l| l.contains("Rebuilt in"));
+    let again: Vec<&String> = s.log[seen..]
+        .iter()
+        .filter(|l| l.contains("warning:"))
+        .collect();
+    assert!(again.is_empty(), "repeated: {again:?}");
 }
 
 #[test]
