@@ -110,22 +110,50 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The parts of a diagnostic's layout a console may colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// `content/a.md:3:7:`
+    Location,
+    /// `error` or `warning`.
+    Level(Severity),
+    /// `help:`
+    Help,
+}
+
+impl Diagnostic {
+    /// The one layout of a diagnostic — `path:line:col: error: message`,
+    /// then a `  help: …` line per line of help — with each [`Part`]
+    /// passed through `paint` (the console adds colour; plain text is
+    /// [`Display`](fmt::Display)).
+    pub fn layout(&self, paint: &dyn Fn(Part, &str) -> String) -> String {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        match &self.span {
-            Some(span) => write!(f, "{span}: {level}: {}", self.message)?,
-            None => write!(f, "{level}: {}", self.message)?,
+        let mut s = String::new();
+        if let Some(span) = &self.span {
+            s.push_str(&paint(Part::Location, &format!("{span}:")));
+            s.push(' ');
         }
+        s.push_str(&paint(Part::Level(self.severity), level));
+        s.push_str(": ");
+        s.push_str(&self.message);
         if let Some(help) = &self.help {
             for line in help.lines() {
-                write!(f, "\n  help: {line}")?;
+                s.push_str("\n  ");
+                s.push_str(&paint(Part::Help, "help:"));
+                s.push(' ');
+                s.push_str(line);
             }
         }
-        Ok(())
+        s
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.layout(&|_, text| text.to_owned()))
     }
 }
 

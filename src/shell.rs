@@ -1,12 +1,18 @@
 //! Human output on stderr, in cargo's style: a right-aligned status verb,
 //! then the message; diagnostics like a compiler.
 //!
-//! Owns: all console output except machine output on stdout. Imports:
-//! `error`. `--quiet` keeps only errors; `--verbose` adds details.
+//! Owns: all console output except machine output on stdout; the only use
+//! of `anstream` and `anstyle` (they decide whether colour is shown:
+//! terminals, `NO_COLOR`, `CLICOLOR_FORCE`, `TERM=dumb`, Windows consoles).
+//! Imports: `error` (the diagnostic layout). `--quiet` keeps only errors;
+//! `--verbose` adds details.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use crate::error::{Diagnostic, Severity};
+use anstream::{AutoStream, ColorChoice};
+use anstyle::{AnsiColor, Style};
+
+use crate::error::{Diagnostic, Part, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {
@@ -18,35 +24,34 @@ pub enum Verbosity {
 #[derive(Debug, Clone, Copy)]
 pub struct Shell {
     pub verbosity: Verbosity,
-    pub color: bool,
+    choice: ColorChoice,
 }
 
-const GREEN: &str = "\x1b[1;32m";
-const RED: &str = "\x1b[1;31m";
-const YELLOW: &str = "\x1b[1;33m";
-const CYAN: &str = "\x1b[1;36m";
-const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const CYAN: Style = AnsiColor::Cyan.on_default().bold();
+const BOLD: Style = Style::new().bold();
+
+/// `text` in `style`; the stream drops the codes where colour is off.
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
 
 impl Shell {
-    /// `color`: `Some(true/false)` forces; `None` means "if stderr is a terminal".
+    /// `color`: `Some(true/false)` forces; `None` leaves it to the
+    /// terminal and the environment.
     pub fn new(verbosity: Verbosity, color: Option<bool>) -> Self {
-        let color = color.unwrap_or_else(|| {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        });
-        Shell { verbosity, color }
-    }
-
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_owned()
-        }
+        let choice = match color {
+            Some(true) => ColorChoice::Always,
+            Some(false) => ColorChoice::Never,
+            None => ColorChoice::Auto,
+        };
+        Shell { verbosity, choice }
     }
 
     fn write(&self, line: &str) {
-        let mut err = std::io::stderr().lock();
+        let mut err = AutoStream::new(std::io::stderr().lock(), self.choice);
         let _ = writeln!(err, "{line}");
     }
 
@@ -57,7 +62,7 @@ impl Shell {
         }
         self.write(&format!(
             "{} {message}",
-            self.paint(GREEN, &format!("{verb:>12}"))
+            paint(GREEN, &format!("{verb:>12}"))
         ));
     }
 
@@ -66,18 +71,18 @@ impl Shell {
         if self.verbosity == Verbosity::Verbose {
             self.write(&format!(
                 "{} {message}",
-                self.paint(CYAN, &format!("{verb:>12}"))
+                paint(CYAN, &format!("{verb:>12}"))
             ));
         }
     }
 
     pub fn error(&self, message: &str) {
-        self.write(&format!("{}: {message}", self.paint(RED, "error")));
+        self.write(&format!("{}: {message}", paint(RED, "error")));
     }
 
     pub fn warn(&self, message: &str) {
         if self.verbosity != Verbosity::Quiet {
-            self.write(&format!("{}: {message}", self.paint(YELLOW, "warning")));
+            self.write(&format!("{}: {message}", paint(YELLOW, "warning")));
         }
     }
 
@@ -85,24 +90,15 @@ impl Shell {
         if d.severity == Severity::Warning && self.verbosity == Verbosity::Quiet {
             return;
         }
-        let (code, level) = match d.severity {
-            Severity::Error => (RED, "error"),
-            Severity::Warning => (YELLOW, "warning"),
-        };
-        let mut s = String::new();
-        if let Some(span) = &d.span {
-            s.push_str(&self.paint(BOLD, &format!("{span}:")));
-            s.push(' ');
-        }
-        s.push_str(&self.paint(code, level));
-        s.push_str(": ");
-        s.push_str(&d.message);
-        if let Some(help) = &d.help {
-            for line in help.lines() {
-                s.push_str(&format!("\n  {} {line}", self.paint(CYAN, "help:")));
-            }
-        }
-        self.write(&s);
+        self.write(&d.layout(&|part, text| {
+            let style = match part {
+                Part::Location => BOLD,
+                Part::Level(Severity::Error) => RED,
+                Part::Level(Severity::Warning) => YELLOW,
+                Part::Help => CYAN,
+            };
+            paint(style, text)
+        }));
     }
 
     pub fn diagnostics(&self, ds: &[Diagnostic]) {

@@ -163,3 +163,37 @@ fn check_writes_nothing_and_finds_errors() {
     );
     assert!(!site.root().join("public").exists());
 }
+
+/// Colour follows `--color` first, then the environment's conventions
+/// (`NO_COLOR`, `CLICOLOR_FORCE`); a pipe gets none by default.
+#[test]
+fn color_follows_the_flag_and_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_anxuan"));
+        c.args(args)
+            .current_dir(dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(err.contains("site.yaml:"), "{err}");
+        err.contains('\x1b')
+    };
+    assert!(!run(&["build"], &[]), "a pipe is not coloured");
+    assert!(run(&["--color", "always", "build"], &[]));
+    assert!(run(&["--color", "always", "build"], &[("NO_COLOR", "1")]));
+    assert!(!run(
+        &["--color", "never", "build"],
+        &[("CLICOLOR_FORCE", "1")]
+    ));
+    assert!(run(&["build"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!run(
+        &["build"],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+}
