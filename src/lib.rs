@@ -18,6 +18,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod fxhash;
 pub mod highlight;
+pub mod html;
 pub mod images;
 pub mod markdown;
 pub mod output;

@@ -1,7 +1,7 @@
 //! Markdown → HTML, plain text, table of contents and link records.
 //!
 //! Owns: the only use of `comrak` and `ammonia`. Imports: `error`,
-//! `highlight`, `content::slug`, `render::html` (text replacement).
+//! `highlight`, `content::slug`, `html` (text replacement).
 //!
 //! What it does beyond CommonMark+GFM: CJK-friendly emphasis
 //! (`**注意：**请按时参加` is bold); a soft line break between two CJK
@@ -519,7 +519,7 @@ fn post_process(mut html: String) -> String {
         (FOOTNOTE_BACKREF, "aria-label=\"返回正文引用处 "),
     ];
     for (from, to) in edits {
-        if let Some(edited) = crate::render::html::replace_all(&html, from, to) {
+        if let Some(edited) = crate::html::replace_all(&html, from, to) {
             html = edited;
         }
     }

@@ -22,7 +22,7 @@ use super::Finding;
 use crate::content::Asset;
 use crate::error::{Diagnostic, Span};
 use crate::fxhash::{FxMap, FxSet};
-use crate::render::html;
+use crate::html;
 use crate::render::urls::percent_decode;
 use crate::site::Site;
 use crate::weburl::{self, Reference};

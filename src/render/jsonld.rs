@@ -12,9 +12,9 @@
 
 use serde_json::{Value, json};
 
-use super::html;
 use crate::content::{DrillStatus, Kind, Page};
 use crate::dates;
+use crate::html;
 use crate::markdown::Body;
 use crate::site::{PageId, Site, join_url};
 use crate::weburl;

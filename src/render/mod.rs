@@ -10,7 +10,6 @@
 
 pub mod assets;
 pub mod feeds;
-pub mod html;
 pub mod ics;
 pub mod jsonld;
 pub mod lists;
@@ -354,19 +353,6 @@ fn highlight_stylesheet(bodies: &[Body]) -> Option<String> {
         .iter()
         .any(|b| b.has_code)
         .then(crate::highlight::stylesheet)
-}
-
-/// Renders every file of the site. Errors name the template and the page.
-pub fn render(
-    site: &Site,
-    theme: &Theme,
-    bodies: &[Body],
-    opts: &RenderOptions,
-) -> (Files, Vec<Diagnostic>) {
-    let items = item_views(site, bodies);
-    let (mut files, diags) = render_site(site, theme, bodies, &items, opts);
-    files.extend(crate::search::index::build(site, bodies));
-    (files, diags)
 }
 
 /// Renders only the single pages `ids` (for incremental rebuilds: the

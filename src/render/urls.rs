@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use super::html;
 use crate::content::slug::encode_segment;
+use crate::html;
 
 /// Attributes whose value is one URL of a page, a file or a form target.
 const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "data-src", "data-href"];

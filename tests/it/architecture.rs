@@ -72,6 +72,121 @@ fn forbidden_module_edges_are_absent() {
     }
 }
 
+/// The layers of `src/`, lowest first: a module may import only modules
+/// of lower layers (ARCHITECTURE.md's picture). A new module must be
+/// placed here.
+const LAYERS: &[&[&str]] = &[
+    // Leaves that several layers need.
+    &[
+        "error",
+        "fxhash",
+        "html",
+        "weburl",
+        "crash",
+        "highlight",
+        "images",
+    ],
+    &["yaml", "dates", "sitefs", "shell"],
+    &["config"],
+    &["content", "theme"],
+    &["site"],
+    &["markdown"],
+    &["render"],
+    &["search"],
+    &["check"],
+    &["pipeline"],
+    &["output", "serve"],
+    // clap's types, then the subcommands (and the fuzz targets' entry).
+    &["cli"],
+    &["cmd", "fuzzing"],
+];
+
+/// The top-level modules a file's non-test code names as `crate::x`.
+fn imported_modules(text: &str) -> Vec<String> {
+    let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+    let mut out = Vec::new();
+    for line in code.lines() {
+        let line = line.trim_start();
+        if line.starts_with("//") {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                // `use crate::{a::b, c};`
+                Some(group) => group
+                    .split('}')
+                    .next()
+                    .unwrap_or("")
+                    .split(',')
+                    .map(str::trim)
+                    .collect(),
+                None => vec![rest],
+            };
+            for n in names {
+                let name: String = n
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_module_imports_a_higher_or_equal_layer() {
+    let layer_of = |m: &str| LAYERS.iter().position(|l| l.contains(&m));
+    let mut files = Vec::new();
+    rust_files(&repo_root().join("src"), &mut files);
+    let mut problems = Vec::new();
+    for f in &files {
+        let module = module_of(f);
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let Some(own) = layer_of(&module) else {
+            problems.push(format!(
+                "{}: module `{module}` has no layer in LAYERS",
+                f.display()
+            ));
+            continue;
+        };
+        let text = std::fs::read_to_string(f).unwrap();
+        for used in imported_modules(&text) {
+            if used == module {
+                continue;
+            }
+            match layer_of(&used) {
+                Some(l) if l < own => {}
+                Some(_) => problems.push(format!(
+                    "{}: `{module}` (layer {own}) imports `{used}`, which is not below it",
+                    f.display()
+                )),
+                None => problems.push(format!(
+                    "{}: `{module}` imports unknown module `{used}`",
+                    f.display()
+                )),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn imported_modules_reads_paths_and_groups() {
+    assert_eq!(
+        imported_modules(
+            "use crate::a::B;\nlet x = crate::b::f();\nuse crate::{c::D, e};\n// crate::z\n"
+        ),
+        ["a", "b", "c", "e"]
+    );
+}
+
 #[test]
 fn every_source_file_opens_with_a_module_header() {
     let mut files = Vec::new();

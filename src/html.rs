@@ -2,7 +2,8 @@
 //! their attributes and the byte ranges of attribute values.
 //!
 //! Owns: finding tags and attributes (for rewriting URLs in `render` and
-//! crawling links in `check`). Imports nothing from the crate; owns the
+//! crawling links in `check`) and fast text replacement (`markdown`'s
+//! post-processing). A leaf: imports nothing from the crate; owns the
 //! `memchr` dependency.
 //!
 //! It is not a full HTML5 parser, and needs not be: it reads what our
