@@ -3,8 +3,7 @@
 //!
 //! Owns: finding tags and attributes (for rewriting URLs in `render` and
 //! crawling links in `check`) and fast text replacement (`markdown`'s
-//! post-processing). A leaf: imports nothing from the crate; owns the
-//! `memchr` dependency.
+//! post-processing). A leaf: imports nothing from the crate.
 //!
 //! It is not a full HTML5 parser, and needs not be: it reads what our
 //! templates and the sanitized Markdown produce. Comments, `<!DOCTYPE>` and
