@@ -16,7 +16,7 @@ pub mod dates;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod fxhash;
+pub mod hash;
 pub mod highlight;
 pub mod html;
 pub mod images;

@@ -223,7 +223,7 @@ pub fn assemble(
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     let mut diags = Vec::new();
     let mut dirs: Vec<String> = pages.iter().map(page_dir).collect();
-    let mut owners: crate::fxhash::FxMap<&str, Vec<PageId>> = Default::default();
+    let mut owners: crate::hash::FxMap<&str, Vec<PageId>> = Default::default();
     owners.reserve(dirs.len());
     for (id, dir) in dirs.iter().enumerate() {
         owners.entry(dir.as_str()).or_default().push(id);

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use super::Finding;
 use crate::content::Asset;
 use crate::error::{Diagnostic, Span};
-use crate::fxhash::{FxMap, FxSet};
+use crate::hash::{FxMap, FxSet};
 use crate::html;
 use crate::render::urls::percent_decode;
 use crate::site::Site;

@@ -35,7 +35,7 @@ pub struct Scanned {
     /// Each HTML page's scan, by output path.
     pub pages: Vec<(String, crawl::PageScan)>,
     /// The links of all pages, each text once.
-    links: crate::fxhash::FxSet<std::sync::Arc<str>>,
+    links: crate::hash::FxSet<std::sync::Arc<str>>,
 }
 
 impl Scanned {

@@ -20,7 +20,7 @@ use crate::content::slug::encode_segment;
 use crate::content::{self, Asset, Kind, Page, discover};
 use crate::dates::{self, Timestamp};
 use crate::error::{Diagnostic, Severity, Span, has_errors, sort_diagnostics};
-use crate::fxhash::{FxMap, FxSet};
+use crate::hash::{FxMap, FxSet};
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Body, Links, MarkdownOptions, Target};
 use crate::render::urls::percent_decode;

@@ -127,14 +127,9 @@ pub fn calendar_link(site: &Site, path: &str) -> CalendarLink {
     CalendarLink { url, webcal }
 }
 
-/// 64-bit FNV-1a, for content-hashed file names.
+/// The content hash in hashed file names: the high half of FNV-1a 64.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:08x}", h >> 32)
+    format!("{:08x}", crate::hash::fnv64(bytes) >> 32)
 }
 
 pub const HIGHLIGHT_CSS: &str = "css/highlight.css";

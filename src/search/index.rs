@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::tokenize::{Class, class, fold};
 use crate::content::Kind;
 use crate::dates;
-use crate::fxhash::FxMap;
+use crate::hash::FxMap;
 use crate::markdown::Body;
 use crate::render::views;
 use crate::site::{PageId, Site};

@@ -257,12 +257,7 @@ pub fn decode_path(url: &str) -> Result<String, BadPath> {
 
 /// A strong ETag for bytes: 64-bit FNV-1a and the length.
 pub fn etag_of(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("\"{h:016x}-{:x}\"", bytes.len())
+    format!("\"{:016x}-{:x}\"", crate::hash::fnv64(bytes), bytes.len())
 }
 
 fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {

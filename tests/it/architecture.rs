@@ -79,7 +79,7 @@ const LAYERS: &[&[&str]] = &[
     // Leaves that several layers need.
     &[
         "error",
-        "fxhash",
+        "hash",
         "html",
         "weburl",
         "crash",
