@@ -3,16 +3,6 @@
 
 use crate::support::*;
 
-/// Copies a fixture site into a temporary folder.
-fn copy_fixture(name: &str) -> TestSite {
-    let site = TestSite::new();
-    let src = fixture(name);
-    for (rel, bytes) in snapshot_dir(&src) {
-        site.write_bytes(&rel, &bytes);
-    }
-    site
-}
-
 fn broken_site() -> TestSite {
     let site = copy_fixture("broken");
     let (gbk, _, _) =

@@ -14,29 +14,11 @@ use std::time::{Duration, Instant};
 use anxuan::pipeline::{self, BuildOptions};
 use anxuan::serve::{self, Outcome};
 
-use crate::support::{NOW, TestSite, article, chromium, fixture, have, opts};
+use crate::support::{
+    NOW, TestSite, article, chromium, copy_dir, copy_fixture, fixture, have, opts,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Copies a fixture into a temporary folder.
-fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(name), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 /// A running `anxuan serve`, killed on drop.
 struct Served {
@@ -278,7 +260,7 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 #[test]
 fn serve_edit_sends_reload_and_serves_new_content() {
     let site = copy_fixture("minimal");
-    let mut s = serve(site.path(), &[]);
+    let mut s = serve(site.root(), &[]);
     let page = s.get("/articles/news/");
     assert_eq!(page.status, 200);
     let html = page.text();
@@ -290,7 +272,7 @@ fn serve_edit_sends_reload_and_serves_new_content() {
     let ev = s.events();
     ev.wait("hello");
     replace_in(
-        &news_path(site.path()),
+        &news_path(site.root()),
         "会议传达了上级",
         "会议学习贯彻了上级",
     );
@@ -305,10 +287,10 @@ fn serve_edit_sends_reload_and_serves_new_content() {
 #[test]
 fn serve_broken_edit_shows_overlay_and_keeps_last_good_page() {
     let site = copy_fixture("minimal");
-    let mut s = serve(site.path(), &[]);
+    let mut s = serve(site.root(), &[]);
     let ev = s.events();
     ev.wait("hello");
-    let news = news_path(site.path());
+    let news = news_path(site.root());
     replace_in(&news, "date: 2026-06-16 09:30", "date: 2026-13-01");
     let data = ev.wait("errors");
     assert!(
@@ -338,8 +320,8 @@ fn serve_broken_edit_shows_overlay_and_keeps_last_good_page() {
 #[test]
 fn serve_refuses_to_read_outside_the_site() {
     let site = copy_fixture("minimal");
-    std::fs::write(site.path().join("secret.txt"), "TOP-SECRET").unwrap();
-    let s = serve(site.path(), &[]);
+    std::fs::write(site.root().join("secret.txt"), "TOP-SECRET").unwrap();
+    let s = serve(site.root(), &[]);
     let long = format!("/{}", "a/".repeat(3000));
     let attempts: Vec<&[u8]> = vec![
         b"/../secret.txt",
@@ -384,11 +366,11 @@ fn serve_never_serves_a_file_through_a_link_leading_outside() {
     let site = copy_fixture("minimal");
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), "TOP-SECRET").unwrap();
-    symlink(outside.path(), site.path().join("static")).unwrap();
-    let notice = site.path().join("content/articles/files/notice.txt");
+    symlink(outside.path(), site.root().join("static")).unwrap();
+    let notice = site.root().join("content/articles/files/notice.txt");
     std::fs::create_dir_all(notice.parent().unwrap()).unwrap();
     std::fs::write(&notice, "公开的通知").unwrap();
-    let mut s = serve(site.path(), &[]);
+    let mut s = serve(site.root(), &[]);
     assert_eq!(request(s.port, "GET", b"/secret.txt", &[]).status, 404);
     assert_eq!(s.get("/articles/files/notice.txt").text(), "公开的通知");
     // Swapped in one step (a rename, as editors save), so the one rebuild
@@ -408,8 +390,8 @@ fn serve_never_serves_a_file_through_a_link_leading_outside() {
 #[test]
 fn serve_rebuild_shows_new_warnings_once() {
     let site = copy_fixture("minimal");
-    let mut s = serve(site.path(), &[]);
-    let news = news_path(site.path());
+    let mut s = serve(site.root(), &[]);
+    let news = news_path(site.root());
     replace_in(
         &news,
         "会议传达了上级",
@@ -431,7 +413,7 @@ fn serve_rebuild_shows_new_warnings_once() {
 #[test]
 fn serve_answers_like_a_static_host() {
     let site = copy_fixture("minimal");
-    let root = site.path();
+    let root = site.root();
     for (name, bytes) in [
         ("static/files/a.pdf", &b"%PDF-1.4"[..]),
         ("static/img/a.png", b"\x89PNG"),
@@ -528,7 +510,7 @@ fn serve_answers_like_a_static_host() {
 #[test]
 fn serve_answers_many_parallel_requests() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     // Keep a few event streams open: they must not hold the workers.
     let _streams: Vec<Events> = (0..10).map(|_| s.events()).collect();
     let port = s.port;
@@ -550,7 +532,7 @@ fn serve_answers_many_parallel_requests() {
 #[test]
 fn serve_ignores_temp_files_and_follows_editor_save_patterns() {
     let site = copy_fixture("minimal");
-    let root = site.path();
+    let root = site.root();
     let mut s = serve(root, &[]);
     let ev = s.events();
     ev.wait("hello");
@@ -602,7 +584,7 @@ fn serve_ignores_temp_files_and_follows_editor_save_patterns() {
 #[test]
 fn serve_new_file_and_config_change_take_effect() {
     let site = copy_fixture("minimal");
-    let root = site.path();
+    let root = site.root();
     let s = serve(root, &[]);
     let ev = s.events();
     ev.wait("hello");
@@ -628,7 +610,7 @@ fn serve_new_file_and_config_change_take_effect() {
 #[test]
 fn serve_poll_mode_sees_edits_and_renames() {
     let site = copy_fixture("minimal");
-    let root = site.path();
+    let root = site.root();
     let s = serve(root, &["--poll"]);
     let ev = s.events();
     ev.wait("hello");
@@ -645,7 +627,7 @@ fn serve_poll_mode_sees_edits_and_renames() {
 #[test]
 fn serve_css_only_change_is_announced_as_such() {
     let site = copy_fixture("minimal");
-    let root = site.path();
+    let root = site.root();
     let css = root.join("themes/default/static/css/site.css");
     std::fs::create_dir_all(css.parent().unwrap()).unwrap();
     std::fs::copy(
@@ -669,7 +651,7 @@ fn serve_busy_port_names_the_port_and_the_option() {
     let site = copy_fixture("minimal");
     let out = Command::new(env!("CARGO_BIN_EXE_anxuan"))
         .args(["serve", "--port", &port])
-        .current_dir(site.path())
+        .current_dir(site.root())
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
@@ -682,7 +664,7 @@ fn serve_busy_port_names_the_port_and_the_option() {
 #[test]
 fn serve_on_all_interfaces_warns() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &["--bind", "0.0.0.0"]);
+    let s = serve(site.root(), &["--bind", "0.0.0.0"]);
     assert!(
         s.log.iter().any(|l| l.contains("warning:")),
         "{}",
@@ -697,7 +679,7 @@ fn build_output_never_links_the_live_reload_script() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
     let o = crate::support::anxuan(
-        site.path(),
+        site.root(),
         &["build", "--now", NOW, "--out", target.to_str().unwrap()],
     );
     assert!(o.status.success());
@@ -727,7 +709,7 @@ fn url_of(path: &str) -> String {
 #[test]
 fn served_site_after_edits_equals_anxuan_build_of_the_same_tree() {
     let site = copy_fixture("minimal");
-    let root = site.path();
+    let root = site.root();
     let s = serve(root, &[]);
     let ev = s.events();
     ev.wait("hello");
@@ -1187,13 +1169,13 @@ fn browser_page_reloads_by_itself_after_an_edit() {
         return;
     };
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new("node")
         .arg(&script)
         .args([
             &format!("http://127.0.0.1:{}/articles/news/", s.port),
-            news_path(site.path()).to_str().unwrap(),
+            news_path(site.root()).to_str().unwrap(),
             "会议传达了上级",
             "浏览器自动刷新后看到的新句子",
             &browser,
@@ -1220,7 +1202,7 @@ fn status_of_get(port: u16) -> u16 {
 #[test]
 fn serve_stays_up_under_stress() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     let port = s.port;
 
     // 200 parallel connections.
@@ -1297,7 +1279,7 @@ fn serve_stays_up_under_stress() {
     // ends up serving the last version.
     let ev = s.events();
     ev.wait("hello");
-    let news = news_path(site.path());
+    let news = news_path(site.root());
     let original = std::fs::read_to_string(&news).unwrap();
     for i in 0..100 {
         std::fs::write(&news, format!("{original}\n第{i}次保存。\n")).unwrap();
@@ -1317,7 +1299,7 @@ fn serve_stays_up_under_stress() {
 #[test]
 fn serve_answers_503_beyond_its_connection_limit_and_recovers() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     let port = s.port;
     // Hold more idle connections than the limit.
     let held: Vec<TcpStream> = (0..anxuan::serve::http::MAX_CONNECTIONS + 5)
@@ -1352,7 +1334,7 @@ fn get_as(port: u16, host: Option<&str>, target: &str) -> Resp {
 #[test]
 fn serve_foreign_host_is_refused_with_421_and_a_chinese_line() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     let port = s.port;
     for host in [
         format!("attacker.example:{port}"),
@@ -1402,7 +1384,7 @@ fn events_as(port: u16, host: Option<&str>) -> (String, String) {
 #[test]
 fn serve_event_stream_obeys_the_host_rule() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     let (status, rest) = events_as(s.port, Some("attacker.example"));
     assert_eq!(status, "HTTP/1.1 421", "{rest}");
     assert!(rest.contains("text/plain"), "{rest}");
@@ -1417,7 +1399,7 @@ fn serve_event_stream_obeys_the_host_rule() {
 #[test]
 fn serve_request_without_a_usable_host_gets_400() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     let port = s.port;
     assert_eq!(get_as(port, None, "/").status, 400);
     assert_eq!(get_as(port, Some(""), "/").status, 400);
@@ -1441,7 +1423,7 @@ fn serve_request_without_a_usable_host_gets_400() {
 fn serve_allowed_host_names_are_answered() {
     let site = copy_fixture("minimal");
     let s = serve(
-        site.path(),
+        site.root(),
         &[
             "--allowed-host",
             "aq-preview.test",
@@ -1464,7 +1446,7 @@ fn serve_allowed_host_with_a_port_is_a_usage_error() {
     let site = copy_fixture("minimal");
     let out = Command::new(env!("CARGO_BIN_EXE_anxuan"))
         .args(["serve", "--port", "0", "--allowed-host", "aq.test:8080"])
-        .current_dir(site.path())
+        .current_dir(site.root())
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
@@ -1477,7 +1459,7 @@ fn serve_allowed_host_with_a_port_is_a_usage_error() {
 #[test]
 fn serve_on_all_interfaces_answers_own_addresses_but_not_other_names() {
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &["--bind", "0.0.0.0"]);
+    let s = serve(site.root(), &["--bind", "0.0.0.0"]);
     let port = s.port;
     // Every connection goes to 127.0.0.1; only the Host line names the
     // machine's other addresses.
@@ -1525,7 +1507,7 @@ fn serve_holds_2000_event_streams_caps_them_and_still_answers_pages() {
         STREAMS + 256
     );
     let site = copy_fixture("minimal");
-    let s = serve(site.path(), &[]);
+    let s = serve(site.root(), &[]);
     let cap = stream_cap(&s);
     assert!(cap <= anxuan::serve::limits::MAX_STREAMS, "{cap}");
     let mut held = Vec::with_capacity(STREAMS);
@@ -1574,7 +1556,7 @@ fn serve_low_descriptor_limit_answers_503_instead_of_hanging() {
     cmd.args(["-c", "ulimit -n 256 && exec \"$0\" \"$@\""])
         .arg(env!("CARGO_BIN_EXE_anxuan"))
         .args(["-v", "serve", "--port", "0", "--now", NOW]);
-    let s = serve_with(cmd, site.path());
+    let s = serve_with(cmd, site.root());
     let port = s.port;
     let addr = ([127, 0, 0, 1], port).into();
     // More idle connections than 256 descriptors could ever hold.

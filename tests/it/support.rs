@@ -16,6 +16,27 @@ pub fn fixture(name: &str) -> PathBuf {
     repo_root().join("tests/fixtures").join(name)
 }
 
+/// A copy of the fixture site `name` in a temporary folder.
+pub fn copy_fixture(name: &str) -> TestSite {
+    let site = TestSite::new();
+    copy_dir(&fixture(name), site.root());
+    site
+}
+
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 /// A fixed clock for reproducible builds.
 pub const NOW: &str = "2026-11-28T12:00:00+08:00";
 
