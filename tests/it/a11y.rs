@@ -59,13 +59,17 @@ fn every_page_type_passes_axe_in_every_reading_mode() {
     let repo = repo_root();
     let has_driver = repo.join("node_modules/playwright-core").is_dir()
         && repo.join("node_modules/axe-core").is_dir();
-    let Some(browser) = chromium().filter(|_| have("node", "--version") && has_driver) else {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI must run the accessibility test: install chromium and run `npm ci`");
-        }
-        eprintln!("SKIPPED a11y: needs node, chromium and `npm ci` (playwright-core, axe-core)");
+    let browser = chromium();
+    let missing = browser_missing(browser.is_some(), has_driver);
+    let install = "apt-get install chromium nodejs; npm ci (playwright-core, axe-core)";
+    if !can_run(
+        "every_page_type_passes_axe_in_every_reading_mode",
+        &missing,
+        install,
+    ) {
         return;
-    };
+    }
+    let Some(browser) = browser else { return };
     let out = build_example();
     let public = out.path().join("public");
     let paths: Vec<String> = vec![

@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 use anxuan::pipeline::{self, BuildOptions};
 use anxuan::serve::{self, Outcome};
 
-use crate::support::{
-    NOW, TestSite, article, chromium, copy_dir, copy_fixture, fixture, have, opts,
-};
+use crate::support::{NOW, TestSite, article, chromium, copy_dir, copy_fixture, fixture, opts};
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -1159,15 +1157,16 @@ fn browser_page_reloads_by_itself_after_an_edit() {
     let script = repo.join("tests/browser/livereload.mjs");
     let has_driver = repo.join("node_modules/playwright-core").is_dir();
     let browser = chromium();
-    let Some(browser) = browser.filter(|_| have("node", "--version") && has_driver) else {
-        if std::env::var_os("CI").is_some() {
-            panic!("CI must run the browser test: install chromium and run `npm ci`");
-        }
-        eprintln!(
-            "SKIPPED browser_page_reloads_by_itself_after_an_edit: needs node, chromium and `npm ci` (playwright-core)"
-        );
+    let missing = crate::support::browser_missing(browser.is_some(), has_driver);
+    let install = "apt-get install chromium nodejs; npm ci (playwright-core)";
+    if !crate::support::can_run(
+        "browser_page_reloads_by_itself_after_an_edit",
+        &missing,
+        install,
+    ) {
         return;
-    };
+    }
+    let Some(browser) = browser else { return };
     let site = copy_fixture("minimal");
     let s = serve(site.root(), &[]);
     let profile = tempfile::tempdir().unwrap();

@@ -171,6 +171,38 @@ pub fn have(cmd: &str, arg: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Whether a test can run: `missing` names what it needs and is not
+/// here. In CI (which installs everything, see .ci/run) a missing tool
+/// fails the test; elsewhere the test is skipped with a line that says
+/// what is missing and how to install it.
+pub fn can_run(test: &str, missing: &[&str], install: &str) -> bool {
+    if missing.is_empty() {
+        return true;
+    }
+    let what = missing.join(", ");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test}: CI must have {what} ({install})"
+    );
+    eprintln!("SKIPPED {test}: needs {what} ({install})");
+    false
+}
+
+/// What a browser test lacks: Chromium, node, the npm packages.
+pub fn browser_missing(have_chromium: bool, have_packages: bool) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !have_chromium {
+        missing.push("chromium");
+    }
+    if !have("node", "--version") {
+        missing.push("node");
+    }
+    if !have_packages {
+        missing.push("node_modules (npm ci)");
+    }
+    missing
+}
+
 /// The Chromium to drive: `$CHROMIUM`, else the first browser on PATH.
 pub fn chromium() -> Option<String> {
     if let Ok(p) = std::env::var("CHROMIUM") {
