@@ -56,7 +56,7 @@ impl fmt::Display for Span {
 }
 
 /// A problem in the user's site, with where it is and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// `None` for problems that belong to no file (e.g. an empty site).

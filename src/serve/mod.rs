@@ -248,9 +248,10 @@ impl Rebuilder {
     /// The warnings of a successful build that the last one did not have
     /// (an editor sees what a save brought, not every warning again).
     fn new_warnings(&mut self, diags: &[Diagnostic]) -> Vec<Diagnostic> {
+        let shown: crate::hash::FxSet<&Diagnostic> = self.shown.iter().collect();
         let fresh = diags
             .iter()
-            .filter(|d| !self.shown.contains(d))
+            .filter(|d| !shown.contains(d))
             .cloned()
             .collect();
         self.shown = diags.to_vec();
