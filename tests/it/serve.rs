@@ -647,12 +647,7 @@ fn serve_busy_port_names_the_port_and_the_option() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
     let site = copy_fixture("minimal");
-    let out = Command::new(env!("CARGO_BIN_EXE_anxuan"))
-        .args(["serve", "--port", &port])
-        .current_dir(site.root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = crate::support::anxuan(site.root(), &["serve", "--port", &port]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("port {port}")), "{err}");
@@ -1443,12 +1438,10 @@ fn serve_allowed_host_names_are_answered() {
 #[test]
 fn serve_allowed_host_with_a_port_is_a_usage_error() {
     let site = copy_fixture("minimal");
-    let out = Command::new(env!("CARGO_BIN_EXE_anxuan"))
-        .args(["serve", "--port", "0", "--allowed-host", "aq.test:8080"])
-        .current_dir(site.root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = crate::support::anxuan(
+        site.root(),
+        &["serve", "--port", "0", "--allowed-host", "aq.test:8080"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--allowed-host aq.test:8080"), "{err}");
