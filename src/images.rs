@@ -1,63 +1,24 @@
 //! Intrinsic sizes of the site's own images, so pages reserve their space
 //! (`<img width height>`: no layout jump on slow phones while they load).
 //!
-//! Owns: reading the dimensions from PNG, GIF, JPEG, WebP and SVG headers,
-//! and adding them to the `<img>` tags of rendered bodies.
+//! Owns: the only use of `imagesize` (dimensions of PNG, GIF, JPEG, WebP
+//! … from their headers); SVG sizes from its attributes; adding them to
+//! the `<img>` tags of rendered bodies.
 //! Imports nothing from the crate.
 //!
 //! Invariants: an `<img>` that already has a width or height is left as
 //! it is; unknown formats and unreadable files add nothing.
 
-/// (width, height) in pixels from the first bytes of an image file.
+/// (width, height) in pixels from the first bytes of an image file: the
+/// raster formats by `imagesize`, SVG by its own attributes.
 pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    let be16 =
-        |b: &[u8], i: usize| Some(u32::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])));
-    let le16 =
-        |b: &[u8], i: usize| Some(u32::from(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?])));
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
-        let w = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
-        let h = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
-        return Some((w, h));
-    }
-    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        return Some((le16(bytes, 6)?, le16(bytes, 8)?));
-    }
-    if bytes.starts_with(b"\xff\xd8") {
-        // Walk the JPEG segments to the first start-of-frame.
-        let mut i = 2;
-        while i + 9 < bytes.len() {
-            if bytes[i] != 0xff {
-                return None;
-            }
-            let marker = bytes[i + 1];
-            let len = be16(bytes, i + 2)? as usize;
-            let sof = matches!(marker, 0xc0..=0xcf) && !matches!(marker, 0xc4 | 0xc8 | 0xcc);
-            if sof {
-                return Some((be16(bytes, i + 7)?, be16(bytes, i + 5)?));
-            }
-            i += 2 + len;
+    match imagesize::blob_size(bytes) {
+        Ok(s) => {
+            let (w, h) = (u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?);
+            (w > 0 && h > 0).then_some((w, h))
         }
-        return None;
+        Err(_) => svg_dimensions(bytes),
     }
-    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        let le24 = |i: usize| -> Option<u32> {
-            Some(
-                u32::from(*bytes.get(i)?)
-                    | u32::from(*bytes.get(i + 1)?) << 8
-                    | u32::from(*bytes.get(i + 2)?) << 16,
-            )
-        };
-        return match bytes.get(12..16)? {
-            b"VP8X" => Some((le24(24)? + 1, le24(27)? + 1)),
-            b"VP8 " => Some((le16(bytes, 26)? & 0x3fff, le16(bytes, 28)? & 0x3fff)),
-            b"VP8L" => {
-                let b = u32::from_le_bytes(bytes.get(21..25)?.try_into().ok()?);
-                Some(((b & 0x3fff) + 1, ((b >> 14) & 0x3fff) + 1))
-            }
-            _ => None,
-        };
-    }
-    svg_dimensions(bytes)
 }
 
 /// Width and height of an SVG: its `width`/`height` attributes in pixels,
@@ -147,7 +108,10 @@ mod tests {
         png.extend_from_slice(&640u32.to_be_bytes());
         png.extend_from_slice(&480u32.to_be_bytes());
         assert_eq!(dimensions(&png), Some((640, 480)));
-        assert_eq!(dimensions(b"GIF89a\x10\x00\x20\x00"), Some((16, 32)));
+        assert_eq!(
+            dimensions(b"GIF89a\x10\x00\x20\x00\x00\x00\x00"),
+            Some((16, 32))
+        );
         assert_eq!(
             dimensions(br#"<?xml version="1.0"?><svg xmlns="x" width="120" height="80px">"#),
             Some((120, 80))
