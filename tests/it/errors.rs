@@ -168,6 +168,13 @@ fn at<'a>(diags: &'a [anxuan::error::Diagnostic], want: &str) -> &'a anxuan::err
     found[0]
 }
 
+/// The only problem of the failing build of `site`, which must be at `want`.
+fn sole_error_at(site: &TestSite, want: &str) -> anxuan::error::Diagnostic {
+    let diags = site.errors();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    at(&diags, want).clone()
+}
+
 fn help(d: &anxuan::error::Diagnostic) -> &str {
     d.help.as_deref().unwrap_or_default()
 }
@@ -179,9 +186,7 @@ fn yaml_full_width_colon_is_reported_at_the_colon() {
         "content/articles/a.md",
         "---\ntitle：测试\ndate: 2026-06-16\n---\n正文\n",
     );
-    let diags = site.errors();
-    assert_eq!(diags.len(), 1, "{diags:#?}");
-    let d = at(&diags, "content/articles/a.md:2:6");
+    let d = &sole_error_at(&site, "content/articles/a.md:2:6");
     assert!(d.message.contains("full-width colon"), "{d}");
     assert_eq!(
         help(d),
@@ -218,9 +223,7 @@ fn yaml_full_width_space_indent_is_reported_at_the_space() {
         "content/articles/a.md",
         &article("extra:\n\u{3000}\u{3000}cover: a.jpg\n", "正文"),
     );
-    let diags = site.errors();
-    assert_eq!(diags.len(), 1, "{diags:#?}");
-    let d = at(&diags, "content/articles/a.md:5:1");
+    let d = &sole_error_at(&site, "content/articles/a.md:5:1");
     assert!(d.message.contains("full-width space"), "{d}");
     assert!(help(d).starts_with("第 5 行开头用了全角空格"), "{d}");
     assert!(help(d).contains("半角空格"), "{d}");
@@ -233,9 +236,7 @@ fn yaml_full_width_list_dash_is_reported_at_the_dash() {
         "content/articles/a.md",
         &article("tags:\n  - 消防\n  －燃气\n", "正文"),
     );
-    let diags = site.errors();
-    assert_eq!(diags.len(), 1, "{diags:#?}");
-    let d = at(&diags, "content/articles/a.md:6:3");
+    let d = &sole_error_at(&site, "content/articles/a.md:6:3");
     assert!(d.message.contains("`－`"), "{d}");
     assert!(
         help(d).starts_with("第 6 行的列表项用了全角符号“－”，请改为英文减号“-”"),
@@ -266,9 +267,7 @@ fn yaml_tab_before_key_is_reported_at_the_tab() {
         "content/articles/a.md",
         "---\ntitle: 测试\n\tdate: 2026-06-16\n---\n正文\n",
     );
-    let diags = site.errors();
-    assert_eq!(diags.len(), 1, "{diags:#?}");
-    let d = at(&diags, "content/articles/a.md:3:1");
+    let d = &sole_error_at(&site, "content/articles/a.md:3:1");
     assert!(d.message.contains("tab"), "{d}");
     assert!(help(d).starts_with("第 3 行开头用了 Tab 键缩进"), "{d}");
     assert!(help(d).contains("请用空格缩进"), "{d}");
@@ -282,9 +281,7 @@ fn config_full_width_colon_is_reported_at_the_colon() {
         "title: 测试站\nbase_url：https://aq.example.gov.cn/\n",
     );
     site.write("content/articles/a.md", &article("", "正文"));
-    let diags = site.errors();
-    assert_eq!(diags.len(), 1, "{diags:#?}");
-    let d = at(&diags, "site.yaml:2:9");
+    let d = &sole_error_at(&site, "site.yaml:2:9");
     assert!(help(d).starts_with("第 2 行使用了全角冒号"), "{d}");
 }
 
