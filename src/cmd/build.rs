@@ -27,8 +27,7 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
             crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
         })
     };
-    let stream = pipeline::Stream { write: &write };
-    let build = match pipeline::build_streaming(&root, &opts, &stream) {
+    let build = match pipeline::build_into(&root, &opts, &write) {
         Ok(b) => b,
         Err(diags) => {
             let errors = report(shell, &diags);
@@ -110,6 +109,6 @@ pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
         ),
     );
     // The process exits next.
-    build.leftovers.leak();
+    build.spent.leak();
     Ok(())
 }

@@ -247,8 +247,8 @@ pub fn rss(site: &Site, bodies: &[Body], feed: &Feed<'_>) -> io::Result<Vec<u8>>
     Ok(out)
 }
 
-/// Every feed of the site: (output path, bytes or error).
-pub fn all(site: &Site, bodies: &[Body]) -> Vec<(String, io::Result<Vec<u8>>)> {
+/// Every feed of the site (each is written as Atom and as RSS).
+pub fn feeds(site: &Site) -> Vec<Feed<'_>> {
     let cfg = &site.config;
     let mut feeds = vec![Feed {
         title: cfg.title.clone(),
@@ -270,12 +270,7 @@ pub fn all(site: &Site, bodies: &[Body]) -> Vec<(String, io::Result<Vec<u8>>)> {
             ids,
         });
     }
-    let mut out = Vec::new();
-    for f in &feeds {
-        out.push((format!("{}atom.xml", f.dir), atom(site, bodies, f)));
-        out.push((format!("{}rss.xml", f.dir), rss(site, bodies, f)));
-    }
-    out
+    feeds
 }
 
 #[cfg(test)]

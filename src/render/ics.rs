@@ -152,49 +152,32 @@ pub fn uid(site: &Site, id: PageId) -> String {
     format!("{path}@{}", host(site))
 }
 
-/// `text/calendar` files of the site, by output path.
-pub fn all(site: &Site, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
-    use rayon::prelude::*;
+/// The calendars of the site besides each drill's own: (output path,
+/// calendar name, the drills in it).
+pub fn calendars(site: &Site) -> Vec<(String, String, Vec<PageId>)> {
     let title = &site.config.title;
     let drills: Vec<PageId> = site.drills().collect();
-    // Each drill's VEVENT is written once and goes into up to three
-    // calendars (all drills, its areas', its own).
-    let stamp = dates::ics_utc(site.now);
-    let events: Vec<String> = drills
-        .par_iter()
-        .map(|&id| event(site, bodies, id, &stamp))
-        .collect();
-    let event_of: std::collections::HashMap<PageId, &str> = drills
-        .iter()
-        .copied()
-        .zip(events.iter().map(String::as_str))
-        .collect();
-    let mut out = vec![(
-        "drills/calendar.ics".to_owned(),
-        calendar(site, &format!("{title} 应急演练"), &events).into_bytes(),
-    )];
+    let mut out = Vec::new();
     for (i, area) in site.config.areas.iter().enumerate() {
-        let ids: Vec<&str> = drills
+        let ids = drills
             .iter()
-            .filter(|&&d| site.pages[d].areas.contains(&i))
-            .map(|d| event_of[d])
+            .copied()
+            .filter(|&d| site.pages[d].areas.contains(&i))
             .collect();
         out.push((
             format!("areas/{}/drills.ics", area.slug),
-            calendar(
-                site,
-                &format!("{title} 安全生产宣传进{} 应急演练", area.name),
-                &ids,
-            )
-            .into_bytes(),
+            format!("{title} 安全生产宣传进{} 应急演练", area.name),
+            ids,
         ));
     }
-    for (&id, event) in drills.iter().zip(&events) {
-        out.push((
-            drill_file(site, id),
-            calendar(site, &site.pages[id].title, &[event]).into_bytes(),
-        ));
-    }
+    out.insert(
+        0,
+        (
+            "drills/calendar.ics".to_owned(),
+            format!("{title} 应急演练"),
+            drills,
+        ),
+    );
     out
 }
 

@@ -6,43 +6,24 @@
 //! (no sorting here); page 1 of a list lives at `<dir>/`, page n at
 //! `<dir>/page/n/`.
 
-use rayon::prelude::*;
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use super::Renderer;
 use super::views::ItemView;
+use super::{Job, KeyedContext, Renderer, out_path};
 use crate::dates;
-use crate::error::Diagnostic;
 use crate::site::PageId;
 
-type Out = Result<(String, Vec<u8>), Diagnostic>;
-
-/// What a list adds to its pages' template context.
-type Extra<'a> = dyn Fn(&mut crate::theme::TemplateContext) + Sync + 'a;
-
-/// A group of list pages, rendered beside the others.
-type Job<'a> = Box<dyn Fn() -> Vec<Out> + Send + Sync + 'a>;
-
-/// Which list pages to render.
-pub enum Which<'a> {
-    All,
-    /// Only those that show one of these pages (`true` at its id); the
-    /// rest of the site is unchanged (`anxuan serve`).
-    Showing(&'a [bool]),
-}
-
-impl Which<'_> {
-    fn any(&self, ids: &[PageId]) -> bool {
-        match self {
-            Which::All => true,
-            Which::Showing(shown) => ids.iter().any(|&i| shown[i]),
-        }
-    }
-
-    /// Pages that show no list items (their inputs are the site's structure).
-    fn fixed(&self) -> bool {
-        matches!(self, Which::All)
-    }
+/// A list whose items are cut into pages of `paginate` items.
+struct List {
+    template: &'static str,
+    section: &'static str,
+    dir: String,
+    heading: String,
+    intro: String,
+    /// What the list adds to its pages' template context.
+    extra: KeyedContext,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,101 +110,135 @@ fn pagination(r: &Renderer<'_>, dir: &str, current: usize, total: usize) -> Pagi
     }
 }
 
-/// Renders a paginated list of `ids` under `dir` with `list.html` (or `template`).
-#[allow(clippy::too_many_arguments)]
-fn paginated(
-    r: &Renderer<'_>,
-    template: &str,
-    section: &str,
-    dir: &str,
-    heading: &str,
-    intro: &str,
-    ids: &[PageId],
-    extra: &Extra<'_>,
-    which: &Which<'_>,
-) -> Vec<Out> {
+/// The pages of a paginated list of `ids`. Each page's key names the
+/// list, the page's number and count, and the entries it shows.
+fn paginated<'a>(r: &'a Renderer<'a>, list: List, ids: &'a [PageId], jobs: &mut Vec<Job<'a>>) {
     let per = r.site.config.paginate.max(1);
     let total = ids.len().div_ceil(per).max(1);
-    let chunks: Vec<&[PageId]> = ids.chunks(per).collect();
-    (1..=total)
-        .into_par_iter()
-        .filter(|&n| which.any(chunks.get(n - 1).copied().unwrap_or(&[])))
-        .map(|n| {
-            let chunk = chunks.get(n - 1).copied().unwrap_or(&[]);
-            let list = ListView {
-                heading,
-                intro,
+    let list = Arc::new(list);
+    let list_key = r.keys.as_ref().map(|k| {
+        let mut key = k.start("list");
+        key.add(list.template)
+            .add(list.section)
+            .add(&list.dir)
+            .add(&list.heading)
+            .add(&list.intro)
+            .add(&list.extra.key.finish())
+            .add(&ids.len());
+        key
+    });
+    for n in 1..=total {
+        let start = ((n - 1) * per).min(ids.len());
+        let chunk: &'a [PageId] = &ids[start..(start + per).min(ids.len())];
+        let key = list_key.as_ref().zip(r.keys.as_ref()).map(|(k, keys)| {
+            let mut k = k.clone();
+            k.add(&n);
+            for &i in chunk {
+                k.add(&keys.items[i]);
+            }
+            k.finish()
+        });
+        let d = page_dir(&list.dir, n);
+        let list = Arc::clone(&list);
+        jobs.push(Job::new(out_path(&d), key, move || {
+            let view = ListView {
+                heading: &list.heading,
+                intro: &list.intro,
                 items: chunk.iter().map(|&i| &r.items[i]).collect(),
                 total: ids.len(),
-                pagination: pagination(r, dir, n, total),
+                pagination: pagination(r, &list.dir, n, total),
             };
             let title = if n == 1 {
-                heading.to_owned()
+                list.heading.clone()
             } else {
-                format!("{heading}（第{n}页）")
+                format!("{}（第{n}页）", list.heading)
             };
-            let d = page_dir(dir, n);
-            let mut ctx = r.context(section, &title, intro, &d);
-            ctx.insert("list", &list);
-            extra(&mut ctx);
-            r.emit(template, &ctx, &d, &format!("/{d}"))
-        })
-        .collect()
+            let mut ctx = r.context(list.section, &title, &list.intro, &d);
+            ctx.insert("list", &view);
+            ctx.extend(list.extra.ctx.clone());
+            r.emit(list.template, &ctx, &d, &format!("/{d}"))
+                .map(|(_, bytes)| bytes)
+        }));
+    }
 }
 
 fn take<'a>(r: &'a Renderer<'_>, ids: &[PageId], n: usize) -> Vec<&'a ItemView> {
     ids.iter().take(n).map(|&i| &r.items[i]).collect()
 }
 
-fn home(r: &Renderer<'_>, which: &Which<'_>) -> Option<Out> {
+/// The key of a page that shows the entries `blocks` and nothing else of
+/// the site but the chrome.
+fn shows(r: &Renderer<'_>, what: &str, blocks: &[&[PageId]]) -> Option<u64> {
+    r.keys.as_ref().map(|k| {
+        let mut key = k.start(what);
+        for ids in blocks {
+            key.add(&ids.len());
+            for &i in *ids {
+                key.add(&k.items[i]);
+            }
+        }
+        key.finish()
+    })
+}
+
+fn home<'a>(r: &'a Renderer<'a>) -> Job<'a> {
     let site = r.site;
-    let shown = [
+    let blocks = [
         &site.articles[..site.articles.len().min(8)],
         &site.drills_upcoming[..site.drills_upcoming.len().min(5)],
         &site.drills_past[..site.drills_past.len().min(3)],
         &site.cases[..site.cases.len().min(5)],
     ];
-    if !shown.iter().any(|ids| which.any(ids)) {
-        return None;
-    }
-    let mut ctx = r.context("", &site.config.title, &site.config.description, "");
-    ctx.insert("latest_articles", &take(r, &site.articles, 8));
-    ctx.insert("upcoming_drills", &take(r, &site.drills_upcoming, 5));
-    ctx.insert("recent_drills", &take(r, &site.drills_past, 3));
-    ctx.insert("recent_cases", &take(r, &site.cases, 5));
-    Some(r.emit("index.html", &ctx, "", "the home page"))
+    Job::new(out_path(""), shows(r, "home", &blocks), move || {
+        let mut ctx = r.context("", &site.config.title, &site.config.description, "");
+        ctx.insert("latest_articles", &take(r, &site.articles, 8));
+        ctx.insert("upcoming_drills", &take(r, &site.drills_upcoming, 5));
+        ctx.insert("recent_drills", &take(r, &site.drills_past, 3));
+        ctx.insert("recent_cases", &take(r, &site.cases, 5));
+        r.emit("index.html", &ctx, "", "the home page")
+            .map(|(_, bytes)| bytes)
+    })
 }
 
-fn drills(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
+/// The drill list: upcoming drills first, then ended ones by month.
+fn drills<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
     let site = r.site;
-    let all: Vec<PageId> = site.drills().collect();
+    let all: Arc<Vec<PageId>> = Arc::new(site.drills().collect());
     let per = site.config.paginate.max(1);
     let total = all.len().div_ceil(per).max(1);
     let upcoming_count = site.drills_upcoming.len();
-    let heading = "应急演练";
-    let intro = "近期演练按开始时间排列，欢迎居民、职工和师生积极参加；已结束的演练按月份归档。";
-    (1..=total)
-        .into_par_iter()
-        .filter(|&n| {
-            let start = (n - 1) * per;
-            which.any(&all[start..(start + per).min(all.len())])
-        })
-        .map(|n| {
-            let start = (n - 1) * per;
-            let end = (start + per).min(all.len());
-            let range = start..end;
+    let month = |id: PageId| {
+        site.pages[id]
+            .drill()
+            .map(|d| dates::month_zh(d.start.ts, &site.config.tz))
+            .unwrap_or_default()
+    };
+    for n in 1..=total {
+        let start = (n - 1) * per;
+        let range = start..(start + per).min(all.len());
+        let key = r.keys.as_ref().map(|k| {
+            let mut key = k.start("drills");
+            key.add(&n).add(&all.len()).add(&upcoming_count);
+            for i in range.clone() {
+                key.add(&k.items[all[i]]).add(&month(all[i]));
+            }
+            key.finish()
+        });
+        let d = page_dir("drills/", n);
+        let all = Arc::clone(&all);
+        jobs.push(Job::new(out_path(&d), key, move || {
+            let heading = "应急演练";
+            let intro =
+                "近期演练按开始时间排列，欢迎居民、职工和师生积极参加；已结束的演练按月份归档。";
             let upcoming: Vec<&ItemView> = range
                 .clone()
                 .filter(|&i| i < upcoming_count)
                 .map(|i| &r.items[all[i]])
                 .collect();
             let mut months: Vec<MonthGroup<'_>> = Vec::new();
-            for i in range.filter(|&i| i >= upcoming_count) {
+            for i in range.clone().filter(|&i| i >= upcoming_count) {
                 let id = all[i];
-                let label = site.pages[id]
-                    .drill()
-                    .map(|d| dates::month_zh(d.start.ts, &site.config.tz))
-                    .unwrap_or_default();
+                let label = month(id);
                 match months.last_mut() {
                     Some(g) if g.label == label => g.items.push(&r.items[id]),
                     _ => months.push(MonthGroup {
@@ -232,7 +247,6 @@ fn drills(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
                     }),
                 }
             }
-            let d = page_dir("drills/", n);
             let title = if n == 1 {
                 heading.to_owned()
             } else {
@@ -247,8 +261,9 @@ fn drills(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
             ctx.insert("upcoming_total", &upcoming_count);
             ctx.insert("pagination", &pagination(r, "drills/", n, total));
             r.emit("drills.html", &ctx, &d, "/drills/")
-        })
-        .collect()
+                .map(|(_, bytes)| bytes)
+        }));
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -258,132 +273,154 @@ struct TagView {
     count: usize,
 }
 
-/// Every list page of the site.
-pub fn all(r: &Renderer<'_>) -> Vec<Out> {
-    some(r, &Which::All)
+/// A page that shows only the chrome and `ctx`'s values: `template`
+/// rendered into `dir`.
+fn fixed<'a>(
+    r: &'a Renderer<'a>,
+    template: &'static str,
+    (section, title, description): (&'static str, &'static str, &'static str),
+    dir: &'static str,
+    extra: KeyedContext,
+) -> Job<'a> {
+    let key = r.keys.as_ref().map(|k| {
+        k.start("fixed")
+            .add(template)
+            .add(dir)
+            .add(&extra.key.finish())
+            .finish()
+    });
+    Job::new(out_path(dir), key, move || {
+        let mut ctx = r.context(section, title, description, dir);
+        ctx.extend(extra.ctx.clone());
+        let what = if dir.ends_with('/') {
+            format!("/{dir}")
+        } else {
+            dir.to_owned()
+        };
+        r.emit(template, &ctx, dir, &what).map(|(_, bytes)| bytes)
+    })
 }
 
-/// The list pages `which` asks for, rendered in parallel, in a fixed order.
-pub fn some(r: &Renderer<'_>, which: &Which<'_>) -> Vec<Out> {
+/// Every list page of the site, in a fixed order.
+pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
     let site = r.site;
     let cfg = &site.config;
-    let none = |_: &mut crate::theme::TemplateContext| {};
-    let mut jobs: Vec<Job<'_>> = vec![
-        Box::new(|| home(r, which).into_iter().collect()),
-        Box::new(move || {
-            paginated(
-                r,
-                "list.html",
-                "articles",
-                "articles/",
-                "工作动态",
-                "安全生产“五进”工作动态、通知公告。",
-                &site.articles,
-                &none,
-                which,
-            )
-        }),
-        Box::new(move || {
-            paginated(
-                r,
-                "list.html",
-                "cases",
-                "cases/",
-                "警示案例",
-                "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。",
-                &site.cases,
-                &none,
-                which,
-            )
-        }),
-        Box::new(|| drills(r, which)),
-    ];
-    if which.fixed() {
-        jobs.push(Box::new(|| {
-            let mut ctx = r.context(
-                "areas",
-                "五进专栏",
-                "安全生产宣传进企业、进农村、进社区、进学校、进家庭。",
-                "areas/",
-            );
-            ctx.insert("heading", "五进专栏");
-            vec![r.emit("areas.html", &ctx, "areas/", "/areas/")]
-        }));
-    }
+    let plain = |template, section, dir: &str, heading: &str, intro: &str| List {
+        template,
+        section,
+        dir: dir.to_owned(),
+        heading: heading.to_owned(),
+        intro: intro.to_owned(),
+        extra: KeyedContext::default(),
+    };
+    jobs.push(home(r));
+    paginated(
+        r,
+        plain(
+            "list.html",
+            "articles",
+            "articles/",
+            "工作动态",
+            "安全生产“五进”工作动态、通知公告。",
+        ),
+        &site.articles,
+        jobs,
+    );
+    paginated(
+        r,
+        plain(
+            "list.html",
+            "cases",
+            "cases/",
+            "警示案例",
+            "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。",
+        ),
+        &site.cases,
+        jobs,
+    );
+    drills(r, jobs);
+    let mut extra = KeyedContext::default();
+    extra.insert("heading", "五进专栏");
+    jobs.push(fixed(
+        r,
+        "areas.html",
+        (
+            "areas",
+            "五进专栏",
+            "安全生产宣传进企业、进农村、进社区、进学校、进家庭。",
+        ),
+        "areas/",
+        extra,
+    ));
     for (i, area) in cfg.areas.iter().enumerate() {
-        jobs.push(Box::new(move || {
-            let heading = format!("安全生产宣传进{}", area.name);
-            let dir = format!("areas/{}/", area.slug);
-            let mut links =
-                super::feed_links(site, &dir, &format!("{} - 进{}", cfg.title, area.name));
-            links.extend(super::feed_links(site, "", &cfg.title));
-            let calendar = super::calendar_link(site, &format!("{dir}drills.ics"));
-            let extra = |ctx: &mut crate::theme::TemplateContext| {
-                ctx.insert("area", &area.name);
-                ctx.insert("feed_links", &links);
-                ctx.insert("area_calendar", &calendar);
-            };
-            paginated(
-                r,
-                "list.html",
-                "areas",
-                &dir,
-                &heading,
-                &area.description,
-                &site.areas[i],
-                &extra,
-                which,
-            )
-        }));
+        let dir = format!("areas/{}/", area.slug);
+        let mut links = super::feed_links(site, &dir, &format!("{} - 进{}", cfg.title, area.name));
+        links.extend(super::feed_links(site, "", &cfg.title));
+        let mut extra = KeyedContext::default();
+        extra.insert("area", &area.name);
+        extra.insert("feed_links", &links);
+        extra.insert(
+            "area_calendar",
+            &super::calendar_link(site, &format!("{dir}drills.ics")),
+        );
+        let list = List {
+            template: "list.html",
+            section: "areas",
+            heading: format!("安全生产宣传进{}", area.name),
+            intro: area.description.clone(),
+            dir,
+            extra,
+        };
+        paginated(r, list, &site.areas[i], jobs);
     }
-    if which.fixed() {
-        jobs.push(Box::new(|| {
-            let tags: Vec<TagView> = site
-                .tags
-                .iter()
-                .map(|t| TagView {
-                    name: t.name.clone(),
-                    url: site.url_of_dir(&site.tag_dir(t)),
-                    count: t.pages.len(),
-                })
-                .collect();
-            let mut ctx = r.context("tags", "标签", "按标签浏览全部内容。", "tags/");
-            ctx.insert("heading", "标签");
-            ctx.insert("tags", &tags);
-            vec![r.emit("tags.html", &ctx, "tags/", "/tags/")]
-        }));
-    }
+    let tags: Vec<TagView> = site
+        .tags
+        .iter()
+        .map(|t| TagView {
+            name: t.name.clone(),
+            url: site.url_of_dir(&site.tag_dir(t)),
+            count: t.pages.len(),
+        })
+        .collect();
+    let mut extra = KeyedContext::default();
+    extra.insert("heading", "标签");
+    extra.insert("tags", &tags);
+    jobs.push(fixed(
+        r,
+        "tags.html",
+        ("tags", "标签", "按标签浏览全部内容。"),
+        "tags/",
+        extra,
+    ));
     for t in &site.tags {
-        jobs.push(Box::new(move || {
-            let heading = format!("标签：{}", t.name);
-            let intro = format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name);
-            paginated(
-                r,
-                "list.html",
-                "tags",
-                &site.tag_dir(t),
-                &heading,
-                &intro,
-                &t.pages,
-                &none,
-                which,
-            )
-        }));
+        let list = List {
+            template: "list.html",
+            section: "tags",
+            dir: site.tag_dir(t),
+            heading: format!("标签：{}", t.name),
+            intro: format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name),
+            extra: KeyedContext::default(),
+        };
+        paginated(r, list, &t.pages, jobs);
     }
-    if which.fixed() {
-        jobs.push(Box::new(|| {
-            let ctx = r.context(
-                "search",
-                "站内搜索",
-                "搜索本站的工作动态、应急演练和警示案例。",
-                "search/",
-            );
-            let search = r.emit("search.html", &ctx, "search/", "/search/");
-            let ctx = r.context("", "页面未找到", "", "404.html");
-            vec![search, r.emit("404.html", &ctx, "404.html", "404.html")]
-        }));
-    }
-    jobs.par_iter().flat_map_iter(|job| job()).collect()
+    jobs.push(fixed(
+        r,
+        "search.html",
+        (
+            "search",
+            "站内搜索",
+            "搜索本站的工作动态、应急演练和警示案例。",
+        ),
+        "search/",
+        KeyedContext::default(),
+    ));
+    jobs.push(fixed(
+        r,
+        "404.html",
+        ("", "页面未找到", ""),
+        "404.html",
+        KeyedContext::default(),
+    ));
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod ics;
 pub mod jsonld;
 pub mod lists;
 pub mod pages;
+pub mod plan;
 pub mod sitemap;
 pub mod urls;
 pub mod views;
@@ -27,10 +28,13 @@ use crate::config::{Footer, MenuItem};
 use crate::content::Kind;
 use crate::dates;
 use crate::error::Diagnostic;
+use crate::hash::Key;
 use crate::markdown::Body;
-use crate::site::{PageId, Site, join_url};
+use crate::site::{Site, join_url};
 use crate::theme::{TemplateContext, Theme};
 use views::ItemView;
+
+pub use plan::{Job, plan};
 
 /// Options that change what is rendered, not what the site contains.
 #[derive(Debug, Clone, Default)]
@@ -144,17 +148,66 @@ pub struct Renderer<'a> {
     /// The theme's static files under their content-hashed names.
     pub assets: assets::Assets,
     base: TemplateContext,
+    /// The outputs' memo keys, when the caller keeps outputs between builds.
+    pub keys: Option<Keys<'a>>,
+}
+
+/// What the memo keys of a render are made from.
+pub struct KeyInputs<'a> {
+    /// Each page's own inputs (its source file and its body), by page id.
+    pub pages: &'a [u64],
+    /// Inputs every output shares that the site does not show (the
+    /// theme's compilation).
+    pub seed: u64,
+}
+
+/// The memo keys of a render: an output is rendered again exactly when
+/// its key differs from the last build's.
+pub struct Keys<'a> {
+    /// The shared context of every page (site, menu, assets, clock) and
+    /// the seed.
+    pub chrome: u64,
+    pub pages: &'a [u64],
+    /// Each page's list entry, by page id.
+    pub items: Vec<u64>,
+}
+
+impl Keys<'_> {
+    /// A key starting from the chrome and naming the kind of output.
+    pub fn start(&self, what: &str) -> Key {
+        let mut k = Key::new();
+        k.add(&self.chrome).add(what);
+        k
+    }
+}
+
+/// A template context that keys every value put into it.
+#[derive(Default)]
+pub struct KeyedContext {
+    pub ctx: TemplateContext,
+    pub key: Key,
+}
+
+impl KeyedContext {
+    pub fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) {
+        self.ctx.insert(name, v);
+        self.key.add(name).add_serialized(&v);
+    }
 }
 
 impl<'a> Renderer<'a> {
-    fn new(
+    /// The shared state of rendering `site`; `keys` when outputs are kept
+    /// between builds.
+    pub fn new(
         site: &'a Site,
         theme: &'a Theme,
         bodies: &'a [Body],
         items: &'a [ItemView],
         opts: &'a RenderOptions,
-        highlight_css: &[u8],
+        keys: Option<KeyInputs<'a>>,
     ) -> Self {
+        let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
+        let highlight_css = highlight_css.as_bytes();
         let cfg = &site.config;
         let menu = match &cfg.menu {
             Some(m) => m
@@ -240,7 +293,7 @@ impl<'a> Renderer<'a> {
             },
             highlight_css: url(HIGHLIGHT_CSS),
         };
-        let mut base = TemplateContext::new();
+        let mut base = KeyedContext::default();
         base.insert("site", &site_view);
         base.insert("assets", &assets_view);
         base.insert("now", &dates::rfc3339(site.now, &cfg.tz));
@@ -253,6 +306,19 @@ impl<'a> Renderer<'a> {
         base.insert("og_type", "website");
         base.insert("og_image", "");
         base.insert("jsonld", "");
+        let keys = keys.map(|k| {
+            let mut chrome = base.key.clone();
+            chrome.add(&k.seed).add_serialized(&hashed.names);
+            Keys {
+                chrome: chrome.finish(),
+                pages: k.pages,
+                items: items
+                    .par_iter()
+                    .map(|i| Key::new().add_serialized(i).finish())
+                    .collect(),
+            }
+        });
+        let base = base.ctx;
         Renderer {
             site,
             theme,
@@ -261,6 +327,7 @@ impl<'a> Renderer<'a> {
             opts,
             assets: hashed,
             base,
+            keys,
         }
     }
 
@@ -304,13 +371,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<(String, Vec<u8>), Diagnostic> {
         // Most pages of the benchmark corpus are 10–30 KB: one allocation.
         let html = self.theme.render_bytes(template, ctx, what, 32 * 1024)?;
-        let path = if dir.is_empty() {
-            "index.html".to_owned()
-        } else if dir.ends_with('/') {
-            format!("{dir}index.html")
-        } else {
-            dir.to_owned()
-        };
+        let path = out_path(dir);
         let rewrite = self.url_rewrite();
         if !rewrite.may_change(&html) {
             return Ok((path, html));
@@ -335,6 +396,18 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The output file of a page in `dir`: `dir/index.html`, or `dir` itself
+/// when it names a file.
+pub fn out_path(dir: &str) -> String {
+    if dir.is_empty() {
+        "index.html".to_owned()
+    } else if dir.ends_with('/') {
+        format!("{dir}index.html")
+    } else {
+        dir.to_owned()
+    }
+}
+
 /// What every list shows of each page, by page id.
 pub fn item_views(site: &Site, bodies: &[Body]) -> Vec<ItemView> {
     (0..site.pages.len())
@@ -348,161 +421,6 @@ fn highlight_stylesheet(bodies: &[Body]) -> Option<String> {
         .iter()
         .any(|b| b.has_code)
         .then(crate::highlight::stylesheet)
-}
-
-/// Renders only the single pages `ids` (for incremental rebuilds: the
-/// caller knows every other output is unchanged).
-pub fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    bodies: &[Body],
-    items: &[ItemView],
-    opts: &RenderOptions,
-    ids: &[PageId],
-) -> (Files, Vec<Diagnostic>) {
-    let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
-    let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        ids.par_iter().map(|&id| pages::single(&r, id)).collect();
-    collect(results)
-}
-
-/// Renders the list pages (home, kinds, areas, tags) that show one of the
-/// pages marked in `shown` (for incremental rebuilds: the caller knows the
-/// site's structure and every other list item are unchanged).
-pub fn render_lists(
-    site: &Site,
-    theme: &Theme,
-    bodies: &[Body],
-    items: &[ItemView],
-    opts: &RenderOptions,
-    shown: &[bool],
-) -> (Files, Vec<Diagnostic>) {
-    let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
-    let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
-    collect(lists::some(&r, &lists::Which::Showing(shown)))
-}
-
-fn collect(results: Vec<Result<(String, Vec<u8>), Diagnostic>>) -> (Files, Vec<Diagnostic>) {
-    let mut files = Files::new();
-    let mut diags = Vec::new();
-    for res in results {
-        match res {
-            Ok((path, bytes)) => {
-                files.insert(path, bytes);
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-    (files, diags)
-}
-
-/// Takes each rendered file as soon as it is rendered (from any thread).
-pub type Sink<'a> = dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
-
-/// Renders every file of the site except the search index.
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    bodies: &[Body],
-    items: &[ItemView],
-    opts: &RenderOptions,
-) -> (Files, Vec<Diagnostic>) {
-    let files = std::sync::Mutex::new(Files::new());
-    let diags = render_site_into(site, theme, bodies, items, opts, &|path, bytes| {
-        if let Ok(mut f) = files.lock() {
-            f.insert(path, bytes);
-        }
-        Ok(())
-    });
-    (files.into_inner().unwrap_or_default(), diags)
-}
-
-/// [`render_site`], handing each file to `sink` instead of keeping it: a
-/// one-shot build writes pages while others are still being rendered, and
-/// never holds the whole site. Single pages come first (in any order),
-/// then list pages, assets and feeds; a later file for a path replaces an
-/// earlier one, except that an asset never replaces a rendered file.
-pub fn render_site_into(
-    site: &Site,
-    theme: &Theme,
-    bodies: &[Body],
-    items: &[ItemView],
-    opts: &RenderOptions,
-    sink: &Sink<'_>,
-) -> Vec<Diagnostic> {
-    let highlight_css = highlight_stylesheet(bodies).unwrap_or_default();
-    let r = Renderer::new(site, theme, bodies, items, opts, highlight_css.as_bytes());
-    // Rendered files that take an asset's path (the asset is then left out).
-    let taken = std::sync::Mutex::new(std::collections::HashSet::new());
-    let put = |path: String, bytes: Vec<u8>| {
-        if r.assets.files.contains_key(&path)
-            && let Ok(mut t) = taken.lock()
-        {
-            t.insert(path.clone());
-        }
-        sink(path, bytes)
-    };
-    let mut diags: Vec<Diagnostic> = (0..site.pages.len())
-        .into_par_iter()
-        .filter_map(|id| match pages::single(&r, id) {
-            Ok((path, bytes)) => put(path, bytes).err(),
-            Err(d) => Some(d),
-        })
-        .collect();
-    diags.extend(
-        lists::all(&r)
-            .into_par_iter()
-            .filter_map(|res| res.and_then(|(path, bytes)| put(path, bytes)).err())
-            .collect::<Vec<_>>(),
-    );
-    let taken = taken.into_inner().unwrap_or_default();
-    for (path, bytes) in &r.assets.files {
-        if !taken.contains(path)
-            && let Err(d) = sink(path.clone(), bytes.clone())
-        {
-            diags.push(d);
-        }
-    }
-    let (machine, machine_diags) = machine_files(site, bodies);
-    for (path, bytes) in machine {
-        if let Err(d) = sink(path, bytes) {
-            diags.push(d);
-        }
-    }
-    diags.extend(machine_diags);
-    diags
-}
-
-/// The files for programs rather than people: feeds, calendars, the
-/// sitemap and robots.txt. Their URLs are permalinks (absolute when
-/// `base_url` is), never relative.
-pub fn machine_files(site: &Site, bodies: &[Body]) -> (Files, Vec<Diagnostic>) {
-    let mut files = Files::new();
-    let mut diags = Vec::new();
-    let mut put = |path: String, res: std::io::Result<Vec<u8>>| match res {
-        Ok(bytes) => {
-            files.insert(path, bytes);
-        }
-        Err(e) => diags.push(Diagnostic::global(
-            crate::error::Severity::Error,
-            format!("cannot write {path}: {e}"),
-        )),
-    };
-    for (path, res) in feeds::all(site, bodies) {
-        put(path, res);
-    }
-    for (path, bytes) in ics::all(site, bodies) {
-        put(path, Ok(bytes));
-    }
-    if let Some(res) = sitemap::sitemap(site) {
-        put("sitemap.xml".to_owned(), res);
-    }
-    put(
-        "robots.txt".to_owned(),
-        Ok(sitemap::robots(site).into_bytes()),
-    );
-    (files, diags)
 }
 
 /// The listed kinds, in menu order.

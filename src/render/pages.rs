@@ -2,7 +2,7 @@
 //!
 //! Imports: the parent module, `content`, `error`.
 
-use super::{Renderer, calendar_link, ics, jsonld, views};
+use super::{Job, Renderer, calendar_link, ics, jsonld, out_path, views};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::site::PageId;
@@ -15,6 +15,30 @@ fn template(kind: Kind) -> &'static str {
         Kind::Case => "case.html",
         Kind::Page => "page.html",
     }
+}
+
+/// The output of page `id`. Its key names everything the page shows:
+/// the chrome, the page's own source and body, its folder, its list entry,
+/// the entries of its neighbours (their titles and links) and its tags'
+/// links.
+pub fn job<'a>(r: &'a Renderer<'a>, id: PageId) -> Job<'a> {
+    let site = r.site;
+    let key = r.keys.as_ref().map(|k| {
+        let (prev, next) = site.neighbours[id];
+        let mut key = k.start("page");
+        key.add(&k.pages[id])
+            .add(&site.dirs[id])
+            .add(&k.items[id])
+            .add(&prev.map(|i| k.items[i]))
+            .add(&next.map(|i| k.items[i]));
+        for t in &site.pages[id].tags {
+            key.add(&site.tag_url(t));
+        }
+        key.finish()
+    });
+    Job::new(out_path(&site.dirs[id]), key, move || {
+        single(r, id).map(|(_, bytes)| bytes)
+    })
 }
 
 /// Renders page `id` to `<dir>/index.html`.

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use crate::content::Asset;
 use crate::error::{Diagnostic, Error, Result};
-use crate::pipeline::{self, BuildOptions, Cache, Output, Stats, Update};
+use crate::pipeline::{self, BuildOptions, Memo, Stats, Update};
 use crate::render::Files;
 use crate::shell::Shell;
 
@@ -86,34 +86,24 @@ impl Changes {
 /// paths the watcher reported).
 pub fn diff(
     files: &Files,
-    output: &Output,
+    update: &Update,
     old_copies: &HashMap<String, PathBuf>,
     new_copies: &HashMap<String, PathBuf>,
     sources: &[String],
 ) -> Changes {
     let mut paths = BTreeSet::new();
-    match output {
-        Output::Patch { set, remove } => {
-            for (k, v) in set {
-                if files.get(k) != Some(v) {
-                    paths.insert(k.clone());
-                }
-            }
-            paths.extend(remove.iter().filter(|k| files.contains_key(*k)).cloned());
-        }
-        Output::Full(new) => {
-            for (k, v) in new {
-                if files.get(k) != Some(v) {
-                    paths.insert(k.clone());
-                }
-            }
-            for k in files.keys() {
-                if !new.contains_key(k) {
-                    paths.insert(k.clone());
-                }
-            }
+    for (k, v) in &update.set {
+        if files.get(k) != Some(v) {
+            paths.insert(k.clone());
         }
     }
+    paths.extend(
+        update
+            .remove
+            .iter()
+            .filter(|k| files.contains_key(*k))
+            .cloned(),
+    );
     for (k, abs) in new_copies {
         if old_copies.get(k) != Some(abs) || sources.iter().any(|s| abs.ends_with(s)) {
             paths.insert(k.clone());
@@ -127,17 +117,12 @@ pub fn diff(
     Changes { paths }
 }
 
-/// Applies a build's output to the served files.
-fn apply(files: &mut Files, output: Output) {
-    match output {
-        Output::Full(new) => *files = new,
-        Output::Patch { set, remove } => {
-            for k in &remove {
-                files.remove(k);
-            }
-            files.extend(set);
-        }
+/// Applies a build's changes to the served files.
+fn apply(files: &mut Files, set: Files, remove: &[String]) {
+    for k in remove {
+        files.remove(k);
     }
+    files.extend(set);
 }
 
 /// True when only stylesheets changed, so browsers can swap them in place.
@@ -165,7 +150,7 @@ fn first_snapshot(
     match first {
         Ok(u) => {
             let mut files = Files::new();
-            apply(&mut files, u.output);
+            apply(&mut files, u.set, &u.remove);
             let snap = Snapshot {
                 files: Arc::new(RwLock::new(files)),
                 copies: copies_of(u.copies),
@@ -230,7 +215,7 @@ impl Server {
 pub struct Rebuilder {
     pub root: PathBuf,
     pub opts: BuildOptions,
-    cache: Cache,
+    memo: Memo,
     /// The warnings of the last successful build, already shown.
     shown: Vec<Diagnostic>,
 }
@@ -240,7 +225,7 @@ impl Rebuilder {
         Rebuilder {
             root,
             opts,
-            cache: Cache::new(),
+            memo: Memo::new(),
             shown: Vec::new(),
         }
     }
@@ -259,7 +244,7 @@ impl Rebuilder {
     }
 
     pub fn build(&mut self) -> std::result::Result<Update, Vec<Diagnostic>> {
-        pipeline::rebuild(&self.root, &self.opts, &mut self.cache)
+        pipeline::rebuild(&self.root, &self.opts, &mut self.memo)
     }
 
     /// [`build`](Self::build) after the watcher saw `changed` (site-relative
@@ -268,7 +253,7 @@ impl Rebuilder {
         &mut self,
         changed: &[String],
     ) -> std::result::Result<Update, Vec<Diagnostic>> {
-        self.cache.note_changed(changed);
+        self.memo.note_changed(changed);
         self.build()
     }
 }
@@ -283,6 +268,8 @@ pub enum Outcome {
         timings: Vec<(&'static str, Duration)>,
         /// Warnings the previous build did not have.
         warnings: Vec<Diagnostic>,
+        /// How many files the build rendered again.
+        rendered: usize,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -291,14 +278,14 @@ pub enum Outcome {
 pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outcome {
     let old = server.snapshot();
     match rb.build_changed(sources) {
-        Ok(update) => {
+        Ok(mut update) => {
             let warnings = rb.new_warnings(&update.diags);
-            let mut timings = update.timings;
+            let mut timings = std::mem::take(&mut update.timings);
             let diff_started = Instant::now();
-            let copies = copies_of(update.copies);
+            let copies = copies_of(std::mem::take(&mut update.copies));
             let changes = diff(
                 &http::read_files(&old.files),
-                &update.output,
+                &update,
                 &old.copies,
                 &copies,
                 sources,
@@ -309,7 +296,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
             if !nothing {
                 // Readers wait only while the entries are swapped.
                 let mut files = old.files.write().unwrap_or_else(|e| e.into_inner());
-                apply(&mut files, update.output);
+                apply(&mut files, update.set, &update.remove);
             }
             timings.push(("diff+apply", diff_started.elapsed()));
             // Keep the version when nothing a browser shows changed.
@@ -338,6 +325,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
                 css_only: css,
                 timings,
                 warnings,
+                rendered: update.rendered,
             }
         }
         Err(diags) => {
@@ -432,6 +420,7 @@ fn report_outcome(shell: &Shell, outcome: &Outcome, elapsed: Duration) {
             css_only,
             timings,
             warnings,
+            ..
         } => {
             shell.diagnostics(warnings);
             shell.verbose(
