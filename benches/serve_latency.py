@@ -102,9 +102,10 @@ def main():
     ap.add_argument("--site", required=True)
     ap.add_argument("--file", help="site-relative article to edit (default: the first article)")
     ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--where", choices=["end", "start"], default="end",
-                    help="append a paragraph (default), or put one first, which "
-                         "changes the summary shown in the lists")
+    ap.add_argument("--where", choices=["end", "start", "title"], default="end",
+                    help="append a paragraph (default), put one first, which "
+                         "changes the summary shown in the lists, or change "
+                         "the title, which its neighbours and lists show")
     args = ap.parse_args()
 
     site = os.path.abspath(args.site)
@@ -140,6 +141,9 @@ def main():
             added = "本段为延迟测试追加的文字" + marker + "。"
             if args.where == "end":
                 body = text.rstrip("\n") + "\n\n" + added + "\n"
+            elif args.where == "title":
+                body = re.sub(r"(?m)^title: (.*)$", lambda t: "title: " + t.group(1) + marker,
+                              text, count=1)
             else:
                 # Without a `summary:` the lists show the first paragraph;
                 # the warm-up edit absorbs dropping it.

@@ -2,9 +2,11 @@
 //! campaigns.
 //!
 //! The pipeline runs one way: `content::discover` → `content::load` →
-//! `site::assemble` → `markdown` → `render` → `output` (see
-//! ARCHITECTURE.md). `main.rs` only parses the command line and calls
-//! `cmd::*`.
+//! `site::assemble` → `markdown` → `render` → `search` → `check`, driven by
+//! `pipeline` (stages in order, a memo around them), written by `output`
+//! or served by `serve`. Modules import only lower layers (the order is
+//! in tests/it/architecture.rs). `main.rs` only parses the command line
+//! and calls `cmd::*`.
 
 pub mod check;
 pub mod cli;

@@ -10,10 +10,10 @@ use anxuan::error::Error;
 use anxuan::shell::{Shell, Verbosity};
 use clap::Parser;
 
-// mimalloc instead of glibc's malloc: a 12,000-page build makes tens of
-// millions of small allocations from two threads; glibc spent ~15 % of the
+// mimalloc instead of glibc's malloc: a large build makes tens of millions
+// of small allocations from two threads; glibc spent a large share of the
 // build in malloc/free and returned memory to the kernel only to fault it
-// in again (BENCHMARKS.md).
+// in again (figures in BENCHMARKS.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

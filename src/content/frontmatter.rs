@@ -19,7 +19,8 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
         );
     }
     // Sources are mostly Chinese (three bytes a character), where std's
-    // validation is slow (2 % of a 12,000-page build); simdutf8's is SIMD
+    // validation is slow (measurably, on a large site: BENCHMARKS.md);
+    // simdutf8's is SIMD
     // and reports the same error position.
     let text = match simdutf8::compat::from_utf8(bytes) {
         Ok(t) => t,

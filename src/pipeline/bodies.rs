@@ -86,7 +86,9 @@ impl ImageSizes<'_> {
 }
 
 /// Renders the body of every page of `site`, reusing the memo's body of a
-/// page whose inputs are all unchanged. `sources` holds each page's
+/// page whose inputs are all unchanged: its source file (`source_keys`, by
+/// page id; empty when the memo keeps nothing), the answers to its link
+/// questions and the sizes of its images. `sources` holds each page's
 /// Markdown when the site's pages no longer do (one-shot builds hand it
 /// over to be dropped once rendered).
 pub(super) fn render(
@@ -94,6 +96,7 @@ pub(super) fn render(
     links: &SiteLinks<'_>,
     assets: &[Asset],
     sources: Vec<Option<String>>,
+    source_keys: &[u64],
     memo: &mut Memo,
 ) -> Bodies {
     let keep = memo.keep;
@@ -119,13 +122,11 @@ pub(super) fn render(
         .par_iter()
         .zip(olds)
         .zip(sources)
-        .map(|((p, old), source)| {
+        .enumerate()
+        .map(|(id, ((p, old), source))| {
             let markdown = source.as_deref().unwrap_or(&p.markdown);
-            let source_key = if keep {
-                Key::new().add(markdown).add(&p.body_line_offset).finish()
-            } else {
-                0
-            };
+            // The Markdown is part of the source file, whose key names it.
+            let source_key = source_keys.get(id).copied().unwrap_or_default();
             if let Some(mut e) = old
                 && e.inputs.source == source_key
                 && e.inputs.queries.iter().all(|q| still_true(q, links))

@@ -268,7 +268,24 @@ fn run(
         failed: &failed,
         assets: &assets,
     };
-    let mut bodies = bodies::render(&site, &site_links, &found.assets, sources, memo);
+    // Each page's source file key (what its page was loaded from).
+    let source_keys: Vec<u64> = if memo.keep {
+        let by_file: FxMap<&str, u64> = loaded.iter().map(|l| (l.file.as_str(), l.key)).collect();
+        site.pages
+            .iter()
+            .map(|p| by_file.get(p.file.as_str()).copied().unwrap_or_default())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut bodies = bodies::render(
+        &site,
+        &site_links,
+        &found.assets,
+        sources,
+        &source_keys,
+        memo,
+    );
     diags.extend(bodies.diags().cloned());
     diags.extend(bodies::anchor_warnings(&site, &bodies.bodies));
     timer.lap("markdown");
@@ -283,7 +300,7 @@ fn run(
             Stages {
                 site: &site,
                 bodies: &mut bodies,
-                loaded: &loaded,
+                source_keys: &source_keys,
                 found,
                 generation,
                 opts,
@@ -309,7 +326,8 @@ fn run(
 struct Stages<'a> {
     site: &'a Site,
     bodies: &'a mut bodies::Bodies,
-    loaded: &'a [load::Loaded],
+    /// Each page's source file key (empty when the memo keeps nothing).
+    source_keys: &'a [u64],
     found: crate::content::discover::Discovery,
     generation: u64,
     opts: &'a BuildOptions,
@@ -324,7 +342,7 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
     let Stages {
         site,
         bodies,
-        loaded,
+        source_keys,
         found,
         generation,
         opts,
@@ -342,19 +360,13 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
     };
     let items = render::item_views(site, &bodies.bodies);
     timer.lap("items");
-    let page_keys: Vec<u64> = if memo.keep {
-        let file_keys: FxMap<&str, u64> = loaded.iter().map(|l| (l.file.as_str(), l.key)).collect();
-        site.pages
-            .iter()
-            .enumerate()
-            .map(|(id, p)| {
-                let file = file_keys.get(p.file.as_str()).copied().unwrap_or_default();
-                Key::new().add(&file).add(&bodies.key(id)).finish()
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let page_keys: Vec<u64> = site
+        .pages
+        .iter()
+        .zip(source_keys)
+        .enumerate()
+        .map(|(id, (_, source))| Key::new().add(source).add(&bodies.key(id)).finish())
+        .collect();
     let keys = memo.keep.then(|| KeyInputs {
         pages: &page_keys,
         seed: generation,

@@ -369,7 +369,7 @@ impl<'a> Renderer<'a> {
         dir: &str,
         what: &str,
     ) -> Result<(String, Vec<u8>), Diagnostic> {
-        // Most pages of the benchmark corpus are 10–30 KB: one allocation.
+        // Most pages fit: one allocation.
         let html = self.theme.render_bytes(template, ctx, what, 32 * 1024)?;
         let path = out_path(dir);
         let rewrite = self.url_rewrite();

@@ -257,3 +257,45 @@ fn library_code_has_no_print_or_unwrap_lints_disabled() {
         );
     }
 }
+
+/// Lines of code of a source file: lines that are neither blank nor only
+/// a comment, before a trailing `#[cfg(test)] mod tests` block (the unit
+/// tests do not count).
+fn code_lines(text: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let end = lines
+        .windows(2)
+        .position(|w| w[0].trim() == "#[cfg(test)]" && w[1].starts_with("mod tests"))
+        .unwrap_or(lines.len());
+    lines[..end]
+        .iter()
+        .filter(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with("//")
+        })
+        .count()
+}
+
+#[test]
+fn no_source_file_is_longer_than_500_lines_of_code() {
+    let mut files = Vec::new();
+    rust_files(&repo_root().join("src"), &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = code_lines(&std::fs::read_to_string(f).unwrap());
+            (n > 500).then(|| format!("{} ({n} lines)", f.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these by concept (tests below `#[cfg(test)] mod tests` do not count):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn code_lines_stop_at_the_unit_tests() {
+    assert_eq!(code_lines("a\n\n// c\nb\n#[cfg(test)]\nmod tests {\n}\n"), 2);
+    assert_eq!(code_lines("a\n#[cfg(test)]\nfn helper() {}\n"), 3);
+}
