@@ -142,7 +142,8 @@ def main():
             if args.where == "end":
                 body = text.rstrip("\n") + "\n\n" + added + "\n"
             elif args.where == "title":
-                body = re.sub(r"(?m)^title: (.*)$", lambda t: "title: " + t.group(1) + marker,
+                body = re.sub(r'(?m)^title: ("?)(.*?)("?)$',
+                              lambda t: "title: " + t.group(1) + t.group(2) + marker + t.group(3),
                               text, count=1)
             else:
                 # Without a `summary:` the lists show the first paragraph;

@@ -312,10 +312,7 @@ impl<'a> Renderer<'a> {
             Keys {
                 chrome: chrome.finish(),
                 pages: k.pages,
-                items: items
-                    .par_iter()
-                    .map(|i| Key::new().add_serialized(i).finish())
-                    .collect(),
+                items: items.par_iter().map(crate::hash::key_of).collect(),
             }
         });
         let base = base.ctx;

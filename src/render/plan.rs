@@ -3,7 +3,7 @@
 //!
 //! Owns: which files a build produces, in which order (a later job for a
 //! path replaces an earlier one), and the keys of the theme's files and
-//! the machine-readable files (feeds, calendars).
+//! the machine-readable files (feeds, calendars, sitemap, robots.txt).
 //! Imports: the parent module and its submodules.
 //!
 //! Invariants: a job's bytes are a pure function of the render's inputs;
@@ -19,8 +19,8 @@ type Make<'a> = Box<dyn Fn() -> Result<Vec<u8>, Diagnostic> + Send + Sync + 'a>;
 pub struct Job<'a> {
     /// Output path, no leading slash.
     pub path: String,
-    /// The memo key of everything the file's bytes depend on; `None` for
-    /// the few files made every time (the consumer compares their bytes).
+    /// The memo key of everything the file's bytes depend on; `None` when
+    /// the render has no keys (a one-shot build makes every file).
     pub key: Option<u64>,
     make: Make<'a>,
 }
@@ -124,16 +124,25 @@ fn machine<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
     }
     // The protocol requires absolute URLs: no sitemap without a host.
     if !site.config.origin.is_empty() {
+        // The sitemap shows each entry's folder and date, nothing else.
+        let key = r.keys.as_ref().map(|k| {
+            let mut key = k.start("sitemap");
+            for (dir, modified) in sitemap::entries(site) {
+                key.add(&dir).add(&modified);
+            }
+            key.finish()
+        });
         jobs.push(Job::new(
             "sitemap.xml".to_owned(),
-            None,
+            key,
             move || match sitemap::sitemap(site) {
                 Some(res) => res.map_err(|e| io_error("sitemap.xml", &e)),
                 None => Ok(Vec::new()),
             },
         ));
     }
-    jobs.push(Job::new("robots.txt".to_owned(), None, move || {
+    let key = r.keys.as_ref().map(|k| k.start("robots").finish());
+    jobs.push(Job::new("robots.txt".to_owned(), key, move || {
         Ok(sitemap::robots(site).into_bytes())
     }));
 }

@@ -14,7 +14,7 @@ use crate::dates::{self, When};
 use crate::markdown::{Body, TocEntry};
 use crate::site::{PageId, Site, join_url};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct DateView {
     /// 2025年6月16日 (with 09:30 when a time was given)
     pub zh: String,
@@ -40,14 +40,14 @@ pub struct LinkView {
     pub url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct AreaLink {
     pub name: String,
     pub slug: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct DrillView {
     pub start: DateView,
     pub end: DateView,
@@ -68,7 +68,7 @@ pub struct DrillView {
     pub status_label: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct CaseView {
     pub accident_date: DateView,
     pub place: String,
@@ -87,7 +87,7 @@ pub struct CaseView {
 }
 
 /// What a list shows for one page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct ItemView {
     pub kind: &'static str,
     pub kind_label: &'static str,

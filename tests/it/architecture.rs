@@ -296,6 +296,9 @@ fn no_source_file_is_longer_than_500_lines_of_code() {
 
 #[test]
 fn code_lines_stop_at_the_unit_tests() {
-    assert_eq!(code_lines("a\n\n// c\nb\n#[cfg(test)]\nmod tests {\n}\n"), 2);
+    assert_eq!(
+        code_lines("a\n\n// c\nb\n#[cfg(test)]\nmod tests {\n}\n"),
+        2
+    );
     assert_eq!(code_lines("a\n#[cfg(test)]\nfn helper() {}\n"), 3);
 }
