@@ -130,6 +130,9 @@ pub struct Memo {
     pub(super) theme_generation: u64,
     /// Image sizes by file, with the stamp they were read at.
     pub(super) image_sizes: ImageSizes,
+    /// List entries by source file: (key of what it was made from, the
+    /// entry, its own key).
+    pub(super) items: FxMap<String, (u64, crate::render::views::ItemView, u64)>,
     /// Every output file of the last successful build and its key (`None`:
     /// made every time; the consumer compares the bytes).
     pub(super) outputs: FxMap<String, Option<u64>>,
@@ -159,6 +162,7 @@ impl Memo {
             theme: None,
             theme_generation: 0,
             image_sizes: FxMap::default(),
+            items: FxMap::default(),
             outputs: FxMap::default(),
             search: crate::search::Cache::default(),
             highlighter: Arc::default(),

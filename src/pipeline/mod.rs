@@ -17,6 +17,7 @@
 
 mod bodies;
 mod emit;
+mod items;
 mod links;
 mod load;
 mod memo;
@@ -355,11 +356,6 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         sort_diagnostics(&mut diags);
         return Err(diags);
     }
-    let Some(theme) = memo.theme.as_ref().map(|t| &t.theme) else {
-        return Err(diags);
-    };
-    let items = render::item_views(site, &bodies.bodies);
-    timer.lap("items");
     let page_keys: Vec<u64> = site
         .pages
         .iter()
@@ -367,8 +363,11 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         .enumerate()
         .map(|(id, (_, source))| Key::new().add(source).add(&bodies.key(id)).finish())
         .collect();
+    let items = items::entries(site, &bodies.bodies, &page_keys, memo);
+    timer.lap("items");
     let keys = memo.keep.then(|| KeyInputs {
         pages: &page_keys,
+        items: &items.keys,
         seed: generation,
     });
     // One-shot builds scan the pages for the checks as they pass.
@@ -381,7 +380,17 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         Some(s) => s,
         None => sink,
     };
-    let r = Renderer::new(site, theme, &bodies.bodies, &items, &opts.render, keys);
+    let Some(theme) = memo.theme.as_ref().map(|t| &t.theme) else {
+        return Err(diags);
+    };
+    let r = Renderer::new(
+        site,
+        theme,
+        &bodies.bodies,
+        &items.items,
+        &opts.render,
+        keys,
+    );
     let mut emitted = emit::emit(render::plan(&r), &memo.outputs, sink);
     drop(r);
     timer.lap("render");
@@ -453,9 +462,11 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         spent.add(scanned);
         report
     });
-    spent.add(items);
     if memo.keep {
         memo.outputs = emitted.outputs;
+        items.store(site, memo);
+    } else {
+        spent.add(items.items);
     }
     Ok(Ran {
         copies,

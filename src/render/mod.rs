@@ -156,6 +156,8 @@ pub struct Renderer<'a> {
 pub struct KeyInputs<'a> {
     /// Each page's own inputs (its source file and its body), by page id.
     pub pages: &'a [u64],
+    /// Each page's list entry ([`crate::hash::key_of`] its [`ItemView`]).
+    pub items: &'a [u64],
     /// Inputs every output shares that the site does not show (the
     /// theme's compilation).
     pub seed: u64,
@@ -169,7 +171,7 @@ pub struct Keys<'a> {
     pub chrome: u64,
     pub pages: &'a [u64],
     /// Each page's list entry, by page id.
-    pub items: Vec<u64>,
+    pub items: &'a [u64],
 }
 
 impl Keys<'_> {
@@ -312,7 +314,7 @@ impl<'a> Renderer<'a> {
             Keys {
                 chrome: chrome.finish(),
                 pages: k.pages,
-                items: items.par_iter().map(crate::hash::key_of).collect(),
+                items: k.items,
             }
         });
         let base = base.ctx;
