@@ -240,7 +240,18 @@ fn run(
         .map(|(k, (w, _))| (k.clone(), *w))
         .collect();
     let published_files: Vec<String> = publ.published.iter().map(|p| p.file.clone()).collect();
-    let (mut site, assemble_diags) = site::assemble(cfg, publ.published, reasons, now);
+    // One-shot builds hand each page's Markdown to its renderer, which
+    // drops it once the body is rendered (the sources are not kept).
+    let mut published = publ.published;
+    let mut markdown: FxMap<String, String> = if memo.keep {
+        FxMap::default()
+    } else {
+        published
+            .iter_mut()
+            .map(|p| (p.file.clone(), std::mem::take(&mut p.markdown)))
+            .collect()
+    };
+    let (site, assemble_diags) = site::assemble(cfg, published, reasons, now);
     diags.extend(assemble_diags);
     let mut failed = publ.failed;
     // Pages dropped by assemble (duplicate URLs) are reported already.
@@ -251,16 +262,12 @@ fn run(
     );
     timer.lap("assemble");
 
-    // One-shot builds hand each page's Markdown to its renderer, which
-    // drops it once the body is rendered (the sources are not kept).
-    let sources: Vec<Option<String>> = if memo.keep {
-        site.pages.iter().map(|_| None).collect()
-    } else {
-        site.pages
-            .iter_mut()
-            .map(|p| Some(std::mem::take(&mut p.markdown)))
-            .collect()
-    };
+    let sources: Vec<Option<String>> = site
+        .pages
+        .iter()
+        .map(|p| markdown.remove(&p.file))
+        .collect();
+    drop(markdown);
     let assets: std::collections::HashSet<String> =
         found.assets.iter().map(|a| a.out.clone()).collect();
     let site_links = links::SiteLinks {
@@ -313,6 +320,7 @@ fn run(
             memo,
         ),
     };
+    let mut site = site;
     let mut pages = std::mem::take(&mut site.pages);
     pages.extend(publ.held);
     let spent = memo.store(loaded, pages, bodies);
