@@ -2,7 +2,7 @@
 //! class="code" tabindex="0"><code …>` around the CSS-classed output of
 //! `highlight`.
 //!
-//! Imports: `highlight`.
+//! Imports: `highlight`, `html`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -10,8 +10,8 @@ use std::fmt;
 
 use comrak::adapters::SyntaxHighlighterAdapter;
 
-use super::escape_attr;
 use crate::highlight::Highlighter;
+use crate::html::escape_attr;
 
 pub(super) struct CodeAdapter<'a> {
     pub(super) highlighter: &'a Highlighter,

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::Sourcepos;
 
-use super::escape_attr;
+use crate::html::escape_attr;
 
 /// A heading id: lowercase, letters (any script), digits, `-` and `_`;
 /// spaces become `-`. Same rule as GitHub, so Chinese headings keep their

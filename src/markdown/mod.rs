@@ -46,6 +46,7 @@ use post::post_process;
 use sanitize::{removed_by_sanitizer, sanitizer};
 use text::{drop_cjk_soft_breaks, flatten, plain_text};
 
+pub use crate::html::escape_attr;
 pub use headings::heading_id;
 pub use text::is_cjk;
 
@@ -129,21 +130,6 @@ pub struct MarkdownOptions<'a> {
     pub unsafe_html: bool,
     /// Hosts whose `<iframe>`s are kept (site.yaml `iframe_hosts`).
     pub iframe_hosts: &'a [HostRule],
-}
-
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn options(unsafe_html: bool) -> Options<'static> {
