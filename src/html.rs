@@ -13,9 +13,8 @@
 //! skipped; attribute values may be double-quoted, single-quoted or bare.
 //!
 //! Invariants: never panics on any input (all slicing is on char
-//! boundaries found by ASCII bytes); ranges index the input string; an
-//! edit of [`rewrite_tags`] touches only the tags it is asked about, never
-//! text, comments or attribute values of other tags.
+//! boundaries found by ASCII bytes); ranges index the input string;
+//! [`rewrite_tags`] edits the tags it is asked about and nothing else.
 
 use std::ops::Range;
 
@@ -69,7 +68,7 @@ fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         return None;
     }
     // Pages are mostly text between tags: memchr skips it many bytes at a
-    // time, where a byte-by-byte search showed in profiles of large builds.
+    // time (a byte-by-byte search showed up in profiles; see BENCHMARKS.md).
     match needle {
         [byte] => memchr::memchr(*byte, &hay[from..]),
         _ => memchr::memmem::find(&hay[from..], needle),
@@ -111,8 +110,7 @@ pub struct RawTag {
     pub start: usize,
     /// Byte offset just past the tag's `>` (the input's end without one).
     pub end: usize,
-    /// An end tag (`</table>`): it has no attributes. [`each_tag`] meets
-    /// start tags only.
+    /// An end tag (`</table>`, no attributes): never met by [`each_tag`].
     pub closing: bool,
     pub name: Range<usize>,
     /// (name, raw value) of each attribute; no value for a bare attribute.
@@ -251,10 +249,9 @@ pub fn tags(html: &str) -> Vec<Tag<'_>> {
     out
 }
 
-/// One tag met by [`rewrite_tags`], and the edits asked for it. Markup is
-/// inserted only before or after the tag, and attributes only between its
-/// name and its other attributes; a value is replaced only inside its own
-/// quotes: the tag stays one tag.
+/// One tag met by [`rewrite_tags`], and the edits asked for it: markup
+/// before or after the tag, attributes after its name, a value inside its
+/// own quotes. The tag stays one tag.
 pub struct TagEdit<'h, 't> {
     html: &'h str,
     tag: &'t RawTag,
@@ -306,9 +303,8 @@ impl<'h> TagEdit<'h, '_> {
         self.edits.push((at..at, markup.to_owned()));
     }
 
-    /// Adds ` name="value"` (the value escaped) right after the tag's
-    /// name, before the attributes it has; attributes added to one tag
-    /// keep the order they were added in. Nothing on an end tag.
+    /// Adds ` name="value"` (escaped) right after the tag's name, in the
+    /// order of the calls; nothing on an end tag.
     pub fn add_attr(&mut self, name: &str, value: &str) {
         if self.tag.closing {
             return;
@@ -318,9 +314,8 @@ impl<'h> TagEdit<'h, '_> {
         self.edits.push((at..at, attr));
     }
 
-    /// Sets the value of the first attribute `name` (escaped; quoted as
-    /// written, or double-quoted if it was bare or had no value), or adds
-    /// it as [`add_attr`](Self::add_attr) does when the tag has none.
+    /// Sets the first attribute `name` to `value` (escaped; double-quoted
+    /// unless quoted already), adding it when the tag has none.
     pub fn set_attr(&mut self, name: &str, value: &str) {
         let Some((attr_name, old)) = self.find(name).cloned() else {
             self.add_attr(name, value);
@@ -340,11 +335,10 @@ impl<'h> TagEdit<'h, '_> {
     }
 }
 
-/// `html` with its tags named one of `names` (start and end tags, in any
-/// letter case) edited by `f`, in document order; `None` (and no copy)
-/// when `f` asked for no edit. What only looks like a tag is never met:
-/// text, comments, attribute values and the raw text of `<script>`,
-/// `<style>`, `<textarea>` and `<title>`.
+/// `html` with its start and end tags named one of `names` (any case)
+/// edited by `f`, in document order; `None` (and no copy) without edits.
+/// What only looks like a tag is never met: text, comments, attribute
+/// values, the raw text of `<script>`, `<style>`, `<textarea>`, `<title>`.
 pub fn rewrite_tags(
     html: &str,
     names: &[&str],
