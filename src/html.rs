@@ -1,9 +1,11 @@
 //! A small HTML tag scanner for anxuan's own output: the tags of a page with
-//! their attributes and the byte ranges of attribute values.
+//! their attributes and the byte ranges of attribute values, and tag-aware
+//! editing of a page.
 //!
 //! Owns: finding tags and attributes (for rewriting URLs in `render` and
-//! crawling links in `check`) and fast text replacement (`markdown`'s
-//! post-processing). A leaf: imports nothing from the crate.
+//! crawling links in `check`); editing tags in place ([`rewrite_tags`]:
+//! `markdown`'s post-processing, the image sizes of `images`); escaping
+//! attribute values. A leaf: imports nothing from the crate.
 //!
 //! It is not a full HTML5 parser, and needs not be: it reads what our
 //! templates and the sanitized Markdown produce. Comments, `<!DOCTYPE>` and
@@ -11,7 +13,8 @@
 //! skipped; attribute values may be double-quoted, single-quoted or bare.
 //!
 //! Invariants: never panics on any input (all slicing is on char
-//! boundaries found by ASCII bytes); ranges index the input string.
+//! boundaries found by ASCII bytes); ranges index the input string;
+//! [`rewrite_tags`] edits the tags it is asked about and nothing else.
 
 use std::ops::Range;
 
@@ -55,33 +58,22 @@ impl<'a> Tag<'a> {
 
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title"];
 
+/// A byte of a tag name after its first letter.
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b':'
+}
+
 fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= hay.len() || needle.is_empty() {
         return None;
     }
     // Pages are mostly text between tags: memchr skips it many bytes at a
-    // time (a byte-by-byte search showed in build profiles).
+    // time (a byte-by-byte search showed up in profiles; see BENCHMARKS.md).
     match needle {
         [byte] => memchr::memchr(*byte, &hay[from..]),
         _ => memchr::memmem::find(&hay[from..], needle),
     }
     .map(|p| p + from)
-}
-
-/// `hay` with every `needle` replaced by `with`; `None` (and no copy)
-/// when there is none.
-pub fn replace_all(hay: &str, needle: &str, with: &str) -> Option<String> {
-    let mut at = memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).peekable();
-    at.peek()?;
-    let mut out = String::with_capacity(hay.len() + 256);
-    let mut last = 0;
-    for p in at {
-        out.push_str(&hay[last..p]);
-        out.push_str(with);
-        last = p + needle.len();
-    }
-    out.push_str(&hay[last..]);
-    Some(out)
 }
 
 /// Whether `needle` occurs in `hay`.
@@ -110,12 +102,16 @@ fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     None
 }
 
-/// A start tag as byte ranges of the input: reused from tag to tag by
+/// A tag as byte ranges of the input: reused from tag to tag by
 /// [`each_tag`], so scanning a page allocates nothing per tag.
 #[derive(Debug, Default)]
 pub struct RawTag {
     /// Byte offset of `<`.
     pub start: usize,
+    /// Byte offset just past the tag's `>` (the input's end without one).
+    pub end: usize,
+    /// An end tag (`</table>`, no attributes): never met by [`each_tag`].
+    pub closing: bool,
     pub name: Range<usize>,
     /// (name, raw value) of each attribute; no value for a bare attribute.
     pub attrs: Vec<(Range<usize>, Option<Range<usize>>)>,
@@ -124,7 +120,13 @@ pub struct RawTag {
 /// Calls `f` with every start tag of `html`, in document order. Every
 /// range starts and ends next to an ASCII byte (or the input's ends), so
 /// it slices a `str` input at character boundaries.
-pub fn each_tag(html: &[u8], mut f: impl FnMut(&RawTag)) {
+pub fn each_tag(html: &[u8], f: impl FnMut(&RawTag)) {
+    scan(html, false, f);
+}
+
+/// Calls `f` with every start tag of `html`, and every end tag too when
+/// `ends`, in document order.
+fn scan(html: &[u8], ends: bool, mut f: impl FnMut(&RawTag)) {
     let b = html;
     let n = b.len();
     let mut tag = RawTag::default();
@@ -133,6 +135,20 @@ pub fn each_tag(html: &[u8], mut f: impl FnMut(&RawTag)) {
         let next = b.get(lt + 1).copied().unwrap_or(0);
         if b[lt..].starts_with(b"<!--") {
             i = find_from(b, lt + 4, b"-->").map_or(n, |e| e + 3);
+            continue;
+        }
+        if ends && next == b'/' && b.get(lt + 2).is_some_and(u8::is_ascii_alphabetic) {
+            let mut j = lt + 2;
+            while j < n && is_name_byte(b[j]) {
+                j += 1;
+            }
+            tag.start = lt;
+            tag.end = find_from(b, j, b">").map_or(n, |e| e + 1);
+            tag.closing = true;
+            tag.name = lt + 2..j;
+            tag.attrs.clear();
+            i = tag.end;
+            f(&tag);
             continue;
         }
         if next == b'!' || next == b'?' || next == b'/' {
@@ -144,10 +160,11 @@ pub fn each_tag(html: &[u8], mut f: impl FnMut(&RawTag)) {
             continue;
         }
         let mut j = lt + 1;
-        while j < n && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
+        while j < n && is_name_byte(b[j]) {
             j += 1;
         }
         tag.start = lt;
+        tag.closing = false;
         tag.name = lt + 1..j;
         tag.attrs.clear();
         loop {
@@ -198,6 +215,7 @@ pub fn each_tag(html: &[u8], mut f: impl FnMut(&RawTag)) {
             }
         }
         i = j;
+        tag.end = j;
         let name = &b[tag.name.clone()];
         if let Some(raw) = RAW_TEXT
             .iter()
@@ -228,6 +246,138 @@ pub fn tags(html: &str) -> Vec<Tag<'_>> {
             start: t.start,
         });
     });
+    out
+}
+
+/// One tag met by [`rewrite_tags`], and the edits asked for it: markup
+/// before or after the tag, attributes after its name, a value inside its
+/// own quotes. The tag stays one tag.
+pub struct TagEdit<'h, 't> {
+    html: &'h str,
+    tag: &'t RawTag,
+    edits: &'t mut Vec<(Range<usize>, String)>,
+}
+
+impl<'h> TagEdit<'h, '_> {
+    /// The tag's name as written.
+    pub fn name(&self) -> &'h str {
+        &self.html[self.tag.name.clone()]
+    }
+
+    pub fn is(&self, name: &str) -> bool {
+        self.name().eq_ignore_ascii_case(name)
+    }
+
+    /// An end tag (`</table>`).
+    pub fn is_end(&self) -> bool {
+        self.tag.closing
+    }
+
+    /// The raw value (entities not decoded) of the first attribute `name`,
+    /// `""` for a bare one; the first counts, as browsers read them.
+    pub fn attr(&self, name: &str) -> Option<&'h str> {
+        let (_, value) = self.find(name)?;
+        Some(value.clone().map_or("", |v| &self.html[v]))
+    }
+
+    pub fn has_attr(&self, name: &str) -> bool {
+        self.find(name).is_some()
+    }
+
+    fn find(&self, name: &str) -> Option<&'_ (Range<usize>, Option<Range<usize>>)> {
+        self.tag
+            .attrs
+            .iter()
+            .find(|(n, _)| self.html[n.clone()].eq_ignore_ascii_case(name))
+    }
+
+    /// Inserts `markup` just before the tag's `<`.
+    pub fn insert_before(&mut self, markup: &str) {
+        let at = self.tag.start;
+        self.edits.push((at..at, markup.to_owned()));
+    }
+
+    /// Inserts `markup` just after the tag's `>`.
+    pub fn insert_after(&mut self, markup: &str) {
+        let at = self.tag.end;
+        self.edits.push((at..at, markup.to_owned()));
+    }
+
+    /// Adds ` name="value"` (escaped) right after the tag's name, in the
+    /// order of the calls; nothing on an end tag.
+    pub fn add_attr(&mut self, name: &str, value: &str) {
+        if self.tag.closing {
+            return;
+        }
+        let at = self.tag.name.end;
+        let attr = format!(" {name}=\"{}\"", escape_attr(value));
+        self.edits.push((at..at, attr));
+    }
+
+    /// Sets the first attribute `name` to `value` (escaped; double-quoted
+    /// unless quoted already), adding it when the tag has none.
+    pub fn set_attr(&mut self, name: &str, value: &str) {
+        let Some((attr_name, old)) = self.find(name).cloned() else {
+            self.add_attr(name, value);
+            return;
+        };
+        let value = escape_attr(value);
+        let edit = match old {
+            Some(v) if v.start > 0 && matches!(self.html.as_bytes()[v.start - 1], b'"' | b'\'') => {
+                (v, value)
+            }
+            Some(v) => (v, format!("\"{value}\"")),
+            None => (attr_name.end..attr_name.end, format!("=\"{value}\"")),
+        };
+        // Setting it again replaces the earlier edit (edits never overlap).
+        self.edits.retain(|(r, _)| *r != edit.0);
+        self.edits.push(edit);
+    }
+}
+
+/// `html` with its start and end tags named one of `names` (any case)
+/// edited by `f`, in document order; `None` (and no copy) without edits.
+/// What only looks like a tag is never met: text, comments, attribute
+/// values, the raw text of `<script>`, `<style>`, `<textarea>`, `<title>`.
+pub fn rewrite_tags(
+    html: &str,
+    names: &[&str],
+    mut f: impl FnMut(&mut TagEdit<'_, '_>),
+) -> Option<String> {
+    let mut edits = Vec::new();
+    scan(html.as_bytes(), true, |tag| {
+        let name = &html.as_bytes()[tag.name.clone()];
+        if !names
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        {
+            return;
+        }
+        let first = edits.len();
+        f(&mut TagEdit {
+            html,
+            tag,
+            edits: &mut edits,
+        });
+        // In the input's order; insertions at one place in call order.
+        edits[first..].sort_by_key(|(r, _): &(Range<usize>, String)| r.start);
+    });
+    (!edits.is_empty()).then(|| splice(html, &edits))
+}
+
+/// `s` escaped for an attribute value (or text): `&`, `<`, `>`, `"` and `'`.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
     out
 }
 
@@ -354,5 +504,82 @@ mod tests {
             splice("abcdef", &[(1..2, "X".into()), (4..6, "".into())]),
             "aXcd"
         );
+    }
+
+    #[test]
+    fn each_tag_meets_start_tags_only() {
+        let mut seen = Vec::new();
+        each_tag(b"<p>a</p><br/>", |t| seen.push((t.start, t.end, t.closing)));
+        assert_eq!(seen, [(0, 3, false), (8, 13, false)]);
+    }
+
+    #[test]
+    fn rewrite_tags_edits_only_real_tags() {
+        let html = "<p title=\"<img src=x>\">&lt;img src=y&gt; <img src=\"a\"></p>\
+                    <!-- <img src=c> --><script>s = '<img src=d>'</script><IMG SRC=e>";
+        let got = rewrite_tags(html, &["img"], |t| t.add_attr("k", "v")).unwrap();
+        assert_eq!(
+            got,
+            "<p title=\"<img src=x>\">&lt;img src=y&gt; <img k=\"v\" src=\"a\"></p>\
+             <!-- <img src=c> --><script>s = '<img src=d>'</script><IMG k=\"v\" SRC=e>"
+        );
+        assert_eq!(
+            rewrite_tags(html, &["video"], |t| t.add_attr("k", "v")),
+            None
+        );
+        assert_eq!(rewrite_tags(html, &["img"], |_| {}), None);
+    }
+
+    #[test]
+    fn rewrite_tags_meets_end_tags_and_inserts_around_them() {
+        let got = rewrite_tags("<table a='>'><tr></tr></TABLE>x", &["table"], |t| {
+            if t.is_end() {
+                t.insert_after("]");
+            } else {
+                t.insert_before("[");
+                t.add_attr("one", "1");
+                t.add_attr("two", "<\"2\">");
+            }
+        })
+        .unwrap();
+        assert_eq!(
+            got,
+            "[<table one=\"1\" two=\"&lt;&quot;2&quot;&gt;\" a='>'><tr></tr></TABLE>]x"
+        );
+    }
+
+    #[test]
+    fn rewrite_tags_sets_quoted_bare_valueless_and_absent_attributes() {
+        let html = "<a x=\"1\" y='2' z=3 w>";
+        let got = rewrite_tags(html, &["a"], |t| {
+            for name in ["x", "y", "z", "w", "v"] {
+                t.set_attr(name, "新 值");
+            }
+            t.set_attr("x", "again");
+        })
+        .unwrap();
+        assert_eq!(
+            got,
+            "<a v=\"新 值\" x=\"again\" y='新 值' z=\"新 值\" w=\"新 值\">"
+        );
+    }
+
+    #[test]
+    fn rewrite_tags_survives_truncated_input() {
+        for html in [
+            "<img",
+            "<img src=\"",
+            "<img a b='x",
+            "</table",
+            "<table><",
+            "<img\u{4e2d}",
+        ] {
+            let _ = rewrite_tags(html, &["img", "table"], |t| {
+                t.insert_before("<");
+                t.add_attr("a", "b");
+                t.set_attr("src", "c");
+                t.insert_after(">");
+            });
+        }
     }
 }

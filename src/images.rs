@@ -4,7 +4,7 @@
 //! Owns: the only use of `imagesize` (dimensions of PNG, GIF, JPEG, WebP
 //! … from their headers); SVG sizes from its attributes; adding them to
 //! the `<img>` tags of rendered bodies.
-//! Imports nothing from the crate.
+//! Imports: `html` (the tag rewriter).
 //!
 //! Invariants: an `<img>` that already has a width or height is left as
 //! it is; unknown formats and unreadable files add nothing.
@@ -67,35 +67,18 @@ fn svg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// Adds `width` and `height` to every `<img src="…">` of `html` whose size
-/// `size_of(src)` knows and that has neither yet. `None` when nothing
-/// changed.
+/// `size_of(src)` knows and that has neither yet, right after `<img`.
+/// `None` when nothing changed.
 pub fn add_sizes(html: &str, size_of: &dyn Fn(&str) -> Option<(u32, u32)>) -> Option<String> {
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    let mut changed = false;
-    while let Some(at) = rest.find("<img ") {
-        let (before, tag_start) = rest.split_at(at);
-        out.push_str(before);
-        let Some(end) = tag_start.find('>') else {
-            break;
-        };
-        let tag = &tag_start[..end];
-        let has_size = tag.contains(" width=") || tag.contains(" height=");
-        let src = tag
-            .find(" src=\"")
-            .and_then(|i| tag[i + 6..].split('"').next());
-        match (has_size, src.and_then(size_of)) {
-            (false, Some((w, h))) => {
-                out.push_str(&format!("<img width=\"{w}\" height=\"{h}\" "));
-                out.push_str(&tag["<img ".len()..]);
-                changed = true;
-            }
-            _ => out.push_str(tag),
+    crate::html::rewrite_tags(html, &["img"], |t| {
+        if t.is_end() || t.has_attr("width") || t.has_attr("height") {
+            return;
         }
-        rest = &tag_start[end..];
-    }
-    out.push_str(rest);
-    changed.then_some(out)
+        if let Some((w, h)) = t.attr("src").and_then(size_of) {
+            t.add_attr("width", &w.to_string());
+            t.add_attr("height", &h.to_string());
+        }
+    })
 }
 
 #[cfg(test)]
@@ -141,5 +124,15 @@ mod tests {
             r#"<p><img width="640" height="480" src="/a.png" alt="甲"> <img width="5" src="/a.png"> <img src="/b.png" alt="乙"></p>"#
         );
         assert_eq!(add_sizes("<p>无图</p>", &|_| Some((1, 1))), None);
+    }
+
+    #[test]
+    fn add_sizes_reads_attributes_not_text() {
+        let html = r#"<p title="<img src=&quot;/a.png&quot;>">width= <img alt="x width=1" src='/a.png'></p>"#;
+        let got = add_sizes(html, &|src| (src == "/a.png").then_some((8, 6))).unwrap();
+        assert_eq!(
+            got,
+            r#"<p title="<img src=&quot;/a.png&quot;>">width= <img width="8" height="6" alt="x width=1" src='/a.png'></p>"#
+        );
     }
 }

@@ -323,8 +323,10 @@ fn run(
     let mut site = site;
     let mut pages = std::mem::take(&mut site.pages);
     pages.extend(publ.held);
+    let stored = Instant::now();
     let spent = memo.store(loaded, pages, bodies);
     out.map(|mut ran| {
+        ran.timings.push(("store", stored.elapsed()));
         ran.spent.add(spent);
         ran.spent.add(site);
         ran
@@ -399,7 +401,9 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         &opts.render,
         keys,
     );
-    let mut emitted = emit::emit(render::plan(&r), &memo.outputs, sink);
+    let jobs = render::plan(&r);
+    timer.lap("plan");
+    let mut emitted = emit::emit(jobs, &memo.outputs, sink);
     drop(r);
     timer.lap("render");
     if has_errors(&emitted.diags) {
@@ -476,6 +480,7 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
     } else {
         spent.add(items.items);
     }
+    timer.lap("finish");
     Ok(Ran {
         copies,
         diags,

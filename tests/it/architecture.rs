@@ -77,16 +77,9 @@ fn forbidden_module_edges_are_absent() {
 /// placed here.
 const LAYERS: &[&[&str]] = &[
     // Leaves that several layers need.
-    &[
-        "error",
-        "hash",
-        "html",
-        "weburl",
-        "crash",
-        "highlight",
-        "images",
-    ],
-    &["yaml", "dates", "sitefs", "shell"],
+    &["error", "hash", "html", "weburl", "crash", "highlight"],
+    // `images` edits `<img>` tags with `html`.
+    &["yaml", "dates", "sitefs", "shell", "images"],
     &["config"],
     &["content", "theme"],
     &["site"],

@@ -1,0 +1,363 @@
+//! HTTP for `anxuan serve`: a pure handler plus a thin socket loop.
+//!
+//! Owns: [`respond`], the pure handler (lookups in the build, redirects,
+//! the 404 page, the live-reload endpoints) and the types it speaks
+//! ([`Snapshot`], [`Req`], [`Reply`]). Its parts: `path` (URL decoding
+//! and the traversal rules), `mime` (Content-Types), `ranges` (ETags,
+//! conditional and Range requests), `request` (reading a request head off
+//! the socket) and `socket` (the accept loop and connections: HTTP/1.1
+//! with keep-alive, one thread per connection).
+//! Imports: `error`, `hash`, `sitefs`, `render` (the `Files` type),
+//! `serve` (the server state), `serve::livereload`, `serve::host` (the
+//! Host rule), `serve::limits`.
+//!
+//! Invariants: [`respond`] is a pure function of the snapshot and the
+//! request (it may only `stat` the disk files the build lists). No request
+//! path is ever joined to a directory: files are looked up by key in the
+//! build's in-memory map or in its list of copied assets, so nothing outside
+//! the site can be read; malformed or suspicious paths (`..`, encoded
+//! slashes, backslashes, NUL, control characters, absolute URLs, URLs longer
+//! than [`MAX_URL`]) are refused with 400 before any lookup. Before that,
+//! and before anything else, every request's `Host` goes through
+//! [`host::allowed`](super::host::allowed) (400 without one, 421 when it is not ours), the event
+//! stream included. Held event streams leave the connection count but are
+//! capped by the hub (503 beyond); a failed `accept` is retried after a
+//! growing pause, never in a tight loop.
+
+mod mime;
+mod path;
+mod ranges;
+mod request;
+mod socket;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use crate::error::Diagnostic;
+use crate::render::Files;
+
+use super::livereload;
+
+pub use super::limits::MAX_CONNECTIONS;
+pub use mime::mime;
+pub use path::{BadPath, MAX_URL, decode_path};
+pub use ranges::{etag_of, parse_range};
+pub use socket::serve_loop;
+
+use ranges::bytes_reply;
+
+/// What the server serves at one moment: the last good build and the errors
+/// of the last rebuild (empty when it succeeded).
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Rendered files, by output path. Shared by every snapshot of a
+    /// server and patched in place by a rebuild (under the write lock), so
+    /// a rebuild never copies the whole site.
+    pub files: Arc<RwLock<Files>>,
+    /// Files served from disk as they are: output path → source file.
+    pub copies: Arc<HashMap<String, PathBuf>>,
+    /// Errors of the last rebuild; the files are then those of an older build.
+    pub errors: Vec<Diagnostic>,
+    /// `/` or `/sub/`: where the site lives.
+    pub base_path: String,
+    /// Increases with every successful build.
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Other,
+}
+
+/// The parts of a request the handler looks at.
+#[derive(Debug, Clone)]
+pub struct Req<'a> {
+    pub method: Method,
+    /// The raw request target, e.g. `/tags/%E6%B6%88%E9%98%B2/?x=1`.
+    pub url: &'a str,
+    pub if_none_match: Option<&'a str>,
+    /// The `Range` header (one byte range is honoured; the search engine
+    /// reads its packs by Range).
+    pub range: Option<&'a str>,
+}
+
+/// A response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Empty,
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    /// A file on disk, streamed: path, first byte and length.
+    Disk(PathBuf, u64, u64),
+    /// The Server-Sent Events stream (handled by the socket loop).
+    Events,
+}
+
+/// A response, before it meets the socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Body,
+}
+
+impl Reply {
+    fn new(status: u16, body: Body) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Cache-Control", "no-cache".to_owned())],
+            body,
+        }
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    fn text(status: u16, text: &str) -> Reply {
+        Reply::new(status, Body::Bytes(text.as_bytes().to_vec()))
+            .header("Content-Type", "text/plain; charset=utf-8")
+    }
+
+    /// The value of a header, for tests.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A page shown when the first build failed and there is nothing to serve:
+/// it links the live-reload script, so the overlay lists the problems and
+/// the page reloads once they are fixed.
+fn no_build_page(base_path: &str) -> Vec<u8> {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>构建失败 - anxuan serve</title>\n<script src=\"{base_path}{}\" defer></script>\n</head>\n<body>\n<h1>站点还没有成功构建过</h1>\n<p>请根据下方（或终端中）的错误提示修改文件并保存，页面会自动刷新。</p>\n</body>\n</html>\n",
+        livereload::SCRIPT_PATH
+    )
+    .into_bytes()
+}
+
+/// Reads the files (a poisoned lock still holds a complete map: writers
+/// only insert and remove whole entries).
+pub fn read_files(files: &RwLock<Files>) -> RwLockReadGuard<'_, Files> {
+    files.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn not_found(snap: &Snapshot) -> Reply {
+    let body = match read_files(&snap.files).get("404.html") {
+        Some(b) => b.clone(),
+        None if !snap.errors.is_empty() => no_build_page(&snap.base_path),
+        None => b"404 Not Found\n".to_vec(),
+    };
+    let ty = if body.starts_with(b"<") {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    Reply::new(404, Body::Bytes(body)).header("Content-Type", ty)
+}
+
+/// Finds a file of the snapshot by output path.
+fn lookup(snap: &Snapshot, req: &Req<'_>, path: &str) -> Option<Reply> {
+    if let Some((bytes, etag)) = read_files(&snap.files)
+        .get(path)
+        .map(|b| (b.clone(), etag_of(b)))
+    {
+        return Some(bytes_reply(req, path, Body::Bytes(bytes), etag));
+    }
+    let abs = snap.copies.get(path)?;
+    let meta = std::fs::metadata(abs).ok().filter(|m| m.is_file())?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let etag = format!("\"{mtime:x}-{:x}\"", meta.len());
+    Some(bytes_reply(
+        req,
+        path,
+        Body::Disk(abs.clone(), 0, meta.len()),
+        etag,
+    ))
+}
+
+fn has_dir(snap: &Snapshot, dir: &str) -> bool {
+    let index = format!("{dir}/index.html");
+    read_files(&snap.files).contains_key(&index) || snap.copies.contains_key(&index)
+}
+
+/// The pure handler: a snapshot and a request in, a reply out.
+pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
+    let path = match decode_path(req.url) {
+        Ok(p) => p,
+        Err(BadPath::TooLong) => return Reply::text(400, "400 Bad Request: URL too long\n"),
+        Err(BadPath::Malformed) => return Reply::text(400, "400 Bad Request\n"),
+    };
+    if req.method == Method::Other {
+        return Reply::text(405, "405 Method Not Allowed\n").header("Allow", "GET, HEAD");
+    }
+    let base = snap.base_path.trim_start_matches('/');
+    // The live-reload endpoints answer at the root and under the base path.
+    let own = path
+        .strip_prefix(base)
+        .filter(|p| p.starts_with("__anxuan/"))
+        .unwrap_or(&path);
+    if own == livereload::SCRIPT_PATH {
+        let etag = etag_of(livereload::SCRIPT.as_bytes());
+        return bytes_reply(req, own, Body::Static(livereload::SCRIPT.as_bytes()), etag);
+    }
+    if own == livereload::EVENTS_PATH {
+        return Reply::new(200, Body::Events).header("Content-Type", "text/event-stream");
+    }
+    let Some(rel) = path.strip_prefix(base) else {
+        if path.is_empty() || format!("{path}/") == base {
+            return Reply::new(302, Body::Empty).header("Location", snap.base_path.clone());
+        }
+        return not_found(snap);
+    };
+    if rel.is_empty() || rel.ends_with('/') {
+        return lookup(snap, req, &format!("{rel}index.html")).unwrap_or_else(|| not_found(snap));
+    }
+    if let Some(reply) = lookup(snap, req, rel) {
+        return reply;
+    }
+    if has_dir(snap, rel) {
+        let raw = req.url.split(['?', '#']).next().unwrap_or("");
+        let query = req
+            .url
+            .find('?')
+            .map(|i| &req.url[i..])
+            .unwrap_or("")
+            .split('#')
+            .next()
+            .unwrap_or("");
+        return Reply::new(301, Body::Empty).header("Location", format!("{raw}/{query}"));
+    }
+    not_found(snap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap() -> Snapshot {
+        let mut files = Files::new();
+        files.insert("index.html".into(), b"<!DOCTYPE html>home".to_vec());
+        files.insert("404.html".into(), b"<!DOCTYPE html>missing".to_vec());
+        files.insert("tags/消防安全/index.html".into(), b"<p>tag</p>".to_vec());
+        files.insert("css/site.css".into(), b"body{}".to_vec());
+        files.insert("feed.ics".into(), b"BEGIN:VCALENDAR".to_vec());
+        Snapshot {
+            files: Arc::new(RwLock::new(files)),
+            base_path: "/".into(),
+            version: 1,
+            ..Snapshot::default()
+        }
+    }
+
+    fn get(snap: &Snapshot, url: &str) -> Reply {
+        respond(
+            snap,
+            &Req {
+                method: Method::Get,
+                url,
+                if_none_match: None,
+                range: None,
+            },
+        )
+    }
+
+    #[test]
+    fn respond_serves_index_redirects_dirs_and_404s() {
+        let s = snap();
+        let r = get(&s, "/");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.get("Content-Type"), Some("text/html; charset=utf-8"));
+        assert_eq!(r.get("Cache-Control"), Some("no-cache"));
+        let r = get(&s, "/tags/%E6%B6%88%E9%98%B2%E5%AE%89%E5%85%A8");
+        assert_eq!(r.status, 301);
+        assert_eq!(
+            r.get("Location"),
+            Some("/tags/%E6%B6%88%E9%98%B2%E5%AE%89%E5%85%A8/")
+        );
+        let r = get(&s, "/tags/%E6%B6%88%E9%98%B2%E5%AE%89%E5%85%A8/");
+        assert_eq!(r.status, 200);
+        let r = get(&s, "/nope/");
+        assert_eq!(r.status, 404);
+        assert_eq!(r.body, Body::Bytes(b"<!DOCTYPE html>missing".to_vec()));
+        assert_eq!(get(&s, "/%2e%2e/Cargo.toml").status, 400);
+    }
+
+    #[test]
+    fn respond_answers_one_byte_range() {
+        let s = snap();
+        let ranged = |range: &str| {
+            respond(
+                &s,
+                &Req {
+                    method: Method::Get,
+                    url: "/css/site.css",
+                    if_none_match: None,
+                    range: Some(range),
+                },
+            )
+        };
+        let r = ranged("bytes=1-3");
+        assert_eq!(r.status, 206);
+        assert_eq!(r.body, Body::Bytes(b"ody".to_vec()));
+        assert_eq!(r.get("Content-Range"), Some("bytes 1-3/6"));
+        assert_eq!(ranged("bytes=4-").body, Body::Bytes(b"{}".to_vec()));
+        assert_eq!(ranged("bytes=-2").body, Body::Bytes(b"{}".to_vec()));
+        // The end is clamped to the file; a start past the end is 416.
+        assert_eq!(ranged("bytes=2-99").body, Body::Bytes(b"dy{}".to_vec()));
+        let r = ranged("bytes=6-7");
+        assert_eq!(r.status, 416);
+        assert_eq!(r.get("Content-Range"), Some("bytes */6"));
+        // Several ranges or nonsense: the whole file.
+        for whole in ["bytes=0-1,3-4", "bytes=3-1", "items=0-1", "bytes=x-"] {
+            let r = ranged(whole);
+            assert_eq!(r.status, 200, "{whole}");
+            assert_eq!(r.body, Body::Bytes(b"body{}".to_vec()));
+        }
+        assert_eq!(get(&s, "/css/site.css").get("Accept-Ranges"), Some("bytes"));
+    }
+
+    #[test]
+    fn respond_honours_if_none_match() {
+        let s = snap();
+        let r = get(&s, "/css/site.css");
+        assert_eq!(r.get("Content-Type"), Some("text/css; charset=utf-8"));
+        let etag = r.get("ETag").unwrap().to_owned();
+        let r = respond(
+            &s,
+            &Req {
+                method: Method::Get,
+                url: "/css/site.css",
+                if_none_match: Some(&etag),
+                range: None,
+            },
+        );
+        assert_eq!(r.status, 304);
+        assert_eq!(r.body, Body::Empty);
+    }
+
+    #[test]
+    fn respond_serves_the_script_and_events_under_a_base_path() {
+        let mut s = snap();
+        s.base_path = "/aq/".into();
+        assert_eq!(get(&s, "/").status, 302);
+        assert_eq!(get(&s, "/aq").get("Location"), Some("/aq/"));
+        assert_eq!(get(&s, "/aq/").status, 200);
+        assert_eq!(get(&s, "/index.html").status, 404);
+        assert_eq!(get(&s, "/aq/__anxuan/livereload.js").status, 200);
+        assert_eq!(get(&s, "/__anxuan/livereload.js").status, 200);
+        assert_eq!(get(&s, "/aq/__anxuan/events").body, Body::Events);
+    }
+}

@@ -1,0 +1,92 @@
+//! How the bytes of one file become a reply: strong ETags and
+//! `If-None-Match` (304), one byte range of a `Range` header (206, or 416
+//! when it cannot be met), else the whole body (200).
+//!
+//! Imports: `hash`.
+
+use super::{Body, Reply, Req, mime};
+
+/// A strong ETag for bytes: 64-bit FNV-1a and the length.
+pub fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{:016x}-{:x}\"", crate::hash::fnv64(bytes), bytes.len())
+}
+
+fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {
+    if_none_match.is_some_and(|v| {
+        v.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag
+        })
+    })
+}
+
+/// Parses a `Range` header for a body of `len` bytes: `Some(Ok((start,
+/// end)))` (end exclusive) for one satisfiable byte range, `Some(Err(()))`
+/// for an unsatisfiable one, `None` when the header is absent or not one
+/// byte range (then the whole body is sent).
+pub fn parse_range(header: Option<&str>, len: u64) -> Option<Result<(u64, u64), ()>> {
+    let spec = header?.trim().strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    let range = if a.is_empty() {
+        // The last b bytes.
+        let n: u64 = b.parse().ok()?;
+        if n == 0 {
+            return Some(Err(()));
+        }
+        (len.saturating_sub(n), len)
+    } else {
+        let start: u64 = a.parse().ok()?;
+        let end = if b.is_empty() {
+            len
+        } else {
+            let last: u64 = b.parse().ok()?;
+            if last < start {
+                return None;
+            }
+            last.saturating_add(1).min(len)
+        };
+        (start, end)
+    };
+    if range.0 >= len {
+        return Some(Err(()));
+    }
+    Some(Ok(range))
+}
+
+pub(super) fn bytes_reply(req: &Req<'_>, path: &str, bytes: Body, etag: String) -> Reply {
+    if etag_matches(req.if_none_match, &etag) {
+        return Reply::new(304, Body::Empty).header("ETag", etag);
+    }
+    let len = match &bytes {
+        Body::Bytes(b) => b.len() as u64,
+        Body::Static(b) => b.len() as u64,
+        Body::Disk(_, _, len) => *len,
+        Body::Empty | Body::Events => 0,
+    };
+    match parse_range(req.range, len) {
+        Some(Ok((start, end))) => {
+            let part = match bytes {
+                Body::Bytes(b) => Body::Bytes(b[start as usize..end as usize].to_vec()),
+                Body::Static(b) => Body::Static(&b[start as usize..end as usize]),
+                Body::Disk(p, at, _) => Body::Disk(p, at + start, end - start),
+                other => other,
+            };
+            Reply::new(206, part)
+                .header("Content-Type", mime(path))
+                .header("ETag", etag)
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Range", format!("bytes {start}-{}/{len}", end - 1))
+        }
+        Some(Err(())) => Reply::new(416, Body::Empty)
+            .header("Content-Range", format!("bytes */{len}"))
+            .header("Accept-Ranges", "bytes"),
+        None => Reply::new(200, bytes)
+            .header("Content-Type", mime(path))
+            .header("ETag", etag)
+            .header("Accept-Ranges", "bytes"),
+    }
+}
