@@ -191,14 +191,27 @@ pub fn tag_slug(name: &str) -> String {
     }
 }
 
-fn order_newest_first(pages: &[Page], ids: &mut [PageId]) {
-    ids.sort_by(|&a, &b| {
-        let (pa, pb) = (&pages[a], &pages[b]);
-        pb.list_date()
-            .cmp(&pa.list_date())
-            .then_with(|| pa.title.cmp(&pb.title))
-            .then_with(|| pa.file.cmp(&pb.file))
-    });
+/// Newest first, then by title, then by file: a total order (files are
+/// unique).
+fn newest_first(pages: &[Page], a: PageId, b: PageId) -> std::cmp::Ordering {
+    let (pa, pb) = (&pages[a], &pages[b]);
+    pb.list_date()
+        .cmp(&pa.list_date())
+        .then_with(|| pa.title.cmp(&pb.title))
+        .then_with(|| pa.file.cmp(&pb.file))
+}
+
+/// Each page's place in the [`newest_first`] order of all pages: sorting
+/// any list by it gives that order, with one comparison of numbers
+/// instead of dates and titles.
+fn newest_first_ranks(pages: &[Page]) -> Vec<u32> {
+    let mut all: Vec<PageId> = (0..pages.len()).collect();
+    all.sort_by(|&a, &b| newest_first(pages, a, b));
+    let mut rank = vec![0; pages.len()];
+    for (r, &id) in all.iter().enumerate() {
+        rank[id] = r as u32;
+    }
+    rank
 }
 
 /// The output directory of a page: `articles/<slug>/`, or `<slug>/` for a
@@ -283,10 +296,12 @@ pub fn assemble(
         .collect();
     let of_kind =
         |k: Kind| -> Vec<PageId> { (0..pages.len()).filter(|&i| pages[i].kind == k).collect() };
+    let rank = newest_first_ranks(&pages);
+    let order_newest_first = |ids: &mut Vec<PageId>| ids.sort_unstable_by_key(|&i| rank[i]);
     let mut articles = of_kind(Kind::Article);
-    order_newest_first(&pages, &mut articles);
+    order_newest_first(&mut articles);
     let mut cases = of_kind(Kind::Case);
-    order_newest_first(&pages, &mut cases);
+    order_newest_first(&mut cases);
     let mut standalone = of_kind(Kind::Page);
     standalone.sort_by(|&a, &b| {
         pages[a]
@@ -312,6 +327,8 @@ pub fn assemble(
 
     let mut areas = vec![Vec::new(); config.areas.len()];
     let mut tag_map: BTreeMap<String, Tag> = BTreeMap::new();
+    // Most pages share a few tags: each name is made a slug once.
+    let mut slugs: crate::hash::FxMap<&str, String> = Default::default();
     for (id, p) in pages.iter().enumerate() {
         if p.kind == Kind::Page {
             continue;
@@ -320,7 +337,10 @@ pub fn assemble(
             areas[a].push(id);
         }
         for t in &p.tags {
-            let slug = tag_slug(t);
+            let slug = slugs
+                .entry(t.as_str())
+                .or_insert_with(|| tag_slug(t))
+                .clone();
             tag_map
                 .entry(slug.clone())
                 .or_insert_with(|| Tag {
@@ -332,12 +352,13 @@ pub fn assemble(
                 .push(id);
         }
     }
+    drop(slugs);
     for list in &mut areas {
-        order_newest_first(&pages, list);
+        order_newest_first(list);
     }
     let mut tags: Vec<Tag> = tag_map.into_values().collect();
     for t in &mut tags {
-        order_newest_first(&pages, &mut t.pages);
+        order_newest_first(&mut t.pages);
     }
     tags.sort_by(|a, b| a.name.cmp(&b.name));
     let tag_by_slug = tags

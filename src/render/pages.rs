@@ -18,9 +18,9 @@ fn template(kind: Kind) -> &'static str {
 }
 
 /// The output of page `id`. Its key names everything the page shows:
-/// the chrome, the page's own source and body, its folder, its list entry,
-/// the entries of its neighbours (their titles and links) and its tags'
-/// links.
+/// the chrome, the page's own source and body, its folder, its list entry
+/// and the entries of its neighbours (their titles and links). A tag's
+/// link follows from its name (in the source) and the configuration.
 pub fn job<'a>(r: &'a Renderer<'a>, id: PageId) -> Job<'a> {
     let site = r.site;
     let key = r.keys.as_ref().map(|k| {
@@ -31,9 +31,6 @@ pub fn job<'a>(r: &'a Renderer<'a>, id: PageId) -> Job<'a> {
             .add(&k.items[id])
             .add(&prev.map(|i| k.items[i]))
             .add(&next.map(|i| k.items[i]));
-        for t in &site.pages[id].tags {
-            key.add(&site.tag_url(t));
-        }
         key.finish()
     });
     Job::new(out_path(&site.dirs[id]), key, move || {
