@@ -114,9 +114,17 @@ pub(super) fn render(
         unsafe_html: site.config.unsafe_html,
         iframe_hosts: &site.config.iframe_hosts,
     };
-    let mut old = std::mem::take(&mut memo.bodies);
-    let olds: Vec<Option<BodyEntry>> = site.pages.iter().map(|p| old.remove(&p.file)).collect();
-    drop(old);
+    // Taken out of the memo's entries, which stay for the memo to refill.
+    let olds: Vec<Option<BodyEntry>> = site
+        .pages
+        .iter()
+        .map(|p| {
+            memo.bodies
+                .get_mut(&p.file)
+                .filter(|e| e.used > 0)
+                .map(std::mem::take)
+        })
+        .collect();
     let made: Vec<(BodyEntry, Body)> = site
         .pages
         .par_iter()
@@ -175,6 +183,7 @@ pub(super) fn render(
                 diags,
                 key,
                 text_hash,
+                used: 0,
             };
             (e, body)
         })

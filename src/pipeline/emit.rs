@@ -95,16 +95,18 @@ pub(super) fn emit(
     for (i, j) in jobs.iter().enumerate() {
         at.insert(j.path.as_str(), i);
     }
-    let jobs: Vec<&Job<'_>> = jobs
+    let counts: Vec<bool> = jobs
         .iter()
         .enumerate()
-        .filter(|(i, j)| at.get(j.path.as_str()) == Some(i))
-        .map(|(_, j)| j)
+        .map(|(i, j)| at.get(j.path.as_str()) == Some(&i))
         .collect();
+    drop(at);
     let made = AtomicUsize::new(0);
     let diags = jobs
         .par_iter()
-        .filter_map(|job| {
+        .zip(&counts)
+        .filter(|(_, counts)| **counts)
+        .filter_map(|(job, _)| {
             if !is_safe_output_path(&job.path) {
                 return Some(outside_output(&job.path));
             }
@@ -118,8 +120,15 @@ pub(super) fn emit(
             }
         })
         .collect();
+    // The paths move into the map (no copies of 20,000 strings).
+    let outputs = jobs
+        .into_iter()
+        .zip(counts)
+        .filter(|(_, counts)| *counts)
+        .map(|(j, _)| (j.path, j.key))
+        .collect();
     Emitted {
-        outputs: jobs.iter().map(|j| (j.path.clone(), j.key)).collect(),
+        outputs,
         made: made.into_inner(),
         diags,
     }

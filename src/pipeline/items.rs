@@ -12,6 +12,17 @@ use crate::markdown::Body;
 use crate::render::{self, views::ItemView};
 use crate::site::Site;
 
+/// A page's list entry in the memo.
+pub(super) struct ItemEntry {
+    /// The build that last used it (the memo's count).
+    used: u64,
+    /// Key of what it was made from.
+    from: u64,
+    /// `None` while a build holds it.
+    item: Option<ItemView>,
+    key: u64,
+}
+
 /// The list entries of a build, by page id.
 pub(super) struct Items {
     pub items: Vec<ItemView>,
@@ -31,9 +42,15 @@ pub(super) fn entries(site: &Site, bodies: &[Body], page_keys: &[u64], memo: &mu
             made_from: Vec::new(),
         };
     }
-    let mut old = std::mem::take(&mut memo.items);
-    let olds: Vec<_> = site.pages.iter().map(|p| old.remove(&p.file)).collect();
-    drop(old);
+    // Taken out of the memo's entries, which stay for the memo to refill.
+    let olds: Vec<_> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let e = memo.items.get_mut(&p.file)?;
+            Some((e.from, e.item.take()?, e.key))
+        })
+        .collect();
     let made: Vec<(u64, ItemView, u64)> = olds
         .into_par_iter()
         .enumerate()
@@ -72,13 +89,28 @@ impl Items {
         if !memo.keep {
             return;
         }
-        memo.items = site
+        let entries = site
             .pages
             .iter()
             .zip(self.made_from)
             .zip(self.items)
-            .zip(self.keys)
-            .map(|(((p, from), item), key)| (p.file.clone(), (from, item, key)))
-            .collect();
+            .zip(self.keys);
+        let used = memo.builds;
+        for (((p, from), item), key) in entries {
+            let e = ItemEntry {
+                used,
+                from,
+                item: Some(item),
+                key,
+            };
+            match memo.items.get_mut(&p.file) {
+                Some(slot) => *slot = e,
+                None => {
+                    memo.items.insert(p.file.clone(), e);
+                }
+            }
+        }
+        // Entries of pages gone since.
+        memo.items.retain(|_, e| e.used == used);
     }
 }

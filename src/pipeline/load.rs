@@ -121,6 +121,8 @@ pub(super) struct Loaded {
     /// Warnings, or the errors when the file did not load.
     pub diags: Vec<Diagnostic>,
     pub failed: bool,
+    /// The build that last used the entry (the memo's count).
+    pub used: u64,
 }
 
 /// Loads every source of `found`: from the memo when its stamp is
@@ -132,13 +134,12 @@ pub(super) fn sources(
     memo: &mut Memo,
 ) -> Vec<Loaded> {
     let keep = memo.keep;
-    let mut old = std::mem::take(&mut memo.files);
+    // Taken out of the memo's entries, which stay for the memo to refill.
     let reuse: Vec<Option<Loaded>> = found
         .sources
         .iter()
-        .map(|src| old.remove(&src.rel))
+        .map(|src| memo.files.get_mut(&src.rel).and_then(Loaded::take))
         .collect();
-    drop(old);
     found
         .sources
         .par_iter()
@@ -187,9 +188,30 @@ pub(super) fn sources(
                 page,
                 diags,
                 failed,
+                used: 0,
             }
         })
         .collect()
+}
+
+impl Loaded {
+    /// Moves the entry out, leaving an empty one (never reused: it has no
+    /// stamp).
+    fn take(&mut self) -> Option<Loaded> {
+        self.stamp.as_ref()?;
+        Some(std::mem::replace(
+            self,
+            Loaded {
+                file: String::new(),
+                stamp: None,
+                key: 0,
+                page: None,
+                diags: Vec::new(),
+                failed: false,
+                used: 0,
+            },
+        ))
+    }
 }
 
 /// Loaded pages split by the publishing rules.

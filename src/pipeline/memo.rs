@@ -79,7 +79,7 @@ pub(super) fn theme_stamps(root: &Path, name: &str) -> ThemeStamps {
 
 /// How a page's body was rendered: its inputs besides the site's
 /// configuration (which resets the memo when it changes).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct BodyInputs {
     /// Key of the Markdown and the line it starts on.
     pub source: u64,
@@ -90,6 +90,7 @@ pub(super) struct BodyInputs {
 }
 
 /// A rendered body with what it was made from.
+#[derive(Default)]
 pub(super) struct BodyEntry {
     pub inputs: BodyInputs,
     pub body: Body,
@@ -98,6 +99,8 @@ pub(super) struct BodyEntry {
     pub key: u64,
     /// The search index's hash of the body's text.
     pub text_hash: u64,
+    /// The build that last used the entry ([`Memo::builds`]).
+    pub used: u64,
 }
 
 /// The compiled theme and the stamps of the files it was compiled from.
@@ -113,6 +116,8 @@ pub(super) struct ThemeEntry {
 pub struct Memo {
     /// Off for one-shot builds: nothing is kept.
     pub(super) keep: bool,
+    /// Counts builds; entries not used by the latest are dropped.
+    pub(super) builds: u64,
     /// `site.yaml` and the command-line overrides: every entry depends on
     /// them, so a change starts afresh.
     pub(super) config_key: Vec<u8>,
@@ -130,9 +135,8 @@ pub struct Memo {
     pub(super) theme_generation: u64,
     /// Image sizes by file, with the stamp they were read at.
     pub(super) image_sizes: ImageSizes,
-    /// List entries by source file: (key of what it was made from, the
-    /// entry, its own key).
-    pub(super) items: FxMap<String, (u64, crate::render::views::ItemView, u64)>,
+    /// List entries by source file.
+    pub(super) items: FxMap<String, super::items::ItemEntry>,
     /// Every output file of the last successful build and its key (`None`:
     /// made every time; the consumer compares the bytes).
     pub(super) outputs: FxMap<String, Option<u64>>,
@@ -154,6 +158,7 @@ impl Memo {
     pub fn one_shot() -> Memo {
         Memo {
             keep: false,
+            builds: 0,
             config_key: Vec::new(),
             discovery: None,
             changed: None,
@@ -180,12 +185,15 @@ impl Memo {
     /// Starts a build with configuration key `key`: a memo made under
     /// another configuration is emptied first.
     pub(super) fn begin(&mut self, key: Vec<u8>) {
+        self.builds += 1;
         if key != self.config_key {
             let keep = self.keep;
             let generation = self.theme_generation;
             let highlighter = Arc::clone(&self.highlighter);
+            let builds = self.builds;
             *self = Memo {
                 keep,
+                builds,
                 config_key: key,
                 theme_generation: generation,
                 highlighter,
@@ -240,21 +248,36 @@ impl Memo {
             return Box::new((loaded, pages, bodies));
         }
         let super::bodies::Bodies { bodies, entries } = bodies;
+        let now = self.builds;
         // Bodies are by page id: the published pages come first in `pages`.
         for ((page, mut entry), body) in pages.iter().zip(entries).zip(bodies) {
             entry.body = body;
-            self.bodies.insert(page.file.clone(), entry);
+            entry.used = now;
+            match self.bodies.get_mut(&page.file) {
+                Some(slot) => *slot = entry,
+                None => {
+                    self.bodies.insert(page.file.clone(), entry);
+                }
+            }
         }
-        let mut files: FxMap<String, super::load::Loaded> =
-            loaded.into_iter().map(|l| (l.file.clone(), l)).collect();
+        self.bodies.retain(|_, e| e.used == now);
+        for mut l in loaded {
+            l.used = now;
+            match self.files.get_mut(&l.file) {
+                Some(slot) => *slot = l,
+                None => {
+                    self.files.insert(l.file.clone(), l);
+                }
+            }
+        }
         for page in pages {
-            if let Some(l) = files.get_mut(&page.file) {
+            if let Some(l) = self.files.get_mut(&page.file) {
                 l.page = Some(page);
             }
         }
         // A page the build dropped (a duplicate URL) is loaded again.
-        files.retain(|_, l| l.failed || l.page.is_some());
-        self.files = files;
+        self.files
+            .retain(|_, l| l.used == now && (l.failed || l.page.is_some()));
         Box::new(())
     }
 }
