@@ -82,9 +82,6 @@ pub struct Body {
     pub anchors: Vec<String>,
     pub links: Vec<PageLink>,
     pub has_code: bool,
-    /// [`text_hash`] of `text` for bodies `anxuan serve` keeps (0 in
-    /// one-shot builds): the search index compares it instead of the text.
-    pub text_hash: u64,
 }
 
 /// A 64-bit hash of a body's text (SipHash; never 0).

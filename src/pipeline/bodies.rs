@@ -170,10 +170,7 @@ pub(super) fn render(
                     .add(&inputs.source)
                     .add(&format!("{:?}{:?}", inputs.queries, inputs.images))
                     .finish();
-                let hash = markdown::text_hash(&body.text);
-                // Interim: the search index still reads the hash from the body.
-                body.text_hash = hash;
-                (key, hash)
+                (key, markdown::text_hash(&body.text))
             } else {
                 (0, 0)
             };

@@ -2,43 +2,23 @@
 //! static index (see docs/search-format.md).
 //!
 //! Owns: `tokenize` (the algorithm, mirrored in
-//! `themes/default/static/js/search-core.js`) and `index` (building the files
-//! under `search/`). Imports: `site`, `markdown`, `render::views`, `content`,
-//! `dates`. Pure: never touches the disk.
+//! `themes/default/static/js/search-core.js`), `format` (constants and
+//! primitives of the files), `doc` (documents and body chunks), `stats`
+//! (token statistics), `score` (BM25F), `encode` (the files), `cache` (what
+//! `anxuan serve` keeps) and `build` (one pass over the site).
+//! Imports: `site`, `markdown`, `render::views`, `content`, `dates`. Pure:
+//! never touches the disk.
 
-pub mod index;
+mod build;
+mod cache;
+mod doc;
+mod encode;
+pub mod format;
+mod score;
+mod stats;
 pub mod tokenize;
 
-// Interim entry points (the split of `index` replaces them).
-pub use index::{build, build_into};
-
-/// The search index's memo between builds.
-#[derive(Default)]
-pub struct Cache {
-    inner: index::IndexCache,
-    started: bool,
-}
-
-/// Files new or changed since the previous update, and every path.
-pub struct Update {
-    pub files: crate::render::Files,
-    pub paths: Vec<String>,
-}
-
-impl Cache {
-    pub fn update(
-        &mut self,
-        site: &crate::site::Site,
-        bodies: &[crate::markdown::Body],
-        _text_hashes: &[u64],
-    ) -> Update {
-        let all = !self.started;
-        self.started = true;
-        let (files, paths) = index::build_cached(site, bodies, &mut self.inner, all);
-        Update { files, paths }
-    }
-
-    pub fn clear(&mut self) {
-        *self = Cache::default();
-    }
-}
+pub use build::{build, build_into};
+pub use cache::{Cache, Update};
+pub use doc::chunk_cuts;
+pub use format::fnv1a32;
