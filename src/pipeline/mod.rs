@@ -403,10 +403,26 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
     );
     let jobs = render::plan(&r);
     timer.lap("plan");
-    let mut emitted = emit::emit(jobs, &memo.outputs, sink);
+    // A memoized build updates the search index beside rendering (both are
+    // mostly serial work on a small edit); a one-shot build indexes after
+    // rendering, once the pages no longer need the bodies' HTML.
+    let (mut emitted, update) = if memo.keep {
+        let hashes: Vec<u64> = bodies.entries.iter().map(|e| e.text_hash).collect();
+        let (outputs, search) = (&memo.outputs, &mut memo.search);
+        let texts = &bodies.bodies;
+        let (emitted, update) = rayon::join(
+            || emit::emit(jobs, outputs, sink),
+            || search.update(site, texts, &hashes),
+        );
+        (emitted, Some(update))
+    } else {
+        (emit::emit(jobs, &memo.outputs, sink), None)
+    };
     drop(r);
     timer.lap("render");
     if has_errors(&emitted.diags) {
+        // The index was updated for files nobody received.
+        memo.search.clear();
         diags.extend(emitted.diags);
         sort_diagnostics(&mut diags);
         return Err(diags);
@@ -426,9 +442,7 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
                 .get_or_insert(e);
         }
     };
-    if memo.keep {
-        let hashes: Vec<u64> = bodies.entries.iter().map(|e| e.text_hash).collect();
-        let u = memo.search.update(site, &bodies.bodies, &hashes);
+    if let Some(u) = update {
         for (path, bytes) in u.files {
             put(path, bytes);
         }

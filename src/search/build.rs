@@ -232,8 +232,8 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
                 .collect();
             for (&i, (keys, accs)) in changed.iter().zip(stats) {
                 let c = &mut cached[i];
+                // The ids name the tokens from now on: the keys are not kept.
                 c.tids = keys.iter().map(|key| cache.intern(key)).collect();
-                c.stats.keys = keys;
                 c.stats.accs = accs;
                 k.lists.resize_with(cache.keys.len(), Vec::new);
                 // Only lists that really change make their files dirty (a
@@ -461,9 +461,9 @@ pub(super) fn all_postings(
                     *tid = cache.intern(key);
                 }
             }
-            if !keep {
-                c.stats.keys = Vec::new();
-            }
+            // The ids name the tokens from now on (a kept document keeps
+            // its ids and counts, not its keys).
+            c.stats.keys = Vec::new();
         }
         let tokens = cache.keys.len();
         for (p, shard) in lists.iter_mut().enumerate() {
