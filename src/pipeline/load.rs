@@ -116,6 +116,10 @@ pub(super) struct Loaded {
     pub stamp: Option<Stamp>,
     /// Key of the file's path and bytes (0 in one-shot builds).
     pub key: u64,
+    /// Key of the file's path and front matter: what its page is made of
+    /// besides the Markdown body (the whole file's key when the body is not
+    /// its bytes' tail; 0 in one-shot builds).
+    pub meta_key: u64,
     /// The page, while the build has not taken it.
     pub page: Option<Page>,
     /// Warnings, or the errors when the file did not load.
@@ -160,20 +164,30 @@ pub(super) fn sources(
             }
             let _working = crate::crash::working_on(&src.rel);
             crate::crash::debug_panic_point(&src.rel);
-            let (loaded, key) = match crate::sitefs::read(&src.abs) {
+            let (loaded, key, meta_key) = match crate::sitefs::read(&src.abs) {
                 Ok(bytes) => {
-                    let key = if keep {
-                        Key::new().add(&src.rel).add(&bytes).finish()
+                    let loaded = content::load(src, &bytes, cfg);
+                    let (key, meta_key) = if keep {
+                        let key = Key::new().add(&src.rel).add(&bytes).finish();
+                        let head = match &loaded {
+                            Ok((page, _)) => bytes.strip_suffix(page.markdown.as_bytes()),
+                            Err(_) => None,
+                        };
+                        let meta = head.map_or(key, |h| {
+                            Key::new().add("front matter").add(&src.rel).add(h).finish()
+                        });
+                        (key, meta)
                     } else {
-                        0
+                        (0, 0)
                     };
-                    (content::load(src, &bytes, cfg), key)
+                    (loaded, key, meta_key)
                 }
                 Err(e) => (
                     Err(vec![Diagnostic::error(
                         Span::file(src.rel.clone()),
                         format!("cannot read: {e}"),
                     )]),
+                    0,
                     0,
                 ),
             };
@@ -185,6 +199,7 @@ pub(super) fn sources(
                 file: src.rel.clone(),
                 stamp,
                 key,
+                meta_key,
                 page,
                 diags,
                 failed,
@@ -205,6 +220,7 @@ impl Loaded {
                 file: String::new(),
                 stamp: None,
                 key: 0,
+                meta_key: 0,
                 page: None,
                 diags: Vec::new(),
                 failed: false,

@@ -135,6 +135,8 @@ pub struct Memo {
     pub(super) theme_generation: u64,
     /// Image sizes by file, with the stamp they were read at.
     pub(super) image_sizes: ImageSizes,
+    /// The last assembled site's structure.
+    pub(super) site: Option<super::assemble::Shape>,
     /// List entries by source file.
     pub(super) items: FxMap<String, super::items::ItemEntry>,
     /// Every output file of the last successful build and its key (`None`:
@@ -167,6 +169,7 @@ impl Memo {
             theme: None,
             theme_generation: 0,
             image_sizes: FxMap::default(),
+            site: None,
             items: FxMap::default(),
             outputs: FxMap::default(),
             search: crate::search::Cache::default(),

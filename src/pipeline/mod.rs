@@ -15,6 +15,7 @@
 //! together, sorted by file and line; nothing is written here but through
 //! the sink.
 
+mod assemble;
 mod bodies;
 mod emit;
 mod items;
@@ -29,7 +30,7 @@ use crate::content::{Asset, Kind, Page};
 use crate::error::{Diagnostic, Span, has_errors, sort_diagnostics};
 use crate::hash::{FxMap, Key};
 use crate::render::{self, Files, KeyInputs, RenderOptions, Renderer};
-use crate::site::{self, PublishOptions, Site};
+use crate::site::{PublishOptions, Site};
 
 pub use emit::{Collect, Sink, Stream, WriteOne, is_safe_output_path};
 pub use load::load_config;
@@ -251,8 +252,9 @@ fn run(
             .map(|p| (p.file.clone(), std::mem::take(&mut p.markdown)))
             .collect()
     };
-    let (site, assemble_diags) = site::assemble(cfg, published, reasons, now);
-    diags.extend(assemble_diags);
+    let site_key = memo.keep.then(|| assemble::key(&loaded, now, opts));
+    let (site, assemble_diags) = assemble::assemble(cfg, published, reasons, now, site_key, memo);
+    diags.extend(assemble_diags.iter().cloned());
     let mut failed = publ.failed;
     // Pages dropped by assemble (duplicate URLs) are reported already.
     failed.extend(
@@ -325,6 +327,12 @@ fn run(
     pages.extend(publ.held);
     let stored = Instant::now();
     let spent = memo.store(loaded, pages, bodies);
+    let site = if memo.keep {
+        assemble::keep(site, assemble_diags, site_key, memo);
+        None
+    } else {
+        Some(site)
+    };
     out.map(|mut ran| {
         ran.timings.push(("store", stored.elapsed()));
         ran.spent.add(spent);
