@@ -18,6 +18,7 @@ mod cli;
 mod crash;
 mod deploy;
 mod drills;
+mod edits;
 mod errors;
 mod feeds;
 mod fuzz_replay;
