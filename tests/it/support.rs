@@ -185,7 +185,28 @@ pub fn can_run(test: &str, missing: &[&str], install: &str) -> bool {
         "{test}: CI must have {what} ({install})"
     );
     eprintln!("SKIPPED {test}: needs {what} ({install})");
+    record_skip(&format!("{test}: needs {what} ({install})"));
     false
+}
+
+/// The file where this `cargo test` run's skipped tests are recorded for
+/// the summary `tests/skipped.rs` prints last: named after the process
+/// that runs every test binary of the run (cargo), so that a record of
+/// another run is never reported.
+pub fn skip_record() -> PathBuf {
+    let run = std::os::unix::process::parent_id();
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("skipped-{run}.txt"))
+}
+
+fn record_skip(line: &str) {
+    use std::io::Write as _;
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(skip_record())
+    {
+        let _ = writeln!(f, "{line}");
+    }
 }
 
 /// What a browser test lacks: Chromium, node, the npm packages.
