@@ -82,8 +82,6 @@ pub struct Build {
 /// memo's last successful build (everything on the first).
 #[derive(Debug)]
 pub struct Update {
-    /// Files new or possibly changed.
-    pub set: Files,
     /// Files of the last build that are gone.
     pub remove: Vec<String>,
     pub copies: Vec<Asset>,
@@ -136,17 +134,17 @@ pub fn build_into(
     Ok(ran.into_build(Files::new()))
 }
 
-/// Builds the site through `memo`, returning what changed since the memo's
-/// last successful build.
-pub fn rebuild(
+/// Builds the site through `memo` into `sink`, which receives every file
+/// that may differ from the memo's last successful build; returns what
+/// else changed.
+pub fn rebuild_into(
     root: &Path,
     opts: &BuildOptions,
     memo: &mut Memo,
+    sink: &dyn Sink,
 ) -> Result<Update, Vec<Diagnostic>> {
-    let files = Collect::default();
-    let ran = run(root, opts, memo, &files)?;
+    let ran = run(root, opts, memo, sink)?;
     Ok(Update {
-        set: files.into_files(),
         remove: ran.removed,
         copies: ran.copies,
         diags: ran.diags,
@@ -154,6 +152,18 @@ pub fn rebuild(
         timings: ran.timings,
         rendered: ran.rendered,
     })
+}
+
+/// [`rebuild_into`] a map: the files new or possibly changed, and the
+/// rest of the update.
+pub fn rebuild(
+    root: &Path,
+    opts: &BuildOptions,
+    memo: &mut Memo,
+) -> Result<(Files, Update), Vec<Diagnostic>> {
+    let files = Collect::default();
+    let update = rebuild_into(root, opts, memo, &files)?;
+    Ok((files.into_files(), update))
 }
 
 struct Timer {

@@ -6,8 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use crate::pipeline::Update;
-use crate::render::Files;
+use super::store::{Made, Served};
 
 /// What changed between two successful builds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -36,27 +35,27 @@ impl Changes {
     }
 }
 
-/// What a build's output changes in the served files, plus copied assets
-/// that were added, removed, or whose source file is in `sources` (the
-/// paths the watcher reported).
+/// What a build changes in the served files `files`: the files it made
+/// with other bytes than served, those it removed, plus copied assets that
+/// were added, removed, or whose source file is in `sources` (the paths
+/// the watcher reported).
 pub fn diff(
-    files: &Files,
-    update: &Update,
-    old_copies: &HashMap<String, PathBuf>,
-    new_copies: &HashMap<String, PathBuf>,
+    files: &Served,
+    made: &[Made],
+    remove: &[String],
+    copies: (&HashMap<String, PathBuf>, &HashMap<String, PathBuf>),
     sources: &[String],
 ) -> Changes {
-    let mut paths = BTreeSet::new();
-    for (k, v) in &update.set {
-        if files.get(k) != Some(v) {
-            paths.insert(k.clone());
-        }
-    }
+    let (old_copies, new_copies) = copies;
+    let mut paths: BTreeSet<String> = made
+        .iter()
+        .filter(|m| m.changed)
+        .map(|m| m.path.clone())
+        .collect();
     paths.extend(
-        update
-            .remove
+        remove
             .iter()
-            .filter(|k| files.contains_key(*k))
+            .filter(|k| files.contains_key(k.as_str()))
             .cloned(),
     );
     for (k, abs) in new_copies {
@@ -72,12 +71,17 @@ pub fn diff(
     Changes { paths }
 }
 
-/// Applies a build's changes to the served files.
-pub(super) fn apply(files: &mut Files, set: Files, remove: &[String]) {
+/// The served files after a build: `files` without `remove`, with what the
+/// build made.
+pub(super) fn apply(files: &Served, made: Vec<Made>, remove: &[String]) -> Served {
+    let mut out = files.clone();
     for k in remove {
-        files.remove(k);
+        out.remove(k.as_str());
     }
-    files.extend(set);
+    for m in made.into_iter().filter(|m| m.changed) {
+        out.insert(m.path.into(), m.stored);
+    }
+    out
 }
 
 /// True when only stylesheets changed, so browsers can swap them in place.

@@ -21,6 +21,7 @@ pub mod host;
 pub mod http;
 pub mod limits;
 pub mod livereload;
+pub mod store;
 pub mod watch;
 
 use std::collections::{BTreeSet, HashMap};
@@ -28,15 +29,15 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, RwLock};
+
 use std::time::{Duration, Instant};
+use store::{Collect, Served, Spool};
 
 use crate::content::Asset;
 use crate::error::{Diagnostic, Error, Result};
 use crate::pipeline::{self, BuildOptions, Memo, Stats, Update};
-use crate::render::Files;
 use crate::shell::Shell;
 
-use changes::apply;
 pub use changes::{Changes, css_only, diff};
 use host::HostPolicy;
 pub use http::Snapshot;
@@ -65,15 +66,17 @@ fn copies_of(copies: Vec<Asset>) -> Arc<HashMap<String, PathBuf>> {
 /// The first snapshot of a server: the files of a first build, or nothing
 /// and the errors.
 fn first_snapshot(
-    first: std::result::Result<Update, Vec<Diagnostic>>,
+    rb: &mut Rebuilder,
     base_path: String,
 ) -> (Snapshot, Vec<Diagnostic>, Option<Stats>) {
-    match first {
+    let empty = Served::default();
+    let spool = rb.spool.clone();
+    let sink = Collect::new(spool.as_ref(), &empty);
+    match rb.build(&sink) {
         Ok(u) => {
-            let mut files = Files::new();
-            apply(&mut files, u.set, &u.remove);
+            let files = changes::apply(&empty, sink.into_made(), &[]);
             let snap = Snapshot {
-                files: Arc::new(RwLock::new(files)),
+                files,
                 copies: copies_of(u.copies),
                 errors: Vec::new(),
                 base_path,
@@ -137,6 +140,9 @@ pub struct Rebuilder {
     pub root: PathBuf,
     pub opts: BuildOptions,
     memo: Memo,
+    /// Where rendered files are kept (`None`: no temporary file could be
+    /// made; they are kept in memory).
+    spool: Option<Arc<Spool>>,
     /// The warnings of the last successful build, already shown.
     shown: Vec<Diagnostic>,
 }
@@ -147,6 +153,7 @@ impl Rebuilder {
             root,
             opts,
             memo: Memo::new(),
+            spool: Spool::new().ok(),
             shown: Vec::new(),
         }
     }
@@ -164,8 +171,9 @@ impl Rebuilder {
         fresh
     }
 
-    pub fn build(&mut self) -> std::result::Result<Update, Vec<Diagnostic>> {
-        pipeline::rebuild(&self.root, &self.opts, &mut self.memo)
+    /// Builds into `sink` (see [`store::Collect`]).
+    pub fn build(&mut self, sink: &Collect<'_>) -> std::result::Result<Update, Vec<Diagnostic>> {
+        pipeline::rebuild_into(&self.root, &self.opts, &mut self.memo, sink)
     }
 
     /// [`build`](Self::build) after the watcher saw `changed` (site-relative
@@ -173,9 +181,15 @@ impl Rebuilder {
     pub fn build_changed(
         &mut self,
         changed: &[String],
+        sink: &Collect<'_>,
     ) -> std::result::Result<Update, Vec<Diagnostic>> {
         self.memo.note_changed(changed);
-        self.build()
+        self.build(sink)
+    }
+
+    /// True when rendered files are kept in memory, not in a temporary file.
+    pub fn in_memory(&self) -> bool {
+        self.spool.is_none()
     }
 }
 
@@ -195,29 +209,38 @@ pub enum Outcome {
     Failed(Vec<Diagnostic>),
 }
 
-/// Rebuilds, patches the served files on success, and tells the browsers.
+/// Rebuilds, serves the new files on success, and tells the browsers.
 pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outcome {
     let old = server.snapshot();
-    match rb.build_changed(sources) {
+    let spool = rb.spool.clone();
+    let sink = Collect::new(spool.as_ref(), &old.files);
+    match rb.build_changed(sources, &sink) {
         Ok(mut update) => {
+            let made = sink.into_made();
             let warnings = rb.new_warnings(&update.diags);
             let mut timings = std::mem::take(&mut update.timings);
             let diff_started = Instant::now();
             let copies = copies_of(std::mem::take(&mut update.copies));
             let changes = diff(
-                &http::read_files(&old.files),
-                &update,
-                &old.copies,
-                &copies,
+                &old.files,
+                &made,
+                &update.remove,
+                (&old.copies, &copies),
                 sources,
             );
             let css = css_only(&changes, sources);
             let had_errors = !old.errors.is_empty();
             let nothing = changes.paths.is_empty();
-            if !nothing {
-                // Readers wait only while the entries are swapped.
-                let mut files = old.files.write().unwrap_or_else(|e| e.into_inner());
-                apply(&mut files, update.set, &update.remove);
+            let mut files = if nothing {
+                old.files.clone()
+            } else {
+                changes::apply(&old.files, made, &update.remove)
+            };
+            if let Some(s) = &spool
+                && let Some((moved, fresh)) = store::compacted(&files, s)
+            {
+                files = moved;
+                rb.spool = Some(fresh);
             }
             timings.push(("diff+apply", diff_started.elapsed()));
             // Keep the version when nothing a browser shows changed.
@@ -227,7 +250,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
                 old.version + 1
             };
             server.replace(Snapshot {
-                files: Arc::clone(&old.files),
+                files,
                 copies,
                 errors: Vec::new(),
                 base_path: base_path(&rb.root, &rb.opts),
@@ -252,7 +275,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
         Err(diags) => {
             let problems = livereload::problems(&diags);
             server.replace(Snapshot {
-                files: Arc::clone(&old.files),
+                files: old.files.clone(),
                 copies: Arc::clone(&old.copies),
                 errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
                 base_path: old.base_path.clone(),
@@ -384,7 +407,10 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
     let started = Instant::now();
     let mut rb = Rebuilder::new(opts.root.clone(), opts.build.clone());
     let base = base_path(&opts.root, &opts.build);
-    let (first, diags, stats) = first_snapshot(rb.build(), base.clone());
+    let (first, diags, stats) = first_snapshot(&mut rb, base.clone());
+    if rb.in_memory() {
+        shell.warn("no temporary file could be made: the preview keeps the site in memory");
+    }
     shell.diagnostics(&diags);
     if stats.is_some() {
         rb.new_warnings(&diags);
@@ -514,7 +540,7 @@ fn watch_loop(
 /// For tests: a server state around a first build, without sockets.
 pub fn state_for(root: &Path, opts: &BuildOptions) -> (Server, Rebuilder) {
     let mut rb = Rebuilder::new(root.to_path_buf(), opts.clone());
-    let (snap, _, _) = first_snapshot(rb.build(), base_path(root, opts));
+    let (snap, _, _) = first_snapshot(&mut rb, base_path(root, opts));
     let limits = Limits::default();
     let hub = Hub::new(
         "test".into(),

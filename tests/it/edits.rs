@@ -387,7 +387,7 @@ impl Run {
 
 /// The rendered files the server holds now.
 fn rendered(server: &serve::Server) -> BTreeMap<String, Vec<u8>> {
-    serve::http::read_files(&server.snapshot().files).clone()
+    serve::store::read_all(&server.snapshot().files)
 }
 
 /// Every file the server would answer now, as `anxuan build` would write
@@ -396,7 +396,7 @@ fn rendered(server: &serve::Server) -> BTreeMap<String, Vec<u8>> {
 fn served(server: &serve::Server) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let snap = server.snapshot();
     let mut out = BTreeMap::new();
-    for (k, v) in serve::http::read_files(&snap.files).iter() {
+    for (k, v) in serve::store::read_all(&snap.files) {
         let bytes = if k.ends_with(".html") && v.windows(7).any(|w| w == b"</head>") {
             let text = String::from_utf8(v.clone()).map_err(|_| format!("{k}: not UTF-8"))?;
             let with = format!("{SCRIPT}</head>");

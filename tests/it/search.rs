@@ -3,8 +3,6 @@
 //! against brute force, filters), and one end-to-end run in headless
 //! Chromium against a served build.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -147,79 +145,6 @@ fn index_has_manifest_shards_and_no_markup() {
     );
 }
 
-/// A minimal static file server for the browser test.
-fn serve_dir(dir: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let dir = dir.clone();
-            std::thread::spawn(move || {
-                let mut line = String::new();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                if reader.read_line(&mut line).is_err() {
-                    return;
-                }
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                        break;
-                    }
-                }
-                let target = line.split_whitespace().nth(1).unwrap_or("/");
-                let path = target.split('?').next().unwrap_or("/");
-                let mut decoded = Vec::new();
-                let bytes = path.as_bytes();
-                let mut i = 0;
-                while i < bytes.len() {
-                    if bytes[i] == b'%' && i + 2 < bytes.len() {
-                        decoded.push(
-                            u8::from_str_radix(
-                                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap(),
-                                16,
-                            )
-                            .unwrap(),
-                        );
-                        i += 3;
-                    } else {
-                        decoded.push(bytes[i]);
-                        i += 1;
-                    }
-                }
-                let rel = String::from_utf8(decoded).unwrap();
-                assert!(!rel.contains(".."));
-                let mut file = dir.join(rel.trim_start_matches('/'));
-                if file.is_dir() {
-                    file = file.join("index.html");
-                }
-                let (status, body, ctype) = match std::fs::read(&file) {
-                    Ok(b) => {
-                        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-                        let ctype = match ext {
-                            "html" => "text/html; charset=utf-8",
-                            "css" => "text/css",
-                            "js" => "text/javascript",
-                            "json" => "application/json",
-                            "txt" => "text/plain; charset=utf-8",
-                            _ => "application/octet-stream",
-                        };
-                        ("200 OK", b, ctype)
-                    }
-                    Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(&body);
-            });
-        }
-    });
-    port
-}
-
 #[test]
 fn search_page_finds_results_in_headless_chromium() {
     let browser = chromium();
@@ -239,13 +164,16 @@ fn search_page_finds_results_in_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let public = dir.path().join("public");
     build_to(&repo_root(), &public);
-    let port = serve_dir(public);
+    let server = crate::static_server::serve(public, "/", Default::default());
     let profile = tempfile::tempdir().unwrap();
     let url = format!(
-        "http://127.0.0.1:{port}/search/?q=%E5%8D%81%E4%BA%8C%E4%B8%89%E4%BA%94%E9%9B%B6&kind=page"
+        "{}/search/?q=%E5%8D%81%E4%BA%8C%E4%B8%89%E4%BA%94%E9%9B%B6&kind=page",
+        server.origin
     );
-    let url_main =
-        format!("http://127.0.0.1:{port}/search/?q=%E7%87%83%E6%B0%94%E8%BD%AF%E7%AE%A1");
+    let url_main = format!(
+        "{}/search/?q=%E7%87%83%E6%B0%94%E8%BD%AF%E7%AE%A1",
+        server.origin
+    );
     for (url, expect) in [(url_main.as_str(), "燃气软管"), (url.as_str(), "没有找到")] {
         let o = Command::new(&chromium)
             .args([

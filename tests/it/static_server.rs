@@ -17,23 +17,9 @@ pub struct Server {
 }
 
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(hex) = std::str::from_utf8(&b[i + 1..i + 3])
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -44,6 +30,7 @@ fn content_type(path: &Path) -> &'static str {
         "json" => "application/json",
         "xml" => "application/xml",
         "ics" => "text/calendar; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         _ => "application/octet-stream",
     }
@@ -55,65 +42,78 @@ pub fn serve(root: PathBuf, prefix: &str, extra: BTreeMap<String, u16>) -> Serve
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let prefix = prefix.to_owned();
+    let extra = std::sync::Arc::new(extra);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request = String::new();
-            if reader.read_line(&mut request).is_err() {
-                continue;
-            }
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-            }
-            let mut parts = request.split_whitespace();
-            let method = parts.next().unwrap_or("").to_owned();
-            let target = parts.next().unwrap_or("/").to_owned();
-            let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
-            let (status, headers, body): (u16, Vec<String>, Vec<u8>) =
-                if let Some(&s) = extra.get(&path) {
-                    (s, vec![], vec![])
-                } else if let Some(rest) = path.strip_prefix(&prefix) {
-                    let rel = percent_decode(rest);
-                    let file = root.join(&rel);
-                    if rel.split('/').any(|s| s == "..") {
-                        (404, vec![], vec![])
-                    } else if file.is_dir() && !(rest.is_empty() || rest.ends_with('/')) {
-                        (301, vec![format!("Location: {path}/")], vec![])
-                    } else {
-                        let f = if file.is_dir() {
-                            file.join("index.html")
-                        } else {
-                            file
-                        };
-                        match std::fs::read(&f) {
-                            Ok(b) => (200, vec![format!("Content-Type: {}", content_type(&f))], b),
-                            Err(_) => (404, vec![], b"not found".to_vec()),
-                        }
-                    }
-                } else {
-                    (404, vec![], b"outside prefix".to_vec())
-                };
-            let mut head = format!(
-                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            for h in headers {
-                head.push_str(&h);
-                head.push_str("\r\n");
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            if method != "HEAD" {
-                let _ = stream.write_all(&body);
-            }
+            let Ok(stream) = stream else { continue };
+            let (root, prefix, extra) = (root.clone(), prefix.clone(), extra.clone());
+            // One thread per connection: a browser's idle preconnection
+            // never holds up the page's requests.
+            std::thread::spawn(move || answer(stream, &root, &prefix, &extra));
         }
     });
     Server { origin }
+}
+
+/// Reads one request from `stream` and answers it.
+fn answer(
+    mut stream: std::net::TcpStream,
+    root: &Path,
+    prefix: &str,
+    extra: &BTreeMap<String, u16>,
+) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+            break;
+        }
+    }
+    let mut parts = request.split_whitespace();
+    let method = parts.next().unwrap_or("").to_owned();
+    let target = parts.next().unwrap_or("/").to_owned();
+    let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
+    let (status, headers, body): (u16, Vec<String>, Vec<u8>) = if let Some(&s) = extra.get(&path) {
+        (s, vec![], vec![])
+    } else if let Some(rest) = path.strip_prefix(prefix) {
+        let rel = percent_decode(rest);
+        let file = root.join(&rel);
+        if rel.split('/').any(|s| s == "..") {
+            (404, vec![], vec![])
+        } else if file.is_dir() && !(rest.is_empty() || rest.ends_with('/')) {
+            (301, vec![format!("Location: {path}/")], vec![])
+        } else {
+            let f = if file.is_dir() {
+                file.join("index.html")
+            } else {
+                file
+            };
+            match std::fs::read(&f) {
+                Ok(b) => (200, vec![format!("Content-Type: {}", content_type(&f))], b),
+                Err(_) => (404, vec![], b"not found".to_vec()),
+            }
+        }
+    } else {
+        (404, vec![], b"outside prefix".to_vec())
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for h in headers {
+        head.push_str(&h);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    if method != "HEAD" {
+        let _ = stream.write_all(&body);
+    }
 }
 
 /// Resolves a URL reference against a base URL (RFC 3986 §5.2, enough

@@ -32,12 +32,12 @@ mod socket;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::Arc;
 
 use crate::error::Diagnostic;
-use crate::render::Files;
 
 use super::livereload;
+use super::store::{Served, Stored};
 
 pub use super::limits::MAX_CONNECTIONS;
 pub use mime::mime;
@@ -51,10 +51,11 @@ use ranges::bytes_reply;
 /// of the last rebuild (empty when it succeeded).
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Rendered files, by output path. Shared by every snapshot of a
-    /// server and patched in place by a rebuild (under the write lock), so
-    /// a rebuild never copies the whole site.
-    pub files: Arc<RwLock<Files>>,
+    /// Rendered files, by output path. A rebuild makes a new snapshot
+    /// (the map's entries are cheap to copy: the bytes stay where they
+    /// are, see [`store`](super::store)), so a reader holding this one
+    /// sees one build's files, whatever follows.
+    pub files: Served,
     /// Files served from disk as they are: output path → source file.
     pub copies: Arc<HashMap<String, PathBuf>>,
     /// Errors of the last rebuild; the files are then those of an older build.
@@ -85,11 +86,13 @@ pub struct Req<'a> {
 }
 
 /// A response body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
+#[derive(Debug, Clone)]
+pub enum Payload {
     Empty,
     Bytes(Vec<u8>),
     Static(&'static [u8]),
+    /// Part of a served file: first byte and length.
+    Stored(Stored, u64, u64),
     /// A file on disk, streamed: path, first byte and length.
     Disk(PathBuf, u64, u64),
     /// The Server-Sent Events stream (handled by the socket loop).
@@ -97,15 +100,15 @@ pub enum Body {
 }
 
 /// A response, before it meets the socket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
-    pub body: Body,
+    pub body: Payload,
 }
 
 impl Reply {
-    fn new(status: u16, body: Body) -> Reply {
+    fn new(status: u16, body: Payload) -> Reply {
         Reply {
             status,
             headers: vec![("Cache-Control", "no-cache".to_owned())],
@@ -119,7 +122,7 @@ impl Reply {
     }
 
     fn text(status: u16, text: &str) -> Reply {
-        Reply::new(status, Body::Bytes(text.as_bytes().to_vec()))
+        Reply::new(status, Payload::Bytes(text.as_bytes().to_vec()))
             .header("Content-Type", "text/plain; charset=utf-8")
     }
 
@@ -143,15 +146,22 @@ fn no_build_page(base_path: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Reads the files (a poisoned lock still holds a complete map: writers
-/// only insert and remove whole entries).
-pub fn read_files(files: &RwLock<Files>) -> RwLockReadGuard<'_, Files> {
-    files.read().unwrap_or_else(|e| e.into_inner())
+impl Payload {
+    /// The bytes (read from the spool for a stored file; empty when that
+    /// fails or for the event stream).
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            Payload::Empty | Payload::Events | Payload::Disk(..) => Vec::new(),
+            Payload::Bytes(b) => b.clone(),
+            Payload::Static(b) => b.to_vec(),
+            Payload::Stored(s, start, len) => s.read(*start, *len).unwrap_or_default(),
+        }
+    }
 }
 
 fn not_found(snap: &Snapshot) -> Reply {
-    let body = match read_files(&snap.files).get("404.html") {
-        Some(b) => b.clone(),
+    let body = match snap.files.get("404.html").and_then(|s| s.bytes().ok()) {
+        Some(b) => b,
         None if !snap.errors.is_empty() => no_build_page(&snap.base_path),
         None => b"404 Not Found\n".to_vec(),
     };
@@ -160,16 +170,20 @@ fn not_found(snap: &Snapshot) -> Reply {
     } else {
         "text/plain; charset=utf-8"
     };
-    Reply::new(404, Body::Bytes(body)).header("Content-Type", ty)
+    Reply::new(404, Payload::Bytes(body)).header("Content-Type", ty)
 }
 
 /// Finds a file of the snapshot by output path.
 fn lookup(snap: &Snapshot, req: &Req<'_>, path: &str) -> Option<Reply> {
-    if let Some((bytes, etag)) = read_files(&snap.files)
-        .get(path)
-        .map(|b| (b.clone(), etag_of(b)))
-    {
-        return Some(bytes_reply(req, path, Body::Bytes(bytes), etag));
+    if let Some(stored) = snap.files.get(path) {
+        let etag = stored.etag();
+        let len = stored.len();
+        return Some(bytes_reply(
+            req,
+            path,
+            Payload::Stored(stored.clone(), 0, len),
+            etag,
+        ));
     }
     let abs = snap.copies.get(path)?;
     let meta = std::fs::metadata(abs).ok().filter(|m| m.is_file())?;
@@ -183,14 +197,14 @@ fn lookup(snap: &Snapshot, req: &Req<'_>, path: &str) -> Option<Reply> {
     Some(bytes_reply(
         req,
         path,
-        Body::Disk(abs.clone(), 0, meta.len()),
+        Payload::Disk(abs.clone(), 0, meta.len()),
         etag,
     ))
 }
 
 fn has_dir(snap: &Snapshot, dir: &str) -> bool {
     let index = format!("{dir}/index.html");
-    read_files(&snap.files).contains_key(&index) || snap.copies.contains_key(&index)
+    snap.files.contains_key(index.as_str()) || snap.copies.contains_key(&index)
 }
 
 /// The pure handler: a snapshot and a request in, a reply out.
@@ -211,14 +225,19 @@ pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
         .unwrap_or(&path);
     if own == livereload::SCRIPT_PATH {
         let etag = etag_of(livereload::SCRIPT.as_bytes());
-        return bytes_reply(req, own, Body::Static(livereload::SCRIPT.as_bytes()), etag);
+        return bytes_reply(
+            req,
+            own,
+            Payload::Static(livereload::SCRIPT.as_bytes()),
+            etag,
+        );
     }
     if own == livereload::EVENTS_PATH {
-        return Reply::new(200, Body::Events).header("Content-Type", "text/event-stream");
+        return Reply::new(200, Payload::Events).header("Content-Type", "text/event-stream");
     }
     let Some(rel) = path.strip_prefix(base) else {
         if path.is_empty() || format!("{path}/") == base {
-            return Reply::new(302, Body::Empty).header("Location", snap.base_path.clone());
+            return Reply::new(302, Payload::Empty).header("Location", snap.base_path.clone());
         }
         return not_found(snap);
     };
@@ -238,7 +257,7 @@ pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
             .split('#')
             .next()
             .unwrap_or("");
-        return Reply::new(301, Body::Empty).header("Location", format!("{raw}/{query}"));
+        return Reply::new(301, Payload::Empty).header("Location", format!("{raw}/{query}"));
     }
     not_found(snap)
 }
@@ -248,14 +267,18 @@ mod tests {
     use super::*;
 
     fn snap() -> Snapshot {
-        let mut files = Files::new();
-        files.insert("index.html".into(), b"<!DOCTYPE html>home".to_vec());
-        files.insert("404.html".into(), b"<!DOCTYPE html>missing".to_vec());
-        files.insert("tags/消防安全/index.html".into(), b"<p>tag</p>".to_vec());
-        files.insert("css/site.css".into(), b"body{}".to_vec());
-        files.insert("feed.ics".into(), b"BEGIN:VCALENDAR".to_vec());
+        let mut files = Served::default();
+        for (k, v) in [
+            ("index.html", &b"<!DOCTYPE html>home"[..]),
+            ("404.html", b"<!DOCTYPE html>missing"),
+            ("tags/消防安全/index.html", b"<p>tag</p>"),
+            ("css/site.css", b"body{}"),
+            ("feed.ics", b"BEGIN:VCALENDAR"),
+        ] {
+            files.insert(k.into(), Stored::memory(v));
+        }
         Snapshot {
-            files: Arc::new(RwLock::new(files)),
+            files,
             base_path: "/".into(),
             version: 1,
             ..Snapshot::default()
@@ -291,7 +314,7 @@ mod tests {
         assert_eq!(r.status, 200);
         let r = get(&s, "/nope/");
         assert_eq!(r.status, 404);
-        assert_eq!(r.body, Body::Bytes(b"<!DOCTYPE html>missing".to_vec()));
+        assert_eq!(r.body.to_vec(), b"<!DOCTYPE html>missing");
         assert_eq!(get(&s, "/%2e%2e/Cargo.toml").status, 400);
     }
 
@@ -311,12 +334,12 @@ mod tests {
         };
         let r = ranged("bytes=1-3");
         assert_eq!(r.status, 206);
-        assert_eq!(r.body, Body::Bytes(b"ody".to_vec()));
+        assert_eq!(r.body.to_vec(), b"ody");
         assert_eq!(r.get("Content-Range"), Some("bytes 1-3/6"));
-        assert_eq!(ranged("bytes=4-").body, Body::Bytes(b"{}".to_vec()));
-        assert_eq!(ranged("bytes=-2").body, Body::Bytes(b"{}".to_vec()));
+        assert_eq!(ranged("bytes=4-").body.to_vec(), b"{}");
+        assert_eq!(ranged("bytes=-2").body.to_vec(), b"{}");
         // The end is clamped to the file; a start past the end is 416.
-        assert_eq!(ranged("bytes=2-99").body, Body::Bytes(b"dy{}".to_vec()));
+        assert_eq!(ranged("bytes=2-99").body.to_vec(), b"dy{}");
         let r = ranged("bytes=6-7");
         assert_eq!(r.status, 416);
         assert_eq!(r.get("Content-Range"), Some("bytes */6"));
@@ -324,7 +347,7 @@ mod tests {
         for whole in ["bytes=0-1,3-4", "bytes=3-1", "items=0-1", "bytes=x-"] {
             let r = ranged(whole);
             assert_eq!(r.status, 200, "{whole}");
-            assert_eq!(r.body, Body::Bytes(b"body{}".to_vec()));
+            assert_eq!(r.body.to_vec(), b"body{}");
         }
         assert_eq!(get(&s, "/css/site.css").get("Accept-Ranges"), Some("bytes"));
     }
@@ -345,7 +368,7 @@ mod tests {
             },
         );
         assert_eq!(r.status, 304);
-        assert_eq!(r.body, Body::Empty);
+        assert!(matches!(r.body, Payload::Empty));
     }
 
     #[test]
@@ -358,6 +381,9 @@ mod tests {
         assert_eq!(get(&s, "/index.html").status, 404);
         assert_eq!(get(&s, "/aq/__anxuan/livereload.js").status, 200);
         assert_eq!(get(&s, "/__anxuan/livereload.js").status, 200);
-        assert_eq!(get(&s, "/aq/__anxuan/events").body, Body::Events);
+        assert!(matches!(
+            get(&s, "/aq/__anxuan/events").body,
+            Payload::Events
+        ));
     }
 }

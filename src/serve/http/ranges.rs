@@ -4,7 +4,7 @@
 //!
 //! Imports: `hash`.
 
-use super::{Body, Reply, Req, mime};
+use super::{Payload, Reply, Req, mime};
 
 /// A strong ETag for bytes: 64-bit FNV-1a and the length.
 pub fn etag_of(bytes: &[u8]) -> String {
@@ -57,22 +57,23 @@ pub fn parse_range(header: Option<&str>, len: u64) -> Option<Result<(u64, u64), 
     Some(Ok(range))
 }
 
-pub(super) fn bytes_reply(req: &Req<'_>, path: &str, bytes: Body, etag: String) -> Reply {
+pub(super) fn bytes_reply(req: &Req<'_>, path: &str, bytes: Payload, etag: String) -> Reply {
     if etag_matches(req.if_none_match, &etag) {
-        return Reply::new(304, Body::Empty).header("ETag", etag);
+        return Reply::new(304, Payload::Empty).header("ETag", etag);
     }
     let len = match &bytes {
-        Body::Bytes(b) => b.len() as u64,
-        Body::Static(b) => b.len() as u64,
-        Body::Disk(_, _, len) => *len,
-        Body::Empty | Body::Events => 0,
+        Payload::Bytes(b) => b.len() as u64,
+        Payload::Static(b) => b.len() as u64,
+        Payload::Disk(_, _, len) | Payload::Stored(_, _, len) => *len,
+        Payload::Empty | Payload::Events => 0,
     };
     match parse_range(req.range, len) {
         Some(Ok((start, end))) => {
             let part = match bytes {
-                Body::Bytes(b) => Body::Bytes(b[start as usize..end as usize].to_vec()),
-                Body::Static(b) => Body::Static(&b[start as usize..end as usize]),
-                Body::Disk(p, at, _) => Body::Disk(p, at + start, end - start),
+                Payload::Bytes(b) => Payload::Bytes(b[start as usize..end as usize].to_vec()),
+                Payload::Static(b) => Payload::Static(&b[start as usize..end as usize]),
+                Payload::Disk(p, at, _) => Payload::Disk(p, at + start, end - start),
+                Payload::Stored(s, at, _) => Payload::Stored(s, at + start, end - start),
                 other => other,
             };
             Reply::new(206, part)
@@ -81,7 +82,7 @@ pub(super) fn bytes_reply(req: &Req<'_>, path: &str, bytes: Body, etag: String) 
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Range", format!("bytes {start}-{}/{len}", end - 1))
         }
-        Some(Err(())) => Reply::new(416, Body::Empty)
+        Some(Err(())) => Reply::new(416, Payload::Empty)
             .header("Content-Range", format!("bytes */{len}"))
             .header("Accept-Ranges", "bytes"),
         None => Reply::new(200, bytes)

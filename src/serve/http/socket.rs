@@ -24,7 +24,7 @@ use crate::serve::limits::Backoff;
 use crate::serve::livereload;
 
 use super::request::{IDLE, MAX_HEAD, ReadHead, read_head};
-use super::{Body, Method, Reply, Req, respond};
+use super::{Method, Payload, Reply, Req, respond};
 
 /// Requests served on one connection before it is closed.
 const MAX_REQUESTS: usize = 1000;
@@ -90,6 +90,7 @@ fn status_text(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         421 => "Misdirected Request",
+        500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Unknown",
     }
@@ -98,10 +99,17 @@ fn status_text(status: u16) -> &'static str {
 /// Writes `reply` (its body unless `head_only`); false when the connection failed.
 fn write_reply(stream: &mut TcpStream, reply: Reply, head_only: bool, keep_alive: bool) -> bool {
     let (len, body): (u64, Option<Box<dyn Read>>) = match reply.body {
-        Body::Empty | Body::Events => (0, None),
-        Body::Bytes(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
-        Body::Static(b) => (b.len() as u64, Some(Box::new(b))),
-        Body::Disk(path, start, len) => match crate::sitefs::open(&path)
+        Payload::Empty | Payload::Events => (0, None),
+        Payload::Bytes(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
+        Payload::Static(b) => (b.len() as u64, Some(Box::new(b))),
+        Payload::Stored(s, start, len) => match s.read(start, len) {
+            Ok(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
+            Err(_) => {
+                let r = Reply::text(500, "500 Internal Server Error\n");
+                return write_reply(stream, r, head_only, keep_alive);
+            }
+        },
+        Payload::Disk(path, start, len) => match crate::sitefs::open(&path)
             .and_then(|mut f| f.seek(std::io::SeekFrom::Start(start)).map(|_| f))
         {
             Ok(f) => (len, Some(Box::new(f.take(len)))),
@@ -202,7 +210,7 @@ fn connection(stream: TcpStream, server: &Server) {
             },
         );
         drop(snap);
-        if reply.body == Body::Events && head.method == Method::Get {
+        if matches!(reply.body, Payload::Events) && head.method == Method::Get {
             // Hand the socket to the hub; no more requests on it.
             let _ = stream.set_read_timeout(None);
             let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
