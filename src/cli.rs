@@ -1,6 +1,8 @@
-//! Command-line types (clap). No logic.
+//! Command-line types (clap) and the shell completion scripts made from
+//! them. No other logic.
 //!
-//! Owns: the only use of `clap`. Imports nothing from the crate.
+//! Owns: the only use of `clap` and `clap_complete`. Imports nothing from
+//! the crate.
 //!
 //! Invariants: options that every subcommand shares (`-r/--root`, `-q`,
 //! `-v`, `--color`) are global, so they go before or after the
@@ -9,7 +11,8 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+pub use clap_complete::Shell as CompletionShell;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -23,6 +26,7 @@ Examples:
   anxuan build --relative              links relative to each page (any folder, file://)
   anxuan init mysite                   start a new site
   anxuan serve -i 0.0.0.0 -p 8080 -O   preview on the LAN, open the browser
+  anxuan completion bash > /etc/bash_completion.d/anxuan   shell completion
   anxuan new drill 2025-fire-drill --title \"青石小学消防疏散演练\"";
 
 #[derive(Debug, Parser)]
@@ -93,6 +97,11 @@ pub enum Command {
         after_help = "Examples:\n  anxuan new article 2025-safety-month --title \"安全生产月活动启动\"\n  anxuan new drill school-fire-drill\n  anxuan new case 2025-warehouse-fire\n  anxuan new page about --title 关于本站"
     )]
     New(NewArgs),
+    /// Print a completion script for a shell on stdout.
+    #[command(
+        after_help = "Examples:\n  anxuan completion bash > ~/.local/share/bash-completion/completions/anxuan\n  anxuan completion zsh > ~/.zfunc/_anxuan\n  anxuan completion fish > ~/.config/fish/completions/anxuan.fish\n  anxuan completion powershell >> $PROFILE"
+    )]
+    Completion(CompletionArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -207,4 +216,20 @@ pub struct NewArgs {
     /// The title (default: a placeholder to replace).
     #[arg(long)]
     pub title: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+/// The completion script of the whole command line for `shell`.
+pub fn completion_script(shell: CompletionShell) -> Vec<u8> {
+    let mut script = Vec::new();
+    // Written to memory: the generator cannot fail there (it panics on a
+    // failed write, so it never writes to stdout directly).
+    clap_complete::generate(shell, &mut Cli::command(), "anxuan", &mut script);
+    script
 }

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod check;
+pub mod completion;
 pub mod init;
 pub mod new;
 pub mod serve;
@@ -28,6 +29,7 @@ pub fn run(shell: &Shell, cli: &Cli) -> Result<(), Error> {
         Command::Serve(args) => serve::run(shell, &root_of(root), args),
         Command::Init(args) => init::run(shell, root, args),
         Command::New(args) => new::run(shell, &root_of(root), args),
+        Command::Completion(args) => completion::run(args),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The command line: exit codes, output-folder safety, init, new, check,
-//! global options, aliases.
+//! global options, aliases, completion scripts.
 
 use crate::support::*;
 
@@ -269,4 +269,41 @@ fn expired_flag_includes_expired_pages() {
     assert!(page.is_file(), "--expired includes it");
     let o = site.run(&["check", "--now", NOW, "--expired"]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn completion_prints_a_script_naming_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["completion", "bash"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = String::from_utf8(o.stdout).unwrap();
+    for word in [
+        "build",
+        "check",
+        "serve",
+        "init",
+        "new",
+        "completion",
+        "--output-dir",
+        "--expired",
+    ] {
+        assert!(script.contains(word), "bash completion lacks {word}");
+    }
+    for shell in ["zsh", "fish", "powershell"] {
+        let o = anxuan(dir.path(), &["completion", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("serve"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn completion_for_an_unknown_shell_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["completion", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("tcsh"), "{}", stderr(&o));
 }
