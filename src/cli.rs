@@ -1,11 +1,18 @@
-//! Command-line types (clap). No logic.
+//! Command-line types (clap) and the shell completion scripts made from
+//! them. No other logic.
 //!
-//! Owns: the only use of `clap`. Imports nothing from the crate.
+//! Owns: the only use of `clap` and `clap_complete`. Imports nothing from
+//! the crate.
+//!
+//! Invariants: options that every subcommand shares (`-r/--root`, `-q`,
+//! `-v`, `--color`) are global, so they go before or after the
+//! subcommand's name.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+pub use clap_complete::Shell as CompletionShell;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -18,6 +25,8 @@ Examples:
   anxuan build --base-url https://www.example.gov.cn/anquan/   deploy under a sub-path
   anxuan build --relative              links relative to each page (any folder, file://)
   anxuan init mysite                   start a new site
+  anxuan serve -i 0.0.0.0 -p 8080 -O   preview on the LAN, open the browser
+  anxuan completion bash > /etc/bash_completion.d/anxuan   shell completion
   anxuan new drill 2025-fire-drill --title \"青石小学消防疏散演练\"";
 
 #[derive(Debug, Parser)]
@@ -38,7 +47,11 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
+    /// The site folder (containing site.yaml); default: the current folder.
+    #[arg(short, long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -84,24 +97,29 @@ pub enum Command {
         after_help = "Examples:\n  anxuan new article 2025-safety-month --title \"安全生产月活动启动\"\n  anxuan new drill school-fire-drill\n  anxuan new case 2025-warehouse-fire\n  anxuan new page about --title 关于本站"
     )]
     New(NewArgs),
+    /// Print a completion script for a shell on stdout.
+    #[command(
+        after_help = "Examples:\n  anxuan completion bash > ~/.local/share/bash-completion/completions/anxuan\n  anxuan completion zsh > ~/.zfunc/_anxuan\n  anxuan completion fish > ~/.config/fish/completions/anxuan.fish\n  anxuan completion powershell >> $PROFILE"
+    )]
+    Completion(CompletionArgs),
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct SiteArgs {
-    /// The site folder (containing site.yaml).
-    #[arg(long, value_name = "DIR")]
-    pub root: Option<PathBuf>,
     /// Include drafts (`draft: true`).
     #[arg(long)]
     pub drafts: bool,
     /// Include content dated in the future.
     #[arg(long)]
     pub future: bool,
+    /// Include content whose `expires:` date has passed.
+    #[arg(long)]
+    pub expired: bool,
     /// The build time (RFC 3339, or a date / date-time in the site's time zone); default: now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// Override site.yaml's base_url, e.g. https://aq.example.gov.cn/ or /sub/path/.
-    #[arg(long, value_name = "URL")]
+    #[arg(short = 'u', long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Write links relative to each page, so the output works from any folder
     /// (also file://); same as `relative_urls: true` in site.yaml.
@@ -114,7 +132,7 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Output folder (default: <root>/public).
-    #[arg(long, value_name = "DIR")]
+    #[arg(short = 'o', long, visible_alias = "output-dir", value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
 
@@ -149,16 +167,22 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// The address to listen on; 0.0.0.0 makes the preview reachable from the LAN.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    #[arg(
+        short = 'i',
+        long,
+        visible_alias = "interface",
+        value_name = "ADDR",
+        default_value = "127.0.0.1"
+    )]
     pub bind: IpAddr,
     /// The port to listen on (0: any free port).
-    #[arg(long, default_value_t = 1111)]
+    #[arg(short = 'p', long, default_value_t = 1111)]
     pub port: u16,
     /// Poll the files instead of relying on change events (WSL2, network drives).
     #[arg(long)]
     pub poll: bool,
     /// Open the site in the default browser.
-    #[arg(long)]
+    #[arg(short = 'O', long)]
     pub open: bool,
     /// Also answer requests addressed to this host name (repeatable), e.g.
     /// a reverse proxy's name or a hosts-file name for a phone. Without it
@@ -170,8 +194,8 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Folder to create (must not exist, or be empty).
-    pub dir: PathBuf,
+    /// Folder to create (must not exist, or be empty); default: `--root`.
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,7 +216,20 @@ pub struct NewArgs {
     /// The title (default: a placeholder to replace).
     #[arg(long)]
     pub title: Option<String>,
-    /// The site folder.
-    #[arg(long, value_name = "DIR")]
-    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+/// The completion script of the whole command line for `shell`.
+pub fn completion_script(shell: CompletionShell) -> Vec<u8> {
+    let mut script = Vec::new();
+    // Written to memory: the generator cannot fail there (it panics on a
+    // failed write, so it never writes to stdout directly).
+    clap_complete::generate(shell, &mut Cli::command(), "anxuan", &mut script);
+    script
 }

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use anxuan::cli::{Cli, ColorChoice, Command};
+use anxuan::cli::{Cli, ColorChoice};
 use anxuan::error::Error;
 use anxuan::shell::{Shell, Verbosity};
 use clap::Parser;
@@ -35,12 +35,8 @@ fn main() -> ExitCode {
     anxuan::crash::install();
     // A panic (a bug) unwinds to here, dropping the output stage on the way,
     // so nothing half-written is left; the hook has printed the report.
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
-        Command::Build(args) => anxuan::cmd::build::run(&shell, args),
-        Command::Check(args) => anxuan::cmd::check::run(&shell, args),
-        Command::Serve(args) => anxuan::cmd::serve::run(&shell, args),
-        Command::Init(args) => anxuan::cmd::init::run(&shell, args),
-        Command::New(args) => anxuan::cmd::new::run(&shell, args),
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        anxuan::cmd::run(&shell, &cli)
     }));
     let Ok(result) = run else {
         return ExitCode::from(101);

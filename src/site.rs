@@ -24,6 +24,8 @@ pub type PageId = usize;
 pub struct PublishOptions {
     pub drafts: bool,
     pub future: bool,
+    /// Include content whose `expires` date has passed (`--expired`).
+    pub expired: bool,
 }
 
 /// Why a page was left out.
@@ -44,7 +46,8 @@ impl Unpublished {
     }
 }
 
-/// The publishing rule: drafts, future-dated and expired content is left out.
+/// The publishing rule: drafts, future-dated and expired content is left
+/// out, unless `opts` asks for it.
 /// A drill's `start` never hides it; only its publication `date` does.
 pub fn publication(
     page: &Page,
@@ -63,6 +66,7 @@ pub fn publication(
     }
     if let Some(exp) = page.expires
         && now >= dates::end_of_day(exp, &cfg.tz)
+        && !opts.expired
     {
         return Some(Unpublished::Expired);
     }

@@ -1,33 +1,33 @@
 //! `anxuan build`: run the pipeline, then write the output (nothing in it
 //! changes unless the whole build succeeded).
 
+use std::path::Path;
 use std::time::Instant;
 
-use super::{build_options, count_phrase, display, report, root_of, site_error};
+use super::{build_options, count_phrase, display, report, site_error};
 use crate::cli::BuildArgs;
 use crate::error::{Result, Severity};
 use crate::output;
 use crate::pipeline;
 use crate::shell::Shell;
 
-pub fn run(shell: &Shell, args: &BuildArgs) -> Result<()> {
+pub fn run(shell: &Shell, root: &Path, args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let root = root_of(&args.site.root);
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
     // Refuse a dangerous target before doing any work.
-    output::check_target(&root, &out)?;
-    shell.status("Building", &format!("site in {}", display(&root)));
+    output::check_target(root, &out)?;
+    shell.status("Building", &format!("site in {}", display(root)));
     let opts = build_options(&args.site);
     // Pages are staged as soon as they are rendered (a 12,000-page site is
     // never held in memory whole); the output changes only when everything
     // succeeded, and the staging folder is removed otherwise.
-    let stage = output::Stage::begin(&root, &out)?;
+    let stage = output::Stage::begin(root, &out)?;
     let write = |path: &str, bytes: &[u8]| {
         stage.write_one(path, bytes).map_err(|e| {
             crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
         })
     };
-    let build = match pipeline::build_into(&root, &opts, &write) {
+    let build = match pipeline::build_into(root, &opts, &write) {
         Ok(b) => b,
         Err(diags) => {
             let errors = report(shell, &diags);

@@ -7,9 +7,10 @@
 //! stderr; `--external` also fetches external links.
 
 use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
-use super::{build_options, count_phrase, display, root_of, site_error};
+use super::{build_options, count_phrase, display, site_error};
 use crate::check::{self, Finding, JsonFinding, external};
 use crate::cli::{CheckArgs, OutputFormat};
 use crate::error::{Diagnostic, Error, Result, Severity};
@@ -38,15 +39,15 @@ fn print_json(diags: &[Diagnostic], findings: &[Finding]) -> Result<()> {
         .map_err(|e| Error::io("<stdout>", e))
 }
 
-pub fn run(shell: &Shell, args: &CheckArgs) -> Result<()> {
-    let root = root_of(&args.site.root);
+pub fn run(shell: &Shell, root: &Path, args: &CheckArgs) -> Result<()> {
     let json = args.format == OutputFormat::Json;
-    shell.status("Checking", &format!("site in {}", display(&root)));
+    shell.status("Checking", &format!("site in {}", display(root)));
     let mut opts = build_options(&args.site);
-    // Check drafts and scheduled content too: they will be published one day.
+    // Check drafts and scheduled content too: they will be published one
+    // day. Expired content is gone for good; `--expired` checks it too.
     opts.publish.drafts = true;
     opts.publish.future = true;
-    let build = match pipeline::build(&root, &opts) {
+    let build = match pipeline::build(root, &opts) {
         Ok(build) => build,
         Err(diags) => {
             if json {

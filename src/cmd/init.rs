@@ -1,5 +1,8 @@
-//! `anxuan init DIR`: a new site with site.yaml and one example of each kind.
-//! No theme is copied: the default theme is built in.
+//! `anxuan init DIR` (or `anxuan --root DIR init`): a new site with
+//! site.yaml and one example of each kind. No theme is copied: the default
+//! theme is built in.
+
+use std::path::Path;
 
 use crate::cli::{InitArgs, NewKind};
 use crate::config::Config;
@@ -30,8 +33,21 @@ footer:
   # error_report_url: https://zfwzzc.www.gov.cn/
 "#;
 
-pub fn run(shell: &Shell, args: &InitArgs) -> Result<()> {
-    let dir = &args.dir;
+pub fn run(shell: &Shell, root: Option<&Path>, args: &InitArgs) -> Result<()> {
+    let dir: &Path = match (args.dir.as_deref(), root) {
+        (Some(dir), None) | (None, Some(dir)) => dir,
+        (Some(_), Some(_)) => {
+            return Err(Error::Usage(
+                "give the new site's folder once: `anxuan init DIR` or `anxuan --root DIR init`"
+                    .into(),
+            ));
+        }
+        (None, None) => {
+            return Err(Error::Usage(
+                "name the folder to create: `anxuan init DIR`".into(),
+            ));
+        }
+    };
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?

@@ -55,9 +55,8 @@ fn folder(kind: NewKind) -> &'static str {
     }
 }
 
-pub fn run(shell: &Shell, args: &NewArgs) -> Result<()> {
-    let root = super::root_of(&args.root);
-    let cfg = match pipeline::load_config(&root) {
+pub fn run(shell: &Shell, root: &Path, args: &NewArgs) -> Result<()> {
+    let cfg = match pipeline::load_config(root) {
         Ok(c) => c,
         Err(diags) => {
             let n = super::report(shell, &diags);

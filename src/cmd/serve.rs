@@ -1,14 +1,16 @@
 //! `anxuan serve`: turn the arguments into [`ServeOptions`] and run the
 //! server (see `serve`).
 
-use super::{build_options, root_of};
+use std::path::Path;
+
+use super::build_options;
 use crate::cli::ServeArgs;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::serve::{self, ServeOptions};
 use crate::shell::Shell;
 
-pub fn run(shell: &Shell, args: &ServeArgs) -> Result<()> {
+pub fn run(shell: &Shell, root: &Path, args: &ServeArgs) -> Result<()> {
     let mut build = build_options(&args.site);
     build.render.live_reload = true;
     // Read the clock once: every rebuild of this session sees the same
@@ -25,7 +27,7 @@ pub fn run(shell: &Shell, args: &ServeArgs) -> Result<()> {
     serve::run(
         shell,
         ServeOptions {
-            root: root_of(&args.site.root),
+            root: root.to_path_buf(),
             bind: args.bind,
             port: args.port,
             build,

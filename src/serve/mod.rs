@@ -16,6 +16,7 @@
 //! same tree and options (the memoized rebuilds are checked against it in
 //! the tests).
 
+pub mod announce;
 mod changes;
 pub mod host;
 pub mod http;

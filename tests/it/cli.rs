@@ -1,4 +1,5 @@
-//! The command line: exit codes, output-folder safety, init, new, check.
+//! The command line: exit codes, output-folder safety, init, new, check,
+//! global options, aliases, completion scripts.
 
 use crate::support::*;
 
@@ -196,4 +197,113 @@ fn color_follows_the_flag_and_the_environment() {
         &["build"],
         &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
     ));
+}
+
+/// `-r/--root`, `-q`, `-v` and `--color` are global: they work after the
+/// subcommand too, for every subcommand that uses them.
+#[test]
+fn global_options_after_the_subcommand_are_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = copy_fixture("minimal");
+    let root = site.root().to_str().unwrap();
+    let o = anxuan(dir.path(), &["build", "-q", "-r", root, "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "-q prints nothing on success");
+    assert!(site.root().join("public/index.html").is_file());
+    let o = anxuan(dir.path(), &["build", "--now", NOW, "--root", root, "-v"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Timings"), "-v: {}", stderr(&o));
+    let o = anxuan(
+        dir.path(),
+        &["check", "--now", NOW, "-r", root, "--color", "never"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = anxuan(dir.path(), &["-r", root, "new", "page", "p2", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.root().join("content/pages/p2.md").is_file());
+    assert!(!dir.path().join("content").exists());
+    let o = anxuan(dir.path(), &["build", "-q", "-v", "-r", root]);
+    assert_eq!(o.status.code(), Some(2), "-q and -v conflict");
+}
+
+#[test]
+fn init_takes_the_folder_or_root_but_not_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["init", "-r", "viaroot"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("viaroot/site.yaml").is_file());
+    let o = anxuan(dir.path(), &["init", "a", "--root", "b"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(anxuan(dir.path(), &["init"]).status.code(), Some(2));
+    assert!(!dir.path().join("a").exists() && !dir.path().join("b").exists());
+}
+
+#[test]
+fn output_dir_aliases_and_short_base_url_are_accepted() {
+    let site = copy_fixture("minimal");
+    for (flag, out) in [("-o", "o1"), ("--output-dir", "o2"), ("--out", "o3")] {
+        let o = site.run(&["build", "--now", NOW, flag, out, "-u", "/sub/"]);
+        assert!(o.status.success(), "{flag}: {}", stderr(&o));
+        let index = std::fs::read_to_string(site.root().join(out).join("index.html")).unwrap();
+        assert!(
+            index.contains("href=\"/sub/articles/"),
+            "{flag}: -u sets the base URL"
+        );
+    }
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn expired_flag_includes_expired_pages() {
+    let site = copy_fixture("minimal");
+    site.write(
+        "content/articles/old-notice.md",
+        "---\ntitle: 过期通知\ndate: 2025-06-16\nexpires: 2025-12-31\n---\n\n已过期。\n",
+    );
+    let page = site.root().join("public/articles/old-notice/index.html");
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!page.exists(), "expired content is left out by default");
+    let o = site.run(&["build", "--now", NOW, "--expired"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(page.is_file(), "--expired includes it");
+    let o = site.run(&["check", "--now", NOW, "--expired"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn completion_prints_a_script_naming_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["completion", "bash"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = String::from_utf8(o.stdout).unwrap();
+    for word in [
+        "build",
+        "check",
+        "serve",
+        "init",
+        "new",
+        "completion",
+        "--output-dir",
+        "--expired",
+    ] {
+        assert!(script.contains(word), "bash completion lacks {word}");
+    }
+    for shell in ["zsh", "fish", "powershell"] {
+        let o = anxuan(dir.path(), &["completion", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("serve"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn completion_for_an_unknown_shell_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = anxuan(dir.path(), &["completion", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("tcsh"), "{}", stderr(&o));
 }

@@ -26,6 +26,7 @@ mod hostile;
 mod ics;
 mod metadata;
 mod publishing;
+mod qr;
 mod search;
 mod serve;
 mod sitemap;

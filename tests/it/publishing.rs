@@ -21,7 +21,11 @@ fn site() -> TestSite {
 fn built(s: &TestSite, drafts: bool, future: bool) -> Vec<String> {
     let b = s
         .build_with(&BuildOptions {
-            publish: PublishOptions { drafts, future },
+            publish: PublishOptions {
+                drafts,
+                future,
+                ..Default::default()
+            },
             ..opts()
         })
         .unwrap();
