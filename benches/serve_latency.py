@@ -17,6 +17,7 @@ The article is restored when the run ends.
 """
 
 import argparse
+import json
 import os
 import queue
 import re
@@ -53,43 +54,58 @@ def wait_line(q, pattern, timeout, log):
 
 
 class Events:
-    """A minimal Server-Sent Events reader on a raw socket."""
+    """A minimal reader of the live-reload WebSocket on a raw socket
+    (RFC 6455: the handshake, then unmasked server frames)."""
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port))
-        self.sock.sendall(b"GET /__anxuan/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        self.sock.sendall(
+            b"GET /__anxuan/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
         self.q = queue.Queue()
         threading.Thread(target=self._run, daemon=True).start()
 
-    def _run(self):
-        buf = b""
-        head_done = False
-        name = None
-        while True:
+    def _read(self, n):
+        while len(self.buf) < n:
             chunk = self.sock.recv(65536)
             if not chunk:
-                self.q.put(None)
-                return
-            buf += chunk
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                line = line.rstrip(b"\r").decode("utf-8", "replace")
-                if not head_done:
-                    if line == "":
-                        head_done = True
-                    continue
-                if line.startswith("event: "):
-                    name = line[7:]
-                elif line == "" and name:
+                raise EOFError
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def _run(self):
+        self.buf = b""
+        try:
+            while b"\r\n\r\n" not in self.buf:
+                self.buf += self.sock.recv(65536) or b""
+            head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+            if not head.startswith(b"HTTP/1.1 101"):
+                raise EOFError
+            while True:
+                b0, b1 = self._read(2)
+                n = b1 & 0x7F
+                if n == 126:
+                    n = int.from_bytes(self._read(2), "big")
+                elif n == 127:
+                    n = int.from_bytes(self._read(8), "big")
+                payload = self._read(n)
+                if b0 & 0x0F == 1:  # a text frame: {"event": ..., "data": ...}
+                    name = json.loads(payload)["event"]
                     self.q.put((name, time.perf_counter()))
-                    name = None
+                elif b0 & 0x0F == 8:  # close
+                    raise EOFError
+        except (EOFError, OSError):
+            self.q.put(None)
 
     def wait(self, want, timeout=120):
         deadline = time.monotonic() + timeout
         while True:
             item = self.q.get(timeout=max(0.01, deadline - time.monotonic()))
             if item is None:
-                raise SystemExit("event stream closed")
+                raise SystemExit("the live-reload socket closed")
             if item[0] == want:
                 return item[1]
             if item[0] == "errors":

@@ -76,6 +76,15 @@ impl Shell {
         }
     }
 
+    /// Lines shown as they are (a QR code), unless `--quiet`.
+    pub fn block(&self, lines: &[String]) {
+        if self.verbosity != Verbosity::Quiet {
+            for l in lines {
+                self.write(l);
+            }
+        }
+    }
+
     pub fn error(&self, message: &str) {
         self.write(&format!("{}: {message}", paint(RED, "error")));
     }

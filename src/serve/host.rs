@@ -28,6 +28,10 @@ use crate::weburl::Host;
 /// The body of a 421 answer (one line, for the editor who opened the page).
 pub const REFUSED: &str = "此预览服务只回应本机地址（localhost / 127.0.0.1）；如需通过其他名称访问，请在启动时使用 --allowed-host 参数\n";
 
+/// The body of a 403 answer to a WebSocket asked for by another site's page.
+pub const FOREIGN_ORIGIN: &str =
+    "403 Forbidden: 只有本预览站点自己的页面可以连接实时刷新（Origin 不符）\n";
+
 /// The body of a 400 answer to a request without a usable `Host`.
 pub const BAD: &str = "400 Bad Request: 请求缺少有效的 Host 头（RFC 9112 §3.2）\n";
 
@@ -176,6 +180,20 @@ pub fn allowed(host_header: Option<&str>, policy: &HostPolicy) -> Verdict {
     }
 }
 
+/// The Origin rule of the live-reload WebSocket: browsers let any page
+/// open a WebSocket to any address (no same-origin policy), so the page
+/// asking must be one of ours. No `Origin` (not a browser): allowed.
+pub fn origin_allowed(origin: Option<&str>, policy: &HostPolicy) -> bool {
+    let Some(origin) = origin else {
+        return true;
+    };
+    let Some(url) = crate::weburl::absolute_web(origin.trim()) else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or("");
+    allowed(Some(host), policy) == Verdict::Allow
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +317,23 @@ mod tests {
         assert!(parse_allowed("[fd00::1]").is_ok());
         for bad in ["", "preview.example:8080", "a@b", "a b", "[::1]:80", "."] {
             assert!(parse_allowed(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn origin_rule_admits_our_pages_only() {
+        let p = HostPolicy::loopback();
+        assert!(origin_allowed(None, &p));
+        assert!(origin_allowed(Some("http://127.0.0.1:1111"), &p));
+        assert!(origin_allowed(Some("http://localhost:8080"), &p));
+        assert!(origin_allowed(Some("http://[::1]:1111"), &p));
+        for bad in [
+            "https://attacker.example",
+            "null",
+            "file://",
+            "http://127.0.0.1.nip.io",
+        ] {
+            assert!(!origin_allowed(Some(bad), &p), "{bad}");
         }
     }
 }

@@ -8,7 +8,11 @@
   var base = script && script.src
     ? script.src.replace(/livereload\.js(\?.*)?$/, "")
     : "/__anxuan/";
-  var eventsUrl = base + "events";
+  // The live-reload WebSocket: unlike an event stream it does not take one
+  // of the six HTTP connections a browser opens to a host, so any number of
+  // tabs of the preview stay connected.
+  var eventsUrl = new URL(base + "events", location.href);
+  eventsUrl.protocol = eventsUrl.protocol === "https:" ? "wss:" : "ws:";
   var state = { connected: false, id: null, version: null, reloads: 0 };
   window.__anxuan = state;
   var overlay = null;
@@ -106,10 +110,8 @@
       .catch(function () { location.reload(); });
   }
 
-  function connect() {
-    var source = new EventSource(eventsUrl);
-    source.addEventListener("hello", function (ev) {
-      var d = JSON.parse(ev.data);
+  var handlers = {
+    hello: function (d) {
       // A different server (restarted) or a build we have not seen: reload.
       if (state.id !== null && (d.id !== state.id || d.version !== state.version)) {
         location.reload();
@@ -119,9 +121,8 @@
       state.version = d.version;
       state.connected = true;
       showErrors(d.errors);
-    });
-    source.addEventListener("reload", function (ev) {
-      var d = JSON.parse(ev.data);
+    },
+    reload: function (d) {
       state.version = d.version;
       state.reloads += 1;
       clearErrors();
@@ -130,17 +131,26 @@
       } else {
         location.reload();
       }
-    });
-    source.addEventListener("errors", function (ev) {
-      showErrors(JSON.parse(ev.data).errors);
-    });
-    source.addEventListener("clear", function () {
+    },
+    errors: function (d) {
+      showErrors(d.errors);
+    },
+    clear: function () {
       clearErrors();
-    });
-    source.onerror = function () {
+    }
+  };
+
+  function connect() {
+    var socket = new WebSocket(eventsUrl.href);
+    socket.onmessage = function (ev) {
+      var m = JSON.parse(ev.data);
+      if (Object.prototype.hasOwnProperty.call(handlers, m.event)) {
+        handlers[m.event](m.data);
+      }
+    };
+    socket.onclose = function () {
       // The server stopped or restarted: try again until it is back.
       state.connected = false;
-      source.close();
       setTimeout(connect, 1000);
     };
   }

@@ -1,19 +1,21 @@
-//! Live reload: the browser script and the Server-Sent Events hub.
+//! Live reload: the browser script and the hub of connected browsers.
 //!
 //! Owns: `/__anxuan/livereload.js` (a file, so pages need no inline script
-//! under a strict CSP), the event names and their JSON, and the list of
-//! connected browsers. Imports: `error`. Knows nothing of HTTP parsing:
-//! `http` hands it the connection, whose response head it writes itself.
+//! under a strict CSP), the messages (JSON text of a WebSocket) and the
+//! list of connected browsers. Imports: `error`. Knows nothing of HTTP:
+//! the socket side subscribes a browser and forwards what it receives.
 //!
-//! Invariants: a browser that connects gets a `hello` with the server's id,
-//! the current build version and the current errors under the same lock that
-//! broadcasts use, so it never misses an event between the two; a client
-//! whose connection fails is dropped on the next write; at most `limit`
-//! clients are held (a subscriber beyond it is handed back, for a 503,
-//! after the clients whose peer has gone are dropped).
+//! Invariants: a browser that subscribes gets a `hello` with the server's
+//! id, the current build version and the current errors under the same
+//! lock that broadcasts use, so it never misses an event between the two;
+//! a browser that went away, or reads so slowly that [`QUEUE`] messages
+//! wait for it, is dropped; at most `limit` browsers are held (a
+//! subscriber beyond it is refused, for a 503, after those that went away
+//! are dropped).
 
-use std::io::Write;
 use std::sync::Mutex;
+
+use tokio::sync::mpsc;
 
 use serde::Serialize;
 
@@ -22,7 +24,8 @@ use crate::error::Diagnostic;
 /// The script every served HTML page links in serve mode.
 pub const SCRIPT: &str = include_str!("livereload.js");
 
-/// Where pages find the script and the event stream (below the base path).
+/// Where pages find the script and the live-reload WebSocket (below the
+/// base path).
 pub const SCRIPT_PATH: &str = "__anxuan/livereload.js";
 pub const EVENTS_PATH: &str = "__anxuan/events";
 
@@ -82,10 +85,14 @@ struct ErrorsData<'a> {
     errors: &'a [Problem],
 }
 
-/// One SSE message: `event: <name>\ndata: <json>\n\n`.
+/// One message: `{"event":"<name>","data":<json>}`.
 fn message(name: &str, data: &impl Serialize) -> String {
-    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_owned());
-    format!("event: {name}\ndata: {json}\n\n")
+    #[derive(Serialize)]
+    struct Message<'a, T> {
+        event: &'a str,
+        data: &'a T,
+    }
+    serde_json::to_string(&Message { event: name, data }).unwrap_or_else(|_| "{}".to_owned())
 }
 
 impl Event {
@@ -104,21 +111,15 @@ impl Event {
     }
 }
 
-/// The response head of the event stream (no length: it ends when the
-/// connection does).
-pub const EVENTS_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n";
+/// Messages queued for one browser at most; a browser further behind is
+/// dropped (its page reconnects and is told the current state).
+pub const QUEUE: usize = 64;
 
-/// A connected browser: where its events are written.
-pub trait Client: Write + Send {
-    /// True when the peer has closed its end (checked without blocking),
-    /// so the client can be dropped before a write fails. Default: never.
-    fn gone(&mut self) -> bool {
-        false
-    }
-}
+/// What a subscribed browser receives, in order, starting with `hello`.
+pub type Subscription = mpsc::Receiver<String>;
 
 struct HubState {
-    clients: Vec<Box<dyn Client>>,
+    clients: Vec<mpsc::Sender<String>>,
     version: u64,
     errors: Vec<Problem>,
 }
@@ -132,9 +133,9 @@ pub struct Hub {
     state: Mutex<HubState>,
 }
 
-fn send(client: &mut Box<dyn Client>, text: &str) -> bool {
-    client.write_all(text.as_bytes()).is_ok() && client.flush().is_ok()
-}
+/// The hub holds its limit of browsers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
 
 impl Hub {
     /// A hub holding at most `limit` clients.
@@ -154,18 +155,17 @@ impl Hub {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts an event stream on `client`: the head, then `hello`. When
-    /// the hub already holds `limit` clients (after dropping those whose
-    /// peer has gone), nothing is written and the client is handed back.
-    pub fn subscribe<C: Client + 'static>(&self, client: C) -> Result<(), C> {
+    /// Subscribes a browser: its first message is `hello`. Refused when
+    /// the hub holds `limit` clients after dropping those that went away.
+    pub fn subscribe(&self) -> Result<Subscription, Full> {
         let mut st = self.lock();
         if st.clients.len() >= self.limit {
-            st.clients.retain_mut(|c| !c.gone());
+            st.clients.retain(|c| !c.is_closed());
             if st.clients.len() >= self.limit {
-                return Err(client);
+                return Err(Full);
             }
         }
-        let mut client: Box<dyn Client> = Box::new(client);
+        let (tx, rx) = mpsc::channel(QUEUE);
         let hello = message(
             "hello",
             &Hello {
@@ -174,14 +174,14 @@ impl Hub {
                 errors: &st.errors,
             },
         );
-        if send(&mut client, EVENTS_HEAD) && send(&mut client, &hello) {
-            st.clients.push(client);
+        if tx.try_send(hello).is_ok() {
+            st.clients.push(tx);
         }
-        Ok(())
+        Ok(rx)
     }
 
     /// Records the event in the state new browsers see, then sends it to
-    /// every connected browser, dropping those that went away.
+    /// every connected browser, dropping those that went away or lag.
     pub fn broadcast(&self, event: &Event) {
         let mut st = self.lock();
         match event {
@@ -193,76 +193,27 @@ impl Hub {
             Event::Clear => st.errors.clear(),
         }
         let text = event.encode();
-        st.clients.retain_mut(|c| send(c, &text));
+        st.clients.retain(|c| c.try_send(text.clone()).is_ok());
     }
 
-    /// A comment line that keeps proxies quiet and finds dead clients.
-    pub fn ping(&self) {
-        self.lock()
-            .clients
-            .retain_mut(|c| !c.gone() && send(c, ": ping\n\n"));
-    }
-
+    /// Browsers connected now.
     pub fn clients(&self) -> usize {
-        self.lock().clients.len()
+        let mut st = self.lock();
+        st.clients.retain(|c| !c.is_closed());
+        st.clients.len()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
-    #[derive(Clone, Debug, Default)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Sink {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Client for Sink {}
-
-    #[derive(Debug)]
-    struct Broken;
-
-    impl Client for Broken {}
-
-    /// A client whose peer has closed.
-    #[derive(Debug)]
-    struct Gone;
-
-    impl Write for Gone {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Client for Gone {
-        fn gone(&mut self) -> bool {
-            true
-        }
-    }
-
-    impl Write for Broken {
-        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-            Err(std::io::ErrorKind::BrokenPipe.into())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    fn next(rx: &mut Subscription) -> String {
+        rx.try_recv().unwrap()
     }
 
     #[test]
-    fn subscribe_sends_head_and_hello_with_current_errors() {
+    fn subscribe_sends_hello_with_current_errors() {
         let hub = Hub::new(
             "abc".into(),
             3,
@@ -273,29 +224,40 @@ mod tests {
             }],
             8,
         );
-        let sink = Sink::default();
-        hub.subscribe(sink.clone()).unwrap();
-        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-        assert!(text.starts_with("HTTP/1.1 200 OK\r\n"));
-        assert!(text.contains("text/event-stream"));
-        assert!(text.contains(
-            "event: hello\ndata: {\"id\":\"abc\",\"version\":3,\"errors\":[{\"location\":\"content/a.md:2:7\",\"message\":\"bad\",\"help\":null}]}\n\n"
-        ));
+        let mut rx = hub.subscribe().unwrap();
+        assert_eq!(
+            next(&mut rx),
+            "{\"event\":\"hello\",\"data\":{\"id\":\"abc\",\"version\":3,\"errors\":[{\"location\":\"content/a.md:2:7\",\"message\":\"bad\",\"help\":null}]}}"
+        );
     }
 
     #[test]
-    fn broadcast_reaches_clients_and_drops_broken_ones() {
+    fn broadcast_reaches_clients_and_drops_gone_ones() {
         let hub = Hub::new("x".into(), 1, Vec::new(), 8);
-        let sink = Sink::default();
-        hub.subscribe(sink.clone()).unwrap();
-        assert!(hub.subscribe(Broken).is_ok());
-        assert_eq!(hub.clients(), 1);
+        let mut rx = hub.subscribe().unwrap();
+        drop(hub.subscribe().unwrap());
         hub.broadcast(&Event::Reload {
             version: 2,
             css_only: true,
         });
-        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-        assert!(text.ends_with("event: reload\ndata: {\"version\":2,\"css_only\":true}\n\n"));
+        assert_eq!(hub.clients(), 1);
+        next(&mut rx);
+        let text = next(&mut rx);
+        assert!(text.contains("\"event\":\"reload\""), "{text}");
+        assert!(text.contains("{\"version\":2,\"css_only\":true}"), "{text}");
+    }
+
+    #[test]
+    fn a_browser_that_does_not_read_is_dropped() {
+        let hub = Hub::new("x".into(), 1, Vec::new(), 8);
+        let _rx = hub.subscribe().unwrap();
+        for v in 0..QUEUE as u64 {
+            hub.broadcast(&Event::Reload {
+                version: v,
+                css_only: false,
+            });
+        }
+        assert_eq!(hub.clients(), 0);
     }
 
     #[test]
@@ -306,37 +268,25 @@ mod tests {
             message: "oops".into(),
             help: Some("改一下".into()),
         }]));
-        let sink = Sink::default();
-        hub.subscribe(sink.clone()).unwrap();
-        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-        assert!(text.contains("\"version\":1,\"errors\":[{\"location\":\"site.yaml:1:1\""));
+        let text = next(&mut hub.subscribe().unwrap());
+        assert!(text.contains("\"location\":\"site.yaml:1:1\""), "{text}");
+        assert!(text.contains("\"version\":1"), "{text}");
         hub.broadcast(&Event::Reload {
             version: 2,
             css_only: false,
         });
-        let sink2 = Sink::default();
-        hub.subscribe(sink2.clone()).unwrap();
-        let text = String::from_utf8(sink2.0.lock().unwrap().clone()).unwrap();
-        assert!(text.contains("\"version\":2,\"errors\":[]"));
+        let text = next(&mut hub.subscribe().unwrap());
+        assert!(text.contains("\"version\":2,\"errors\":[]"), "{text}");
     }
 
     #[test]
-    fn subscribe_beyond_the_limit_hands_the_client_back() {
+    fn subscribe_beyond_the_limit_is_refused_until_one_leaves() {
         let hub = Hub::new("x".into(), 1, Vec::new(), 2);
-        hub.subscribe(Sink::default()).unwrap();
-        hub.subscribe(Sink::default()).unwrap();
-        let third = Sink::default();
-        assert!(hub.subscribe(third.clone()).is_err());
-        assert!(third.0.lock().unwrap().is_empty(), "nothing written to it");
+        let a = hub.subscribe().unwrap();
+        let _b = hub.subscribe().unwrap();
+        assert_eq!(hub.subscribe().err(), Some(Full));
         assert_eq!(hub.clients(), 2);
-    }
-
-    #[test]
-    fn subscribe_at_the_limit_drops_gone_clients_first() {
-        let hub = Hub::new("x".into(), 1, Vec::new(), 2);
-        hub.subscribe(Gone).unwrap();
-        hub.subscribe(Sink::default()).unwrap();
-        assert!(hub.subscribe(Sink::default()).is_ok());
-        assert_eq!(hub.clients(), 2);
+        drop(a);
+        assert!(hub.subscribe().is_ok());
     }
 }

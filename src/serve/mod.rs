@@ -329,35 +329,6 @@ fn own_addresses() -> Vec<IpAddr> {
     found.into_iter().collect()
 }
 
-/// The addresses worth printing for a server listening on `bind` (a
-/// wildcard): IPv4 ones for `0.0.0.0`, also global IPv6 ones for `::`.
-fn lan_addresses(bind: IpAddr, own: &[IpAddr]) -> Vec<IpAddr> {
-    own.iter()
-        .copied()
-        .filter(|ip| match ip {
-            IpAddr::V4(_) => true,
-            IpAddr::V6(v6) => bind.is_ipv6() && !v6.is_unicast_link_local(),
-        })
-        .collect()
-}
-
-fn open_browser(url: &str) {
-    let mut cmd = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    let _ = cmd
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-}
-
 fn report_outcome(shell: &Shell, outcome: &Outcome, elapsed: Duration) {
     match outcome {
         Outcome::Built {
@@ -466,19 +437,21 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
     let mut watcher = watch::Watcher::start(&opts.root, opts.poll, tx)
         .map_err(|e| Error::Other(format!("cannot watch {}: {e}", opts.root.display())))?;
 
-    {
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || http::serve_loop(&listener, &server));
-    }
-    {
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            loop {
-                std::thread::sleep(Duration::from_secs(15));
-                server.hub.ping();
-            }
-        });
-    }
+    // HTTP runs on its own two threads; the builds keep the rest.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("anxuan-http")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the HTTP threads: {e}")))?;
+    let listener = {
+        let _inside = runtime.enter();
+        listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(listener))
+            .map_err(|e| Error::Other(format!("cannot listen: {e}")))?
+    };
+    runtime.spawn(http::serve_loop(listener, Arc::clone(&server)));
 
     let url = format!("http://{}:{}{}", url_host(local.ip()), local.port(), base);
     if local.ip().is_unspecified() {
@@ -486,16 +459,20 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
             "listening on every network interface ({}): anyone on your network can open this preview, drafts included (局域网内的其他设备都能访问此预览)",
             local.ip()
         ));
-        let lan = lan_addresses(local.ip(), &own);
+        let lan = announce::lan_urls(local.ip(), local.port(), &base);
         shell.status(
             "Serving",
             &format!("http://127.0.0.1:{}{} (this computer)", local.port(), base),
         );
-        for ip in lan {
+        for url in &lan {
+            shell.status("Serving", &format!("{url} (LAN)"));
+        }
+        if let Some(first) = lan.first() {
             shell.status(
-                "Serving",
-                &format!("http://{}:{}{} (LAN)", url_host(ip), local.port(), base),
+                "Scan",
+                &format!("{first} 用手机扫码打开预览 / to open it on a phone:"),
             );
+            shell.block(&announce::qr_lines(first));
         }
     } else {
         shell.status(
@@ -509,7 +486,11 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
         } else {
             url.clone()
         };
-        open_browser(&open_url);
+        if let Err(e) = announce::open_in_browser(&open_url) {
+            shell.warn(&format!(
+                "cannot open a browser: {e} (请手动打开 {open_url})"
+            ));
+        }
     }
 
     watch_loop(shell, &server, &mut rb, &rx, &mut watcher);

@@ -188,42 +188,31 @@ fn request_raw(port: u16, req: &[u8]) -> Resp {
     }
 }
 
-/// A Server-Sent Events client: (event name, data) pairs on a channel.
+/// The opening handshake of the live-reload WebSocket, as raw bytes (for
+/// tests that count connections without a WebSocket library).
+const WS_OPEN: &[u8] = b"GET /__anxuan/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+
+/// A live-reload client (tungstenite): (event name, data) pairs on a
+/// channel, in the order the server sent them.
 struct Events {
     rx: Receiver<(String, String)>,
 }
 
 impl Events {
     fn open(port: u16, path: &str) -> Events {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let url = format!("ws://127.0.0.1:{port}{path}");
+        let (mut ws, res) = tungstenite::client(url.as_str(), stream).unwrap();
+        assert_eq!(res.status().as_u16(), 101);
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let reader = BufReader::new(s);
-            let mut in_head = true;
-            let (mut name, mut data) = (String::new(), String::new());
-            for line in reader.lines() {
-                let Ok(line) = line else { break };
-                if in_head {
-                    if line.is_empty() {
-                        in_head = false;
-                    }
+            while let Ok(msg) = ws.read() {
+                let tungstenite::Message::Text(text) = msg else {
                     continue;
-                }
-                if let Some(v) = line.strip_prefix("event: ") {
-                    name = v.to_owned();
-                } else if let Some(v) = line.strip_prefix("data: ") {
-                    data = v.to_owned();
-                } else if line.is_empty()
-                    && !name.is_empty()
-                    && tx
-                        .send((std::mem::take(&mut name), std::mem::take(&mut data)))
-                        .is_err()
-                {
+                };
+                let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let name = m["event"].as_str().unwrap_or("").to_owned();
+                if tx.send((name, m["data"].to_string())).is_err() {
                     break;
                 }
             }
@@ -503,6 +492,100 @@ fn serve_answers_like_a_static_host() {
 
     // Other methods are refused.
     assert_eq!(request(s.port, "POST", b"/", &[]).status, 405);
+}
+
+/// Reads one response off `c` (a kept-alive connection): the status, the
+/// head's lines, and as many body bytes as `Content-Length` says.
+fn read_one(c: &mut BufReader<TcpStream>) -> (u16, Vec<String>, Vec<u8>) {
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(c.read_line(&mut line).unwrap() > 0, "closed mid-answer");
+        if line == "\r\n" {
+            break;
+        }
+        head.push(line.trim_end().to_owned());
+    }
+    let status = head[0].split(' ').nth(1).unwrap().parse().unwrap();
+    let len = head
+        .iter()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap())
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    c.read_exact(&mut body).unwrap();
+    (status, head, body)
+}
+
+#[test]
+fn serve_speaks_http_as_rfc_9110_says() {
+    let site = copy_fixture("minimal");
+    let s = serve(site.root(), &[]);
+    // 304 carries the ETag and no Content-Length (RFC 9110 §8.6, §15.4.5).
+    let r = s.get("/articles/news/");
+    let etag = r.header("ETag").unwrap().to_owned();
+    assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
+    let again = request(
+        s.port,
+        "GET",
+        b"/articles/news/",
+        &[("If-None-Match", &etag)],
+    );
+    assert_eq!(again.status, 304);
+    assert_eq!(again.header("ETag"), Some(etag.as_str()));
+    assert_eq!(again.header("Content-Length"), None, "{:?}", again.headers);
+    // Range, with If-Range naming this version or another.
+    let range = [("Range", "bytes=0-14"), ("If-Range", etag.as_str())];
+    let part = request(s.port, "GET", b"/articles/news/", &range);
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, r.body[..15]);
+    let stale = [("Range", "bytes=0-14"), ("If-Range", "\"0-0\"")];
+    let whole = request(s.port, "GET", b"/articles/news/", &stale);
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.body, r.body);
+    // HEAD: GET's length, no body.
+    let head = request(s.port, "HEAD", b"/articles/news/", &[]);
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(r.body.len().to_string().as_str())
+    );
+    assert!(head.body.is_empty());
+    // A cookie byte that is not UTF-8 (cookies are shared by every port
+    // of 127.0.0.1) does not spoil the request.
+    let cookie = b"GET /articles/news/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: a=\xff\xfe\r\nConnection: close\r\n\r\n";
+    assert_eq!(request_raw(s.port, cookie).status, 200);
+    // Malformed framing is refused, not guessed at.
+    for bad in [
+        &b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length : 0\r\nConnection: close\r\n\r\n"[..],
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nContent-Length: 5\r\nConnection: close\r\n\r\n",
+    ] {
+        assert_eq!(request_raw(s.port, bad).status, 400, "{}", String::from_utf8_lossy(bad));
+    }
+    // Bare LF line ends are read (RFC 9112 §2.2 allows it).
+    let lf = b"GET /articles/news/ HTTP/1.1\nHost: 127.0.0.1\nConnection: close\n\n";
+    assert_eq!(request_raw(s.port, lf).status, 200);
+    // A 404 keeps the connection: the next request on it is answered.
+    let c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let mut w = c.try_clone().unwrap();
+    let mut c = BufReader::new(c);
+    w.write_all(b"GET /no/such/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let (status, head, _) = read_one(&mut c);
+    assert_eq!(status, 404);
+    assert!(
+        !head
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case("connection: close")),
+        "{head:?}"
+    );
+    w.write_all(b"GET /articles/news/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let (status, _, body) = read_one(&mut c);
+    assert_eq!((status, body), (200, r.body));
 }
 
 #[test]
@@ -1144,19 +1227,16 @@ fn body_patches_report_what_a_fresh_build_reports() {
 // ---------------------------------------------------------------------------
 // End to end in a real browser.
 
-#[test]
-fn browser_page_reloads_by_itself_after_an_edit() {
+/// Opens the news page in `tabs` tabs of one headless Chromium profile,
+/// saves an edit, and asserts that every tab showed it by itself.
+fn tabs_reload_after_an_edit(name: &str, tabs: usize) {
     let repo = crate::support::repo_root();
     let script = repo.join("tests/browser/livereload.mjs");
     let has_driver = repo.join("node_modules/playwright-core").is_dir();
     let browser = chromium();
     let missing = crate::support::browser_missing(browser.is_some(), has_driver);
     let install = "apt-get install chromium nodejs; npm ci (playwright-core)";
-    if !crate::support::can_run(
-        "browser_page_reloads_by_itself_after_an_edit",
-        &missing,
-        install,
-    ) {
+    if !crate::support::can_run(name, &missing, install) {
         return;
     }
     let Some(browser) = browser else { return };
@@ -1172,6 +1252,7 @@ fn browser_page_reloads_by_itself_after_an_edit() {
             "浏览器自动刷新后看到的新句子",
             &browser,
             profile.path().to_str().unwrap(),
+            &tabs.to_string(),
         ])
         .current_dir(&repo)
         .output()
@@ -1182,7 +1263,22 @@ fn browser_page_reloads_by_itself_after_an_edit() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "browser test failed:\n{log}");
-    assert!(log.contains("reloaded"), "{log}");
+    assert!(log.contains(&format!("{tabs} tabs reloaded")), "{log}");
+}
+
+#[test]
+fn browser_page_reloads_by_itself_after_an_edit() {
+    tabs_reload_after_an_edit("browser_page_reloads_by_itself_after_an_edit", 1);
+}
+
+/// More tabs than a browser's six connections to one host: each tab's
+/// live reload holds a WebSocket, which does not count against them.
+#[test]
+fn browser_eight_tabs_all_load_and_all_reload_after_an_edit() {
+    tabs_reload_after_an_edit(
+        "browser_eight_tabs_all_load_and_all_reload_after_an_edit",
+        8,
+    );
 }
 
 /// The status of one plain request (each has [`TIMEOUT`] to be answered:
@@ -1255,15 +1351,14 @@ fn serve_stays_up_under_stress() {
     }
     assert_eq!(status_of_get(port), 200);
 
-    // 1,000 event-stream clients connect and leave.
+    // 1,000 live-reload clients connect and leave.
     for _ in 0..1000 {
         let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
         c.set_read_timeout(Some(TIMEOUT)).unwrap();
-        c.write_all(b"GET /__anxuan/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            .unwrap();
+        c.write_all(WS_OPEN).unwrap();
         let mut buf = [0u8; 64];
         let n = c.read(&mut buf).unwrap();
-        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+        assert!(buf[..n].starts_with(b"HTTP/1.1 101"));
     }
     assert_eq!(status_of_get(port), 200);
 
@@ -1355,19 +1450,24 @@ fn serve_foreign_host_is_refused_with_421_and_a_chinese_line() {
     }
 }
 
-/// Opens the event stream with `Host: host` (`None`: no Host line) and
-/// returns the status line, then the rest of the answer when the server
-/// closes it (a granted stream is never read further: it does not end).
-fn events_as(port: u16, host: Option<&str>) -> (String, String) {
+/// Opens the live-reload WebSocket with `Host: host` (`None`: no Host
+/// line) and `extra` header lines; returns the status line, then the rest
+/// of the answer when the server closes it (a granted socket is not read
+/// further: it does not end).
+fn events_as(port: u16, host: Option<&str>, extra: &str) -> (String, String) {
     let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
     let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
     c.set_read_timeout(Some(TIMEOUT)).unwrap();
-    write!(c, "GET /__anxuan/events HTTP/1.1\r\n{host}\r\n").unwrap();
+    write!(
+        c,
+        "GET /__anxuan/events HTTP/1.1\r\n{host}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{extra}\r\n"
+    )
+    .unwrap();
     let mut status = [0u8; 12];
     c.read_exact(&mut status).unwrap();
     let status = String::from_utf8_lossy(&status).into_owned();
     let mut rest = Vec::new();
-    if !status.ends_with("200") {
+    if !status.ends_with("101") {
         c.read_to_end(&mut rest).unwrap();
     }
     (status, String::from_utf8_lossy(&rest).into_owned())
@@ -1377,11 +1477,23 @@ fn events_as(port: u16, host: Option<&str>) -> (String, String) {
 fn serve_event_stream_obeys_the_host_rule() {
     let site = copy_fixture("minimal");
     let s = serve(site.root(), &[]);
-    let (status, rest) = events_as(s.port, Some("attacker.example"));
+    let (status, rest) = events_as(s.port, Some("attacker.example"), "");
     assert_eq!(status, "HTTP/1.1 421", "{rest}");
     assert!(rest.contains("text/plain"), "{rest}");
     assert!(!rest.contains("hello"), "{rest}");
-    let (status, rest) = events_as(s.port, None);
+    // A page of another site may not open it (cross-site WebSocket
+    // hijacking: browsers apply no same-origin rule to WebSockets).
+    let evil = "Origin: https://attacker.example\r\n";
+    let (status, rest) = events_as(s.port, Some("127.0.0.1"), evil);
+    assert_eq!(status, "HTTP/1.1 403", "{rest}");
+    assert!(!rest.contains("hello"), "{rest}");
+    let ours = format!("Origin: http://127.0.0.1:{}\r\n", s.port);
+    let (status, _) = events_as(s.port, Some("127.0.0.1"), &ours);
+    assert_eq!(status, "HTTP/1.1 101");
+    // A plain GET is not a WebSocket.
+    let r = s.get("/__anxuan/events");
+    assert_eq!(r.status, 426, "{}", r.text());
+    let (status, rest) = events_as(s.port, None, "");
     assert_eq!(status, "HTTP/1.1 400", "{rest}");
     // Our own name still gets the stream.
     let ev = s.events();
@@ -1506,13 +1618,12 @@ fn serve_holds_2000_event_streams_caps_them_and_still_answers_pages() {
         let mut c = TcpStream::connect_timeout(&([127, 0, 0, 1], s.port).into(), TIMEOUT)
             .unwrap_or_else(|e| panic!("connection {i}: {e}"));
         c.set_read_timeout(Some(TIMEOUT)).unwrap();
-        c.write_all(b"GET /__anxuan/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            .unwrap();
+        c.write_all(WS_OPEN).unwrap();
         let mut status = [0u8; 12];
         c.read_exact(&mut status)
             .unwrap_or_else(|e| panic!("stream {i}: no answer: {e}"));
         match &status {
-            b"HTTP/1.1 200" => streaming += 1,
+            b"HTTP/1.1 101" => streaming += 1,
             b"HTTP/1.1 503" => {
                 refused += 1;
                 // Refused streams are closed by the server.

@@ -1,33 +1,29 @@
-//! HTTP for `anxuan serve`: a pure handler plus a thin socket loop.
+//! HTTP for `anxuan serve`: a pure handler plus the socket side on hyper.
 //!
 //! Owns: [`respond`], the pure handler (lookups in the build, redirects,
 //! the 404 page, the live-reload endpoints) and the types it speaks
 //! ([`Snapshot`], [`Req`], [`Reply`]). Its parts: `path` (URL decoding
 //! and the traversal rules), `mime` (Content-Types), `ranges` (ETags,
-//! conditional and Range requests), `request` (reading a request head off
-//! the socket) and `socket` (the accept loop and connections: HTTP/1.1
-//! with keep-alive, one thread per connection).
-//! Imports: `error`, `hash`, `sitefs`, `render` (the `Files` type),
-//! `serve` (the server state), `serve::livereload`, `serve::host` (the
-//! Host rule), `serve::limits`.
+//! conditional and Range requests) and `socket` (hyper and tokio: the
+//! accept loop, connections, the live-reload WebSocket).
+//! Imports: `error`, `hash`, `sitefs`, `serve` (the server state),
+//! `serve::store`, `serve::livereload`, `serve::host` (the Host rule),
+//! `serve::limits`.
 //!
 //! Invariants: [`respond`] is a pure function of the snapshot and the
 //! request (it may only `stat` the disk files the build lists). No request
 //! path is ever joined to a directory: files are looked up by key in the
-//! build's in-memory map or in its list of copied assets, so nothing outside
-//! the site can be read; malformed or suspicious paths (`..`, encoded
+//! build's map or in its list of copied assets, so nothing outside the
+//! site can be read; malformed or suspicious paths (`..`, encoded
 //! slashes, backslashes, NUL, control characters, absolute URLs, URLs longer
 //! than [`MAX_URL`]) are refused with 400 before any lookup. Before that,
 //! and before anything else, every request's `Host` goes through
-//! [`host::allowed`](super::host::allowed) (400 without one, 421 when it is not ours), the event
-//! stream included. Held event streams leave the connection count but are
-//! capped by the hub (503 beyond); a failed `accept` is retried after a
-//! growing pause, never in a tight loop.
+//! [`host::allowed`](super::host::allowed) (400 without one, 421 when it
+//! is not ours), the WebSocket included.
 
 mod mime;
 mod path;
 mod ranges;
-mod request;
 mod socket;
 
 use std::collections::HashMap;
@@ -83,6 +79,9 @@ pub struct Req<'a> {
     /// The `Range` header (one byte range is honoured; the search engine
     /// reads its packs by Range).
     pub range: Option<&'a str>,
+    /// The `If-Range` header: the Range counts only while the file still
+    /// has this ETag (a rebuild may have changed a pack between reads).
+    pub if_range: Option<&'a str>,
 }
 
 /// A response body.
@@ -95,7 +94,7 @@ pub enum Payload {
     Stored(Stored, u64, u64),
     /// A file on disk, streamed: path, first byte and length.
     Disk(PathBuf, u64, u64),
-    /// The Server-Sent Events stream (handled by the socket loop).
+    /// The live-reload WebSocket (opened by the socket side).
     Events,
 }
 
@@ -111,7 +110,10 @@ impl Reply {
     fn new(status: u16, body: Payload) -> Reply {
         Reply {
             status,
-            headers: vec![("Cache-Control", "no-cache".to_owned())],
+            headers: vec![
+                ("Cache-Control", "no-cache".to_owned()),
+                ("X-Content-Type-Options", "nosniff".to_owned()),
+            ],
             body,
         }
     }
@@ -233,7 +235,7 @@ pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
         );
     }
     if own == livereload::EVENTS_PATH {
-        return Reply::new(200, Payload::Events).header("Content-Type", "text/event-stream");
+        return Reply::new(200, Payload::Events);
     }
     let Some(rel) = path.strip_prefix(base) else {
         if path.is_empty() || format!("{path}/") == base {
@@ -293,6 +295,7 @@ mod tests {
                 url,
                 if_none_match: None,
                 range: None,
+                if_range: None,
             },
         )
     }
@@ -329,6 +332,7 @@ mod tests {
                     url: "/css/site.css",
                     if_none_match: None,
                     range: Some(range),
+                    if_range: None,
                 },
             )
         };
@@ -353,6 +357,39 @@ mod tests {
     }
 
     #[test]
+    fn a_range_for_another_version_gets_the_whole_file() {
+        let s = snap();
+        let etag = get(&s, "/css/site.css").get("ETag").unwrap().to_owned();
+        let with = |if_range: &str| {
+            respond(
+                &s,
+                &Req {
+                    method: Method::Get,
+                    url: "/css/site.css",
+                    if_none_match: None,
+                    range: Some("bytes=1-3"),
+                    if_range: Some(if_range),
+                },
+            )
+        };
+        let r = with(&etag);
+        assert_eq!((r.status, r.body.to_vec()), (206, b"ody".to_vec()));
+        for other in ["\"0000000000000000-6\"", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            let r = with(other);
+            assert_eq!(
+                (r.status, r.body.to_vec()),
+                (200, b"body{}".to_vec()),
+                "{other}"
+            );
+        }
+        assert_eq!(r_nosniff(&s).as_deref(), Some("nosniff"));
+    }
+
+    fn r_nosniff(s: &Snapshot) -> Option<String> {
+        get(s, "/").get("X-Content-Type-Options").map(str::to_owned)
+    }
+
+    #[test]
     fn respond_honours_if_none_match() {
         let s = snap();
         let r = get(&s, "/css/site.css");
@@ -365,6 +402,7 @@ mod tests {
                 url: "/css/site.css",
                 if_none_match: Some(&etag),
                 range: None,
+                if_range: None,
             },
         );
         assert_eq!(r.status, 304);

@@ -1,6 +1,7 @@
 //! How the bytes of one file become a reply: strong ETags and
 //! `If-None-Match` (304), one byte range of a `Range` header (206, or 416
-//! when it cannot be met), else the whole body (200).
+//! when it cannot be met) unless `If-Range` names another version, else
+//! the whole body (200).
 //!
 //! Imports: `hash`.
 
@@ -67,7 +68,12 @@ pub(super) fn bytes_reply(req: &Req<'_>, path: &str, bytes: Payload, etag: Strin
         Payload::Disk(_, _, len) | Payload::Stored(_, _, len) => *len,
         Payload::Empty | Payload::Events => 0,
     };
-    match parse_range(req.range, len) {
+    // If-Range: the range is for the file as it was; if it changed since
+    // (another ETag, or a date: we give none), the whole file is sent.
+    let range = req
+        .range
+        .filter(|_| req.if_range.is_none_or(|v| v.trim() == etag));
+    match parse_range(range, len) {
         Some(Ok((start, end))) => {
             let part = match bytes {
                 Payload::Bytes(b) => Payload::Bytes(b[start as usize..end as usize].to_vec()),

@@ -1,251 +1,301 @@
-//! The socket side of `anxuan serve`: the accept loop, one thread per
-//! connection, keep-alive, the Host rule before anything else, writing
-//! replies (files streamed from disk) and handing event streams to the hub.
+//! The socket side of `anxuan serve`, on hyper and tokio: the accept loop,
+//! connections (HTTP/1.1 with keep-alive; header size and read timeout are
+//! hyper's knobs), the Host rule before anything else, turning hyper's
+//! requests into the pure handler's and its replies into hyper's, and the
+//! live-reload WebSocket.
 //!
 //! Imports: `sitefs`, `serve` (the server state), `serve::host`,
 //! `serve::limits`, `serve::livereload`.
 //!
-//! Why not tiny_http: its connection pool keeps every open connection on a
-//! pool thread and can queue new connections behind busy threads when its
-//! idle threads are slow to wake; with event streams (held open for good)
-//! and browsers' keep-alive connections, queued pages then wait forever
-//! (reproduced under load: four pool threads all reading event streams,
-//! 48 page requests queued). Only GET and HEAD are needed, so the loop
-//! here is short and has no such queue.
+//! Invariants: at most `limits.connections` HTTP connections are served
+//! at once (more get a 503 and are closed); a connection that becomes a
+//! WebSocket leaves that count and is capped by the hub instead (503
+//! beyond); a failed `accept` is retried after a growing pause, never in a
+//! tight loop; a WebSocket is opened only for a page of ours (`Origin`).
 
-use std::io::{BufReader, BufWriter, Read, Seek, Write};
-use std::net::{TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::io::{Read, Seek};
 use std::sync::Arc;
 use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Message, Role};
 
 use crate::serve::Server;
 use crate::serve::host::{self, Verdict};
 use crate::serve::limits::Backoff;
-use crate::serve::livereload;
+use crate::serve::livereload::Subscription;
 
-use super::request::{IDLE, MAX_HEAD, ReadHead, read_head};
 use super::{Method, Payload, Reply, Req, respond};
 
-/// Requests served on one connection before it is closed.
-const MAX_REQUESTS: usize = 1000;
-static ACTIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// A client has this long to send a request's head.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request head read (hyper answers 431 beyond).
+pub const MAX_HEAD: usize = 64 * 1024;
+/// How often a WebSocket is pinged (finds browsers that went away).
+const PING: Duration = Duration::from_secs(15);
+/// A message to a browser that takes longer than this drops the browser.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Counts an active connection while alive.
-struct Active;
+type Answer = Response<Full<Bytes>>;
 
-impl Drop for Active {
-    fn drop(&mut self) {
-        ACTIVE.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
+fn http1() -> hyper::server::conn::http1::Builder {
+    let mut b = hyper::server::conn::http1::Builder::new();
+    b.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(MAX_HEAD)
+        .keep_alive(true);
+    b
 }
 
-/// Accepts connections for good; one thread per connection (a browser
-/// keeps several open; the event stream leaves its thread at once, handed
-/// over to the hub), at most `server.limits.connections` at a time. When
-/// `accept` fails (out of descriptors: EMFILE), the loop pauses, longer
-/// after each failure, instead of spinning on the error.
-pub fn serve_loop(listener: &TcpListener, server: &Arc<Server>) {
+/// Accepts connections for good, each served by its own task.
+pub async fn serve_loop(listener: TcpListener, server: Arc<Server>) {
+    let permits = Arc::new(Semaphore::new(server.limits.connections));
     let mut backoff = Backoff::new();
-    for stream in listener.incoming() {
-        let mut stream = match stream {
-            Ok(s) => {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((s, _)) => {
                 backoff.reset();
                 s
             }
             // A client that gave up before we took it: nothing to wait for.
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionAborted => continue,
             Err(_) => {
-                std::thread::sleep(backoff.fail());
+                tokio::time::sleep(backoff.fail()).await;
                 continue;
             }
         };
-        if ACTIVE.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= server.limits.connections {
-            ACTIVE.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            let reply = Reply::text(503, "503 Service Unavailable: too many connections\n")
-                .header("Retry-After", "1");
-            write_reply(&mut stream, reply, false, false);
-            continue;
+        let _ = stream.set_nodelay(true);
+        match Arc::clone(&permits).try_acquire_owned() {
+            Ok(permit) => {
+                let server = Arc::clone(&server);
+                tokio::spawn(async move {
+                    connection(stream, server).await;
+                    drop(permit);
+                });
+            }
+            Err(_) => {
+                tokio::spawn(refuse(stream));
+            }
         }
-        let guard = Active;
-        let server = Arc::clone(server);
-        let _ = std::thread::Builder::new()
-            .name("anxuan-http".into())
-            .spawn(move || {
-                let _guard = guard;
-                connection(stream, &server);
-            });
     }
 }
 
-fn status_text(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        206 => "Partial Content",
-        304 => "Not Modified",
-        416 => "Range Not Satisfiable",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        421 => "Misdirected Request",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Unknown",
-    }
-}
-
-/// Writes `reply` (its body unless `head_only`); false when the connection failed.
-fn write_reply(stream: &mut TcpStream, reply: Reply, head_only: bool, keep_alive: bool) -> bool {
-    let (len, body): (u64, Option<Box<dyn Read>>) = match reply.body {
-        Payload::Empty | Payload::Events => (0, None),
-        Payload::Bytes(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
-        Payload::Static(b) => (b.len() as u64, Some(Box::new(b))),
-        Payload::Stored(s, start, len) => match s.read(start, len) {
-            Ok(b) => (b.len() as u64, Some(Box::new(std::io::Cursor::new(b)))),
-            Err(_) => {
-                let r = Reply::text(500, "500 Internal Server Error\n");
-                return write_reply(stream, r, head_only, keep_alive);
-            }
-        },
-        Payload::Disk(path, start, len) => match crate::sitefs::open(&path)
-            .and_then(|mut f| f.seek(std::io::SeekFrom::Start(start)).map(|_| f))
-        {
-            Ok(f) => (len, Some(Box::new(f.take(len)))),
-            Err(_) => {
-                let r = Reply::text(404, "404 Not Found\n");
-                return write_reply(stream, r, head_only, keep_alive);
-            }
-        },
-    };
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nServer: anxuan\r\nContent-Length: {len}\r\n",
-        reply.status,
-        status_text(reply.status)
-    );
-    for (name, value) in &reply.headers {
-        if !value.contains(['\r', '\n']) {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-    }
-    head.push_str(if keep_alive {
-        "Connection: keep-alive\r\n\r\n"
-    } else {
-        "Connection: close\r\n\r\n"
+/// Answers every request of a connection over the cap with 503, once.
+async fn refuse(stream: TcpStream) {
+    let svc = service_fn(|_req: Request<Incoming>| async {
+        let reply = Reply::text(503, "503 Service Unavailable: too many connections\n")
+            .header("Retry-After", "1");
+        Ok::<_, Infallible>(answer(reply))
     });
-    let mut out = BufWriter::with_capacity(64 * 1024, &mut *stream);
-    if out.write_all(head.as_bytes()).is_err() {
-        return false;
-    }
-    if let (Some(mut body), false) = (body, head_only) {
-        // Streamed: a large file is never loaded whole.
-        if std::io::copy(&mut body, &mut out).is_err() {
-            return false;
-        }
-    }
-    out.flush().is_ok()
+    let mut b = http1();
+    b.keep_alive(false);
+    let conn = b.serve_connection(TokioIo::new(stream), svc);
+    let _ = tokio::time::timeout(HEADER_TIMEOUT, conn).await;
 }
 
-/// Serves one connection: requests one after another (keep-alive), until
-/// the client closes, goes idle, or asks for the event stream.
-fn connection(stream: TcpStream, server: &Server) {
-    let _ = stream.set_read_timeout(Some(IDLE));
-    let _ = stream.set_write_timeout(Some(IDLE));
-    let _ = stream.set_nodelay(true);
-    let Ok(read_half) = stream.try_clone() else {
-        return;
+/// Serves one connection until the client closes it, it idles past the
+/// header timeout, or it becomes a WebSocket.
+async fn connection(stream: TcpStream, server: Arc<Server>) {
+    let svc = service_fn(move |req| {
+        let server = Arc::clone(&server);
+        async move { Ok::<_, Infallible>(handle(req, &server)) }
+    });
+    let _ = http1()
+        .serve_connection(TokioIo::new(stream), svc)
+        .with_upgrades()
+        .await;
+}
+
+fn text_of(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// One request: the Host rule first, then the pure handler.
+fn handle(req: Request<Incoming>, server: &Arc<Server>) -> Answer {
+    let headers = req.headers();
+    // Nothing else is looked at for a name that is not ours (DNS
+    // rebinding). A Host that is not text is no host.
+    // A Host given twice is no host either.
+    let host_header = match headers.get_all(header::HOST).iter().count() {
+        1 => headers
+            .get(header::HOST)
+            .map(|v| v.to_str().unwrap_or("\u{fffd}")),
+        _ => None,
     };
-    let mut reader = BufReader::new(read_half);
-    let mut stream = stream;
-    for _ in 0..MAX_REQUESTS {
-        let head = match read_head(&mut reader) {
-            ReadHead::Head(h) => h,
-            ReadHead::Closed => return,
-            ReadHead::Bad => {
-                write_reply(
-                    &mut stream,
-                    Reply::text(400, "400 Bad Request\n"),
-                    false,
-                    false,
-                );
-                return;
-            }
-        };
-        // The Host rule comes first: nothing else is looked at for a name
-        // that is not ours (DNS rebinding).
-        let refusal = match host::allowed(head.host.as_deref(), &server.host) {
-            Verdict::Allow => None,
-            Verdict::Bad => Some(Reply::text(400, host::BAD)),
-            Verdict::Refused => Some(Reply::text(421, host::REFUSED)),
-        };
-        if let Some(reply) = refusal {
-            write_reply(&mut stream, reply, head.method == Method::Head, false);
-            return;
-        }
-        // Skip a body nobody asked for (bounded).
-        if head.content_length > 0 {
-            if head.content_length > MAX_HEAD {
-                write_reply(
-                    &mut stream,
-                    Reply::text(400, "400 Bad Request\n"),
-                    false,
-                    false,
-                );
-                return;
-            }
-            let mut sink = vec![0; head.content_length];
-            if reader.read_exact(&mut sink).is_err() {
-                return;
-            }
-        }
-        let snap = server.snapshot();
-        let reply = respond(
-            &snap,
-            &Req {
-                method: head.method,
-                url: &head.target,
-                if_none_match: head.if_none_match.as_deref(),
-                range: head.range.as_deref(),
-            },
-        );
-        drop(snap);
-        if matches!(reply.body, Payload::Events) && head.method == Method::Get {
-            // Hand the socket to the hub; no more requests on it.
-            let _ = stream.set_read_timeout(None);
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-            if let Err(mut stream) = server.hub.subscribe(stream) {
-                // Too many streams held: the browser retries later.
-                let reply = Reply::text(
-                    503,
-                    "503 Service Unavailable: too many live-reload streams\n",
-                )
-                .header("Retry-After", "5");
-                write_reply(&mut stream, reply, false, false);
-            }
-            return;
-        }
-        let keep = head.keep_alive && reply.status < 400;
-        if !write_reply(&mut stream, reply, head.method == Method::Head, keep) || !keep {
-            return;
-        }
+    let refusal = match host::allowed(host_header, &server.host) {
+        Verdict::Allow => None,
+        Verdict::Bad => Some(Reply::text(400, host::BAD)),
+        Verdict::Refused => Some(Reply::text(421, host::REFUSED)),
+    };
+    if let Some(reply) = refusal {
+        return answer(reply.header("Connection", "close"));
     }
+    let method = match *req.method() {
+        hyper::Method::GET => Method::Get,
+        hyper::Method::HEAD => Method::Head,
+        _ => Method::Other,
+    };
+    // An absolute-form target is handed over whole (and refused there).
+    let target = if req.uri().scheme().is_some() {
+        req.uri().to_string()
+    } else {
+        req.uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned()
+    };
+    let snap = server.snapshot();
+    let reply = respond(
+        &snap,
+        &Req {
+            method,
+            url: &target,
+            if_none_match: text_of(headers, header::IF_NONE_MATCH),
+            range: text_of(headers, header::RANGE),
+            if_range: text_of(headers, header::IF_RANGE),
+        },
+    );
+    drop(snap);
+    if matches!(reply.body, Payload::Events) {
+        return websocket(req, server);
+    }
+    answer(reply)
 }
 
-/// An event stream's socket: its peer is gone once a read would return
-/// end of file (or fails) without waiting.
-impl livereload::Client for TcpStream {
-    fn gone(&mut self) -> bool {
-        if self.set_nonblocking(true).is_err() {
-            return true;
+/// True when the comma-separated header `name` lists `token`.
+fn lists(headers: &HeaderMap, name: HeaderName, token: &str) -> bool {
+    headers.get_all(name).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+    })
+}
+
+/// Opens the live-reload WebSocket: checks the handshake and the page's
+/// origin, subscribes to the hub, and answers 101; the messages then flow
+/// on a task of their own.
+fn websocket(mut req: Request<Incoming>, server: &Server) -> Answer {
+    let headers = req.headers();
+    let key = headers.get(header::SEC_WEBSOCKET_KEY).cloned();
+    let handshake = lists(headers, header::CONNECTION, "upgrade")
+        && lists(headers, header::UPGRADE, "websocket")
+        && headers
+            .get(header::SEC_WEBSOCKET_VERSION)
+            .is_some_and(|v| v == "13");
+    let Some(key) = key.filter(|_| handshake && req.method() == hyper::Method::GET) else {
+        let reply = Reply::text(
+            426,
+            "426 Upgrade Required: this is the live-reload WebSocket\n",
+        )
+        .header("Upgrade", "websocket");
+        return answer(reply);
+    };
+    if !host::origin_allowed(text_of(headers, header::ORIGIN), &server.host) {
+        let reply = Reply::text(403, host::FOREIGN_ORIGIN).header("Connection", "close");
+        return answer(reply);
+    }
+    let Ok(rx) = server.hub.subscribe() else {
+        // Too many browsers held: the page retries later.
+        let reply = Reply::text(
+            503,
+            "503 Service Unavailable: too many live-reload connections\n",
+        )
+        .header("Retry-After", "5")
+        .header("Connection", "close");
+        return answer(reply);
+    };
+    let upgrade = hyper::upgrade::on(&mut req);
+    tokio::spawn(async move {
+        if let Ok(io) = upgrade.await {
+            let ws = WebSocketStream::from_raw_socket(TokioIo::new(io), Role::Server, None).await;
+            pump(ws, rx).await;
         }
-        let mut byte = [0u8; 1];
-        let peeked = self.peek(&mut byte);
-        let restored = self.set_nonblocking(false).is_ok();
-        match peeked {
-            Ok(0) => true,
-            Ok(_) => !restored,
-            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock || !restored,
+    });
+    let mut res = Response::new(Full::new(Bytes::new()));
+    *res.status_mut() = hyper::StatusCode::SWITCHING_PROTOCOLS;
+    let h = res.headers_mut();
+    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    if let Ok(v) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
+        h.insert(header::SEC_WEBSOCKET_ACCEPT, v);
+    }
+    res
+}
+
+/// Forwards the hub's messages to one browser and pings it, until either
+/// side goes away.
+async fn pump<S>(mut ws: WebSocketStream<S>, mut rx: Subscription)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut ping = tokio::time::interval(PING);
+    ping.tick().await;
+    loop {
+        let out = tokio::select! {
+            msg = rx.recv() => match msg {
+                Some(text) => Message::text(text),
+                // Dropped by the hub: this browser lagged too far behind.
+                None => break,
+            },
+            _ = ping.tick() => Message::Ping(Bytes::new()),
+            incoming = ws.next() => match incoming {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(_)) => continue,
+            },
+        };
+        match tokio::time::timeout(SEND_TIMEOUT, ws.send(out)).await {
+            Ok(Ok(())) => {}
+            _ => break,
         }
     }
+    let _ = tokio::time::timeout(SEND_TIMEOUT, ws.close(None)).await;
+}
+
+/// The bytes of a disk file from `start`, `len` long.
+fn read_range(path: &std::path::Path, start: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut f = crate::sitefs::open(path)?;
+    f.seek(std::io::SeekFrom::Start(start))?;
+    let mut out = Vec::new();
+    f.take(len).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// A reply as hyper sends it (hyper leaves the body out for HEAD and
+/// writes the length of the body a GET would get).
+fn answer(reply: Reply) -> Answer {
+    let bytes = match reply.body {
+        Payload::Empty | Payload::Events => Ok(Bytes::new()),
+        Payload::Bytes(b) => Ok(Bytes::from(b)),
+        Payload::Static(b) => Ok(Bytes::from_static(b)),
+        Payload::Stored(s, start, len) => s.read(start, len).map(Bytes::from),
+        Payload::Disk(path, start, len) => read_range(&path, start, len).map(Bytes::from),
+    };
+    let Ok(bytes) = bytes else {
+        return answer(Reply::text(404, "404 Not Found\n"));
+    };
+    let mut res = Response::new(Full::new(bytes));
+    *res.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let h = res.headers_mut();
+    h.insert(header::SERVER, HeaderValue::from_static("anxuan"));
+    for (name, value) in reply.headers {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            h.append(n, v);
+        }
+    }
+    res
 }
