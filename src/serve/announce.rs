@@ -2,9 +2,9 @@
 //! preview can be opened at from other devices, a QR code of one for a
 //! phone's camera, and the browser opened at the preview.
 //!
-//! Owns: the only uses of `qrcode` and `opener`; reads the machine's
-//! addresses with `if-addrs` (shared with the rest of `serve`). Imports
-//! nothing from the crate.
+//! Owns: the only uses of `qrcode`, `opener` and `if-addrs` (the
+//! machine's addresses, also for the Host rule). Imports nothing from the
+//! crate.
 //!
 //! Invariants: [`lan_urls`] is sorted and free of duplicates; every line
 //! of [`qr_lines`] has the same number of characters (the code and its
@@ -26,16 +26,24 @@ const QUIET_ZONE: usize = 4;
 /// without its interface); for any other address only that one. Empty
 /// when the machine's addresses cannot be read.
 pub fn lan_urls(bind: IpAddr, port: u16, base_path: &str) -> Vec<String> {
-    let own: Vec<IpAddr> = if bind.is_unspecified() {
-        if_addrs::get_if_addrs()
-            .unwrap_or_default()
-            .iter()
-            .map(if_addrs::Interface::ip)
-            .collect()
+    let own = if bind.is_unspecified() {
+        own_addresses()
     } else {
         Vec::new()
     };
     urls_for(bind, port, base_path, &own)
+}
+
+/// The machine's own non-loopback addresses, IPv4 and IPv6, sorted (none
+/// when the interfaces cannot be read).
+pub fn own_addresses() -> Vec<IpAddr> {
+    let found: BTreeSet<IpAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .iter()
+        .map(if_addrs::Interface::ip)
+        .filter(|ip| !ip.is_loopback())
+        .collect();
+    found.into_iter().collect()
 }
 
 /// [`lan_urls`] with the machine's addresses given.

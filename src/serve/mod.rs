@@ -1,20 +1,23 @@
-//! `anxuan serve`: build in memory, serve over HTTP, rebuild on change and
-//! tell the browsers.
+//! `anxuan serve`: build, serve over HTTP, rebuild on change and tell the
+//! browsers.
 //!
-//! Owns: the server's state (the current [`Snapshot`] behind a lock), the
-//! rebuild loop, and the console lines it prints; the only use of
-//! `if-addrs` (the machine's addresses). Submodules: `changes` (what a
-//! rebuild changed in the served files), `watch` (notify and
-//! the debouncer), `http` (the sockets and the pure handler), `livereload`
-//! (the script and the event stream), `host` (the Host rule), `limits`
-//! (descriptors, connection and stream caps).
-//! Imports: `pipeline`, `render` and `content` (types), `error`, `shell`.
+//! Owns: the server's state (the current [`Snapshot`], swapped whole per
+//! rebuild), the rebuild loop, the HTTP runtime's start, and the console
+//! lines it prints. Submodules: `store` (where the served files' bytes
+//! are), `changes` (what a rebuild changed in the served files), `watch`
+//! (notify and the debouncer), `http` (the pure handler and the sockets on
+//! hyper), `livereload` (the script and the hub of browsers), `host` (the
+//! Host and Origin rules),
+//! `limits` (descriptors, connection and stream caps), `announce` (the
+//! machine's addresses, LAN URLs, the QR code, opening a browser).
+//! Imports: `pipeline`, `content` (types), `error`, `shell`.
 //!
 //! Invariants: a failed rebuild never replaces the files being served (the
 //! last good build stays up, the errors go to the console and the overlay);
-//! every snapshot is exactly what [`pipeline::build`] would return for the
-//! same tree and options (the memoized rebuilds are checked against it in
-//! the tests).
+//! every snapshot holds exactly the files `anxuan build` writes for the
+//! same tree and options, plus the live-reload script tag (checked by
+//! tests/it/edits.rs through seeded editing sessions); a snapshot once
+//! made never changes.
 
 pub mod announce;
 mod changes;
@@ -25,7 +28,7 @@ pub mod livereload;
 pub mod store;
 pub mod watch;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
@@ -317,18 +320,6 @@ fn url_host(ip: IpAddr) -> String {
     }
 }
 
-/// The machine's own non-loopback addresses, IPv4 and IPv6 (none when
-/// the interfaces cannot be read).
-fn own_addresses() -> Vec<IpAddr> {
-    let found: BTreeSet<IpAddr> = if_addrs::get_if_addrs()
-        .unwrap_or_default()
-        .iter()
-        .map(if_addrs::Interface::ip)
-        .filter(|ip| !ip.is_loopback())
-        .collect();
-    found.into_iter().collect()
-}
-
 fn report_outcome(shell: &Shell, outcome: &Outcome, elapsed: Duration) {
     match outcome {
         Outcome::Built {
@@ -410,7 +401,7 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
     let own = if local.ip().is_loopback() {
         Vec::new()
     } else {
-        own_addresses()
+        announce::own_addresses()
     };
     let policy = HostPolicy::new(local.ip(), &own, opts.allowed_hosts.clone());
     shell.verbose(
