@@ -27,22 +27,27 @@ fn build_to(root: &Path, out: &Path) {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// Runs tests/js/engine-check.js on `public`, as served by a host that
+/// honours Range requests and by one that ignores them.
 fn engine_check(public: &Path, queries: Option<&Path>) {
     let node = require("node");
-    let mut cmd = Command::new(node);
-    cmd.arg(repo_root().join("tests/js/engine-check.js"))
-        .arg(public);
-    if let Some(q) = queries {
-        cmd.arg(q);
+    for no_range in ["0", "1"] {
+        let mut cmd = Command::new(&node);
+        cmd.arg(repo_root().join("tests/js/engine-check.js"))
+            .arg(public)
+            .env("SEARCH_NO_RANGE", no_range);
+        if let Some(q) = queries {
+            cmd.arg(q);
+        }
+        let o = cmd.output().unwrap();
+        assert!(
+            o.status.success(),
+            "engine-check failed (SEARCH_NO_RANGE={no_range}):\n{}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        eprintln!("{}", String::from_utf8_lossy(&o.stdout));
     }
-    let o = cmd.output().unwrap();
-    assert!(
-        o.status.success(),
-        "engine-check failed:\n{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    eprintln!("{}", String::from_utf8_lossy(&o.stdout));
 }
 
 /// Writes a corpus from the generator (benches/gen_corpus.py) as a site.
@@ -164,18 +169,22 @@ fn search_page_finds_results_in_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let public = dir.path().join("public");
     build_to(&repo_root(), &public);
-    let server = crate::static_server::serve(public, "/", Default::default());
+    // A host that answers Range requests and one that ignores them.
+    for ranges in [true, false] {
+        let server =
+            crate::static_server::serve_with(public.clone(), "/", Default::default(), ranges);
+        search_page_in_chromium(&chromium, &server.origin);
+    }
+}
+
+/// Two searches on the search page at `origin`: one with results (several,
+/// highlighted, announced) and one without.
+fn search_page_in_chromium(chromium: &str, origin: &str) {
     let profile = tempfile::tempdir().unwrap();
-    let url = format!(
-        "{}/search/?q=%E5%8D%81%E4%BA%8C%E4%B8%89%E4%BA%94%E9%9B%B6&kind=page",
-        server.origin
-    );
-    let url_main = format!(
-        "{}/search/?q=%E7%87%83%E6%B0%94%E8%BD%AF%E7%AE%A1",
-        server.origin
-    );
+    let url = format!("{origin}/search/?q=%E5%8D%81%E4%BA%8C%E4%B8%89%E4%BA%94%E9%9B%B6&kind=page");
+    let url_main = format!("{origin}/search/?q=%E7%87%83%E6%B0%94%E8%BD%AF%E7%AE%A1");
     for (url, expect) in [(url_main.as_str(), "燃气软管"), (url.as_str(), "没有找到")] {
-        let o = Command::new(&chromium)
+        let o = Command::new(chromium)
             .args([
                 "--headless",
                 "--no-sandbox",

@@ -36,9 +36,22 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Serves `root` under `prefix` (e.g. `/anquan/`) until the test ends.
-/// `extra` answers chosen paths with a fixed status (for link checking).
+/// Serves `root` under `prefix` (e.g. `/anquan/`) until the test ends,
+/// ignoring Range requests (as `python3 -m http.server` and some proxies
+/// do). `extra` answers chosen paths with a fixed status (for link
+/// checking).
 pub fn serve(root: PathBuf, prefix: &str, extra: BTreeMap<String, u16>) -> Server {
+    serve_with(root, prefix, extra, false)
+}
+
+/// [`serve`], answering a single byte range of a `Range` request with 206
+/// when `ranges` is set (as nginx, Apache, Caddy and object stores do).
+pub fn serve_with(
+    root: PathBuf,
+    prefix: &str,
+    extra: BTreeMap<String, u16>,
+    ranges: bool,
+) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let prefix = prefix.to_owned();
@@ -49,7 +62,7 @@ pub fn serve(root: PathBuf, prefix: &str, extra: BTreeMap<String, u16>) -> Serve
             let (root, prefix, extra) = (root.clone(), prefix.clone(), extra.clone());
             // One thread per connection: a browser's idle preconnection
             // never holds up the page's requests.
-            std::thread::spawn(move || answer(stream, &root, &prefix, &extra));
+            std::thread::spawn(move || answer(stream, &root, &prefix, &extra, ranges));
         }
     });
     Server { origin }
@@ -61,6 +74,7 @@ fn answer(
     root: &Path,
     prefix: &str,
     extra: &BTreeMap<String, u16>,
+    ranges: bool,
 ) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(stream.try_clone().unwrap());
@@ -68,10 +82,16 @@ fn answer(
     if reader.read_line(&mut request).is_err() {
         return;
     }
+    let mut range = None;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
             break;
+        }
+        if let Some((name, value)) = h.split_once(':')
+            && name.eq_ignore_ascii_case("range")
+        {
+            range = byte_range(value.trim());
         }
     }
     let mut parts = request.split_whitespace();
@@ -94,7 +114,17 @@ fn answer(
                 file
             };
             match std::fs::read(&f) {
-                Ok(b) => (200, vec![format!("Content-Type: {}", content_type(&f))], b),
+                Ok(b) => {
+                    let ty = format!("Content-Type: {}", content_type(&f));
+                    match range.filter(|_| ranges) {
+                        Some((start, end)) if start < b.len() => {
+                            let end = end.min(b.len() - 1);
+                            let cr = format!("Content-Range: bytes {start}-{end}/{}", b.len());
+                            (206, vec![ty, cr], b[start..=end].to_vec())
+                        }
+                        _ => (200, vec![ty], b),
+                    }
+                }
                 Err(_) => (404, vec![], b"not found".to_vec()),
             }
         }
@@ -114,6 +144,13 @@ fn answer(
     if method != "HEAD" {
         let _ = stream.write_all(&body);
     }
+}
+
+/// `bytes=a-b` (both given) as (a, b).
+fn byte_range(v: &str) -> Option<(usize, usize)> {
+    let (a, b) = v.strip_prefix("bytes=")?.split_once('-')?;
+    let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (a <= b).then_some((a, b))
 }
 
 /// Resolves a URL reference against a base URL (RFC 3986 §5.2, enough
