@@ -196,6 +196,10 @@
       });
     };
     this.cache = new Map();
+    /** Prefixes of files read from a host that ignores Range: path -> {end, bytes}. */
+    this.prefixes = new Map();
+    /** True once the host answered a Range request with the whole file. */
+    this.noRange = false;
   }
 
   Engine.prototype.get = function (path, type) {
@@ -266,6 +270,11 @@
   /**
    * Bytes start..end of a file, by a Range request. A server that answers
    * with the whole file is asked once: the file serves every later range.
+   * A server that answers a Range request for bytes after the first with
+   * the file from its start ignores Range (python3 -m http.server, some
+   * proxies): the engine notes it (`noRange`) and from then on reads each
+   * file once as a prefix, long enough for every range asked of it so far,
+   * so that several reads of one pack share a download.
    */
   Engine.prototype.range = function (path, start, end) {
     var self = this, key = path + '#' + start + '-' + end;
@@ -273,17 +282,45 @@
       var whole = this.cache.get(path);
       var p = whole
         ? whole.then(function (bytes) { return bytes.subarray(start, end); })
-        : this.load(path, 'range', start, end).then(function (r) {
-          var offset = r.offset || 0;
-          if (r.whole) self.cache.set(path, Promise.resolve(r.bytes));
-          if (offset > start || offset + r.bytes.length < end) throw new Error('short read ' + path);
-          return r.bytes.subarray(start - offset, end - offset);
-        });
+        : this.noRange
+          ? this.prefix(path, end).then(function (bytes) {
+            if (bytes.length < end) throw new Error('short read ' + path);
+            return bytes.subarray(start, end);
+          })
+          : this.load(path, 'range', start, end).then(function (r) {
+            var offset = r.offset || 0;
+            if (r.whole) self.cache.set(path, Promise.resolve(r.bytes));
+            if (offset === 0 && start > 0) {
+              self.noRange = true;
+              if (!r.whole) self.prefixes.set(path, { end: r.bytes.length, bytes: Promise.resolve(r.bytes) });
+            }
+            if (offset > start || offset + r.bytes.length < end) throw new Error('short read ' + path);
+            return r.bytes.subarray(start - offset, end - offset);
+          });
       this.cache.set(key, p);
       var cache = this.cache;
       p.catch(function () { cache.delete(key); });
     }
     return this.cache.get(key);
+  };
+
+  /**
+   * The first `end` bytes (or more) of a file from a host that ignores
+   * Range: one download serves every read that ends within it, whether it
+   * has arrived or is still on its way.
+   */
+  Engine.prototype.prefix = function (path, end) {
+    var self = this, have = this.prefixes.get(path);
+    if (have && have.end >= end) return have.bytes;
+    var p = this.load(path, 'range', 0, end).then(function (r) {
+      if (r.whole) self.cache.set(path, Promise.resolve(r.bytes));
+      return r.bytes;
+    });
+    this.prefixes.set(path, { end: end, bytes: p });
+    p.catch(function () {
+      if (self.prefixes.get(path) && self.prefixes.get(path).bytes === p) self.prefixes.delete(path);
+    });
+    return p;
   };
 
   /**
