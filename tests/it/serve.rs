@@ -523,7 +523,25 @@ fn read_one(c: &mut BufReader<TcpStream>) -> (u16, Vec<String>, Vec<u8>) {
 #[test]
 fn serve_speaks_http_as_rfc_9110_says() {
     let site = copy_fixture("minimal");
+    // An attachment larger than the pieces it is streamed in.
+    let video: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    site.write_bytes("static/files/drill.mp4", &video);
     let s = serve(site.root(), &[]);
+    let r = s.get("/files/drill.mp4");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Length"), Some("3000000"));
+    assert!(r.body == video, "the streamed file differs");
+    let part = request(
+        s.port,
+        "GET",
+        b"/files/drill.mp4",
+        &[("Range", "bytes=1000000-1999999")],
+    );
+    assert_eq!(part.status, 206);
+    assert!(
+        part.body == video[1_000_000..2_000_000],
+        "the streamed range differs"
+    );
     // 304 carries the ETag and no Content-Length (RFC 9110 §8.6, §15.4.5).
     let r = s.get("/articles/news/");
     let etag = r.header("ETag").unwrap().to_owned();

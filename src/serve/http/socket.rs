@@ -20,7 +20,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::Full;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
 use hyper::service::service_fn;
@@ -48,7 +50,51 @@ const PING: Duration = Duration::from_secs(15);
 /// A message to a browser that takes longer than this drops the browser.
 const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-type Answer = Response<Full<Bytes>>;
+type Answer = Response<BoxBody<Bytes, std::io::Error>>;
+
+/// A body of bytes in memory.
+fn full(bytes: Bytes) -> BoxBody<Bytes, std::io::Error> {
+    Full::new(bytes).map_err(|never| match never {}).boxed()
+}
+
+/// Bytes of a disk file read and sent in pieces of this size.
+const PIECE: usize = 64 * 1024;
+
+/// `len` bytes of the disk file `path` from `start`, streamed: a large
+/// attachment (a video of a drill) is never held whole; a blocking thread
+/// reads ahead a few pieces while the socket sends.
+fn streamed(file: std::fs::File, start: u64, len: u64) -> BoxBody<Bytes, std::io::Error> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut file = file;
+        if let Err(e) = file.seek(std::io::SeekFrom::Start(start)) {
+            let _ = tx.blocking_send(Err(e));
+            return;
+        }
+        let mut left = len;
+        while left > 0 {
+            let mut buf = vec![0; PIECE.min(usize::try_from(left).unwrap_or(PIECE))];
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    left -= n as u64;
+                    if tx.blocking_send(Ok(Bytes::from(buf))).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    let pieces = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|piece| (piece.map(Frame::data), rx))
+    });
+    BodyExt::boxed(StreamBody::new(pieces))
+}
 
 fn http1() -> hyper::server::conn::http1::Builder {
     let mut b = hyper::server::conn::http1::Builder::new();
@@ -222,7 +268,7 @@ fn websocket(mut req: Request<Incoming>, server: &Server) -> Answer {
             pump(ws, rx).await;
         }
     });
-    let mut res = Response::new(Full::new(Bytes::new()));
+    let mut res = Response::new(full(Bytes::new()));
     *res.status_mut() = hyper::StatusCode::SWITCHING_PROTOCOLS;
     let h = res.headers_mut();
     h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
@@ -262,33 +308,31 @@ where
     let _ = tokio::time::timeout(SEND_TIMEOUT, ws.close(None)).await;
 }
 
-/// The bytes of a disk file from `start`, `len` long.
-fn read_range(path: &std::path::Path, start: u64, len: u64) -> std::io::Result<Vec<u8>> {
-    let mut f = crate::sitefs::open(path)?;
-    f.seek(std::io::SeekFrom::Start(start))?;
-    let mut out = Vec::new();
-    f.take(len).read_to_end(&mut out)?;
-    Ok(out)
-}
-
 /// A reply as hyper sends it (hyper leaves the body out for HEAD and
 /// writes the length of the body a GET would get).
 fn answer(reply: Reply) -> Answer {
-    let bytes = match reply.body {
-        Payload::Empty | Payload::Events => Ok(Bytes::new()),
-        Payload::Bytes(b) => Ok(Bytes::from(b)),
-        Payload::Static(b) => Ok(Bytes::from_static(b)),
-        Payload::Stored(s, start, len) => s.read(start, len).map(Bytes::from),
-        Payload::Disk(path, start, len) => read_range(&path, start, len).map(Bytes::from),
+    let (body, len) = match reply.body {
+        Payload::Empty | Payload::Events => (Ok(full(Bytes::new())), None),
+        Payload::Bytes(b) => (Ok(full(Bytes::from(b))), None),
+        Payload::Static(b) => (Ok(full(Bytes::from_static(b))), None),
+        Payload::Stored(s, start, len) => (s.read(start, len).map(|b| full(Bytes::from(b))), None),
+        Payload::Disk(path, start, len) => (
+            crate::sitefs::open(&path).map(|f| streamed(f, start, len)),
+            Some(len),
+        ),
     };
-    let Ok(bytes) = bytes else {
+    let Ok(body) = body else {
         return answer(Reply::text(404, "404 Not Found\n"));
     };
-    let mut res = Response::new(Full::new(bytes));
+    let mut res = Response::new(body);
     *res.status_mut() = hyper::StatusCode::from_u16(reply.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let h = res.headers_mut();
     h.insert(header::SERVER, HeaderValue::from_static("anxuan"));
+    // A streamed body has no size hyper can see: say it.
+    if let Some(len) = len {
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    }
     for (name, value) in reply.headers {
         if let (Ok(n), Ok(v)) = (
             HeaderName::from_bytes(name.as_bytes()),
