@@ -424,20 +424,30 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
     // A memoized build updates the search index beside rendering (both are
     // mostly serial work on a small edit); a one-shot build indexes after
     // rendering, once the pages no longer need the bodies' HTML.
+    let mut index_time = None;
     let (mut emitted, update) = if memo.keep {
         let hashes: Vec<u64> = bodies.entries.iter().map(|e| e.text_hash).collect();
         let (outputs, search) = (&memo.outputs, &mut memo.search);
         let texts = &bodies.bodies;
-        let (emitted, update) = rayon::join(
+        let (emitted, (update, indexing)) = rayon::join(
             || emit::emit(jobs, outputs, sink),
-            || search.update(site, texts, &hashes),
+            || {
+                let started = Instant::now();
+                let u = search.update(site, texts, &hashes);
+                (u, started.elapsed())
+            },
         );
+        index_time = Some(indexing);
         (emitted, Some(update))
     } else {
         (emit::emit(jobs, &memo.outputs, sink), None)
     };
     drop(r);
     timer.lap("render");
+    if let Some(t) = index_time {
+        // Beside rendering, within its time.
+        timer.laps.push(("indexing, within render", t));
+    }
     if has_errors(&emitted.diags) {
         // The index was updated for files nobody received.
         memo.search.clear();
