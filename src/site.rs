@@ -111,6 +111,10 @@ pub struct Site {
     pub tag_by_slug: HashMap<String, usize>,
     /// Previous (newer) and next (older) page of the same kind, for articles and cases.
     pub neighbours: Vec<(Option<PageId>, Option<PageId>)>,
+    /// Each page's place in the order of all pages newest first (dated
+    /// before undated, then by title, then by file): sorting ids by it
+    /// gives that order.
+    pub rank: Vec<u32>,
 }
 
 /// Top-level URL segments a standalone page may not take.
@@ -396,6 +400,7 @@ pub fn assemble(
         tags,
         tag_by_slug,
         neighbours,
+        rank,
     };
     (site, diags)
 }

@@ -18,6 +18,7 @@ use super::format::*;
 use super::score::{Raw, idf, impact, norms, quantize, score};
 use super::stats::{Acc, DocStats, Key, doc_stats, key_text};
 use crate::dates;
+use crate::hash::FxMap;
 use crate::markdown::Body;
 use crate::render::views;
 use crate::site::{PageId, Site};
@@ -96,24 +97,34 @@ impl Mode<'_> {
 fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, put: &Put<'_>) {
     let cfg = &site.config;
     // Newest first; undated standalone pages last, by title.
-    let mut ids: Vec<PageId> = (0..site.pages.len()).collect();
-    ids.par_sort_by(|&a, &b| {
-        let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pb.list_date()
-            .is_some()
-            .cmp(&pa.list_date().is_some())
-            .then(pb.list_date().cmp(&pa.list_date()))
-            .then(pa.title.cmp(&pb.title))
-            .then(pa.file.cmp(&pb.file))
-    });
+    // (The site's own newest-first order: one pass, no comparisons.)
+    let mut ids: Vec<PageId> = vec![0; site.pages.len()];
+    for (id, &r) in site.rank.iter().enumerate() {
+        ids[r as usize] = id;
+    }
     // Dates are compared as moments below: a new time zone re-reads all.
     if cache.tz != cfg.tz.name() {
         cache.docs.clear();
         cache.tz = cfg.tz.name().to_owned();
     }
-    let mut old = std::mem::take(&mut cache.docs);
-    let olds: Vec<Option<CachedDoc>> = ids.iter().map(|&id| old.remove(&site.dirs[id])).collect();
-    drop(old);
+    // The last build's documents, by the new ids: in place when no
+    // document came, went or moved (every edit but dates and titles), else
+    // found by URL.
+    let last = std::mem::take(&mut cache.docs);
+    let same_order = last.len() == ids.len()
+        && last
+            .iter()
+            .zip(&ids)
+            .all(|(c, &id)| c.doc.url == site.dirs[id]);
+    let olds: Vec<Option<CachedDoc>> = if same_order {
+        last.into_iter().map(Some).collect()
+    } else {
+        let mut by_url: FxMap<String, CachedDoc> =
+            last.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
+        ids.iter()
+            .map(|&id| by_url.remove(&site.dirs[id]))
+            .collect()
+    };
     // Pass 1: every document's fields, chunks and field lengths (the BM25
     // averages must be known before any posting can be scored); documents
     // unchanged since the last build keep their statistics. Changed ones
@@ -214,12 +225,10 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
     // The last build's postings stay valid while the documents keep their
     // ids and the averages stay the same: then only the changed
     // documents' postings are taken out and put in again.
-    let kept = cache.kept.take().filter(|k| {
-        mode.keeps()
-            && k.avg == avg
-            && k.order.len() == cached.len()
-            && k.order.iter().zip(&cached).all(|(u, c)| *u == c.doc.url)
-    });
+    let kept = cache
+        .kept
+        .take()
+        .filter(|k| mode.keeps() && k.avg == avg && same_order);
     let changed: Vec<usize> = (0..cached.len())
         .filter(|&i| replaced[i].is_some())
         .collect();
@@ -407,7 +416,6 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
     for (path, bytes) in touched {
         put(path, bytes);
     }
-    k.order = docs.iter().map(|d| d.url.clone()).collect();
     k.avg = avg;
     k.lists = lists.unwrap_or_default();
     k.buckets = buckets;
@@ -416,7 +424,7 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
     k.slots = slots;
     drop(docs);
     cache.kept = Some(k);
-    cache.docs = cached.into_iter().map(|c| (c.doc.url.clone(), c)).collect();
+    cache.docs = cached;
 }
 
 /// Every document's postings, by token id (pass 2 of a full build).

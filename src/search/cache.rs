@@ -30,7 +30,8 @@ pub(super) struct CachedDoc {
 /// those of [`build`] (tested).
 #[derive(Default)]
 pub struct Cache {
-    pub(super) docs: FxMap<String, CachedDoc>,
+    /// The last build's documents, by document id.
+    pub(super) docs: Vec<CachedDoc>,
     /// Every token seen, by id (ids only group postings: output order comes
     /// from the token text, so they never show in the files).
     pub(super) keys: Vec<Key>,
@@ -44,8 +45,6 @@ pub struct Cache {
 /// The postings and file paths of the last build (`anxuan serve`).
 #[derive(Default)]
 pub(super) struct Previous {
-    /// Document URLs by document id.
-    pub(super) order: Vec<String>,
     /// The (quantized) average field lengths the postings were scored with.
     pub(super) avg: [f64; 4],
     /// Postings by token id, sorted by document.
