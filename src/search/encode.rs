@@ -9,7 +9,6 @@ use super::doc::{Doc, kind_label};
 use super::format::*;
 use super::score::{Raw, idf, impact};
 use crate::content::Kind;
-use crate::hash::FxMap;
 use crate::site::Site;
 
 /// The tokens of one bucket with their postings.
@@ -80,56 +79,40 @@ pub(super) fn encode_group(
         let b = (fnv1a32(&text) as usize) % buckets;
         by_bucket[b - g * BUCKETS_PER_PACK].push((text, list));
     }
-    // Every token's postings, bucket by bucket, tokens in byte order.
-    let encoded: Vec<Vec<(String, usize, Vec<u8>)>> = by_bucket
-        .into_iter()
-        .map(|mut tokens| {
-            tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
-            tokens
-                .into_iter()
-                .map(|(text, list)| {
-                    let block = postings(&text, n, list);
-                    (text, list.len(), block)
-                })
-                .collect()
-        })
-        .collect();
-    // The long lists go into the pack shortest first: a reader on a host
-    // that ignores Range gets the file from its start, so the rare tokens
-    // a query anchors on come after few bytes.
-    let mut long: Vec<(usize, &str, &[u8])> = encoded
-        .iter()
-        .flatten()
-        .filter(|(_, _, block)| block.len() > INLINE_LIMIT)
-        .map(|(text, _, block)| (block.len(), text.as_str(), block.as_slice()))
-        .collect();
-    long.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut at: FxMap<&str, usize> = FxMap::default();
-    let mut pack = Vec::with_capacity(long.iter().map(|l| l.0).sum());
-    for (_, text, block) in &long {
-        at.insert(text, pack.len());
-        pack.extend_from_slice(block);
-    }
     let mut files = Vec::with_capacity(BUCKETS_PER_PACK + 1);
-    for (i, tokens) in encoded.iter().enumerate() {
+    let mut pack = Vec::new();
+    for (i, mut tokens) in by_bucket.into_iter().enumerate() {
         let b = g * BUCKETS_PER_PACK + i;
+        tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
         let mut bucket = Vec::new();
         varint(&mut bucket, tokens.len() as u64);
-        for (text, df, block) in tokens {
+        for (text, list) in &tokens {
+            let idf = idf(n, list.len());
+            let mut block = Vec::with_capacity(list.len() * 3);
+            let mut prev = 0u32;
+            for (i, r) in list.iter().enumerate() {
+                let gap = if i == 0 { r.doc } else { r.doc - prev };
+                prev = r.doc;
+                varint(&mut block, u64::from(gap));
+                block.push(if text.starts_with('#') {
+                    0
+                } else {
+                    impact(idf, r.sat)
+                });
+                varint(&mut block, u64::from(r.flags));
+            }
             varint(&mut bucket, text.len() as u64);
             bucket.extend_from_slice(text.as_bytes());
-            varint(&mut bucket, *df as u64);
-            match at.get(text.as_str()) {
-                Some(&offset) => {
-                    varint(&mut bucket, 1);
-                    varint(&mut bucket, offset as u64);
-                    varint(&mut bucket, block.len() as u64);
-                }
-                None => {
-                    varint(&mut bucket, 0);
-                    varint(&mut bucket, block.len() as u64);
-                    bucket.extend_from_slice(block);
-                }
+            varint(&mut bucket, list.len() as u64);
+            if block.len() > INLINE_LIMIT {
+                varint(&mut bucket, 1);
+                varint(&mut bucket, pack.len() as u64);
+                varint(&mut bucket, block.len() as u64);
+                pack.extend_from_slice(&block);
+            } else {
+                varint(&mut bucket, 0);
+                varint(&mut bucket, block.len() as u64);
+                bucket.extend_from_slice(&block);
             }
         }
         files.push((format!("search/b/{b}.bin"), bucket));
@@ -138,25 +121,6 @@ pub(super) fn encode_group(
         files.push((format!("search/t/{g}.bin"), pack));
     }
     files
-}
-
-/// The postings of one token: gap, impact, flags per document.
-fn postings(text: &str, n: f64, list: &[Raw]) -> Vec<u8> {
-    let idf = idf(n, list.len());
-    let mut block = Vec::with_capacity(list.len() * 3);
-    let mut prev = 0u32;
-    for (i, r) in list.iter().enumerate() {
-        let gap = if i == 0 { r.doc } else { r.doc - prev };
-        prev = r.doc;
-        varint(&mut block, u64::from(gap));
-        block.push(if text.starts_with('#') {
-            0
-        } else {
-            impact(idf, r.sat)
-        });
-        varint(&mut block, u64::from(r.flags));
-    }
-    block
 }
 
 /// Document pack `p`: the display data of each of its documents in a slot
