@@ -287,6 +287,17 @@ mod tests {
         }
     }
 
+    /// A GET of the stylesheet with these conditional headers.
+    fn css<'a>(range: Option<&'a str>, if_range: Option<&'a str>, inm: Option<&'a str>) -> Req<'a> {
+        Req {
+            method: Method::Get,
+            url: "/css/site.css",
+            if_none_match: inm,
+            range,
+            if_range,
+        }
+    }
+
     fn get(snap: &Snapshot, url: &str) -> Reply {
         respond(
             snap,
@@ -324,18 +335,7 @@ mod tests {
     #[test]
     fn respond_answers_one_byte_range() {
         let s = snap();
-        let ranged = |range: &str| {
-            respond(
-                &s,
-                &Req {
-                    method: Method::Get,
-                    url: "/css/site.css",
-                    if_none_match: None,
-                    range: Some(range),
-                    if_range: None,
-                },
-            )
-        };
+        let ranged = |range: &str| respond(&s, &css(Some(range), None, None));
         let r = ranged("bytes=1-3");
         assert_eq!(r.status, 206);
         assert_eq!(r.body.to_vec(), b"ody");
@@ -360,18 +360,7 @@ mod tests {
     fn a_range_for_another_version_gets_the_whole_file() {
         let s = snap();
         let etag = get(&s, "/css/site.css").get("ETag").unwrap().to_owned();
-        let with = |if_range: &str| {
-            respond(
-                &s,
-                &Req {
-                    method: Method::Get,
-                    url: "/css/site.css",
-                    if_none_match: None,
-                    range: Some("bytes=1-3"),
-                    if_range: Some(if_range),
-                },
-            )
-        };
+        let with = |if_range: &str| respond(&s, &css(Some("bytes=1-3"), Some(if_range), None));
         let r = with(&etag);
         assert_eq!((r.status, r.body.to_vec()), (206, b"ody".to_vec()));
         for other in ["\"0000000000000000-6\"", "Wed, 21 Oct 2015 07:28:00 GMT"] {
@@ -395,16 +384,7 @@ mod tests {
         let r = get(&s, "/css/site.css");
         assert_eq!(r.get("Content-Type"), Some("text/css; charset=utf-8"));
         let etag = r.get("ETag").unwrap().to_owned();
-        let r = respond(
-            &s,
-            &Req {
-                method: Method::Get,
-                url: "/css/site.css",
-                if_none_match: Some(&etag),
-                range: None,
-                if_range: None,
-            },
-        );
+        let r = respond(&s, &css(None, None, Some(&etag)));
         assert_eq!(r.status, 304);
         assert!(matches!(r.body, Payload::Empty));
     }
