@@ -33,9 +33,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, RwLock};
-
 use std::time::{Duration, Instant};
-use store::{Collect, Served, Spool};
 
 use crate::content::Asset;
 use crate::error::{Diagnostic, Error, Result};
@@ -48,6 +46,7 @@ pub use http::Snapshot;
 use limits::Limits;
 pub use limits::raise_fd_limit;
 use livereload::{Event, Hub};
+use store::{Intake, Served, Spool};
 
 /// What `anxuan serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -75,10 +74,10 @@ fn first_snapshot(
 ) -> (Snapshot, Vec<Diagnostic>, Option<Stats>) {
     let empty = Served::default();
     let spool = rb.spool.clone();
-    let sink = Collect::new(spool.as_ref(), &empty);
+    let sink = Intake::new(spool.as_ref(), &empty);
     match rb.build(&sink) {
         Ok(u) => {
-            let files = changes::apply(&empty, sink.into_made(), &[]);
+            let files = Arc::new(changes::apply(&empty, sink.into_made(), &[]));
             let snap = Snapshot {
                 files,
                 copies: copies_of(u.copies),
@@ -175,8 +174,8 @@ impl Rebuilder {
         fresh
     }
 
-    /// Builds into `sink` (see [`store::Collect`]).
-    pub fn build(&mut self, sink: &Collect<'_>) -> std::result::Result<Update, Vec<Diagnostic>> {
+    /// Builds into `sink` (see [`store::Intake`]).
+    pub fn build(&mut self, sink: &Intake<'_>) -> std::result::Result<Update, Vec<Diagnostic>> {
         pipeline::rebuild_into(&self.root, &self.opts, &mut self.memo, sink)
     }
 
@@ -185,7 +184,7 @@ impl Rebuilder {
     pub fn build_changed(
         &mut self,
         changed: &[String],
-        sink: &Collect<'_>,
+        sink: &Intake<'_>,
     ) -> std::result::Result<Update, Vec<Diagnostic>> {
         self.memo.note_changed(changed);
         self.build(sink)
@@ -217,7 +216,7 @@ pub enum Outcome {
 pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outcome {
     let old = server.snapshot();
     let spool = rb.spool.clone();
-    let sink = Collect::new(spool.as_ref(), &old.files);
+    let sink = Intake::new(spool.as_ref(), &old.files);
     match rb.build_changed(sources, &sink) {
         Ok(mut update) => {
             let made = sink.into_made();
@@ -236,14 +235,14 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
             let had_errors = !old.errors.is_empty();
             let nothing = changes.paths.is_empty();
             let mut files = if nothing {
-                old.files.clone()
+                Arc::clone(&old.files)
             } else {
-                changes::apply(&old.files, made, &update.remove)
+                Arc::new(changes::apply(&old.files, made, &update.remove))
             };
             if let Some(s) = &spool
                 && let Some((moved, fresh)) = store::compacted(&files, s)
             {
-                files = moved;
+                files = Arc::new(moved);
                 rb.spool = Some(fresh);
             }
             timings.push(("diff+apply", diff_started.elapsed()));
@@ -279,7 +278,7 @@ pub fn rebuild(server: &Server, rb: &mut Rebuilder, sources: &[String]) -> Outco
         Err(diags) => {
             let problems = livereload::problems(&diags);
             server.replace(Snapshot {
-                files: old.files.clone(),
+                files: Arc::clone(&old.files),
                 copies: Arc::clone(&old.copies),
                 errors: diags.iter().filter(|d| d.is_error()).cloned().collect(),
                 base_path: old.base_path.clone(),

@@ -2,7 +2,7 @@
 //!
 //! Owns: the spool (one anonymous temporary file that rendered files are
 //! appended to), [`Stored`] (one file's place, length and ETag), the sink
-//! a rebuild renders into ([`Collect`]), and compacting the spool.
+//! a rebuild renders into ([`Intake`]), and compacting the spool.
 //! Imports: `pipeline` (the sink trait), `error`, `hash`, `render` (the
 //! `Files` type).
 //!
@@ -195,15 +195,15 @@ pub struct Made {
 
 /// The sink a preview build renders into: each file goes to the spool,
 /// unless the same bytes are served under its path already.
-pub struct Collect<'a> {
+pub struct Intake<'a> {
     spool: Option<&'a Arc<Spool>>,
     old: &'a Served,
     made: Mutex<Vec<Made>>,
 }
 
-impl<'a> Collect<'a> {
-    pub fn new(spool: Option<&'a Arc<Spool>>, old: &'a Served) -> Collect<'a> {
-        Collect {
+impl<'a> Intake<'a> {
+    pub fn new(spool: Option<&'a Arc<Spool>>, old: &'a Served) -> Intake<'a> {
+        Intake {
             spool,
             old,
             made: Mutex::new(Vec::new()),
@@ -215,7 +215,7 @@ impl<'a> Collect<'a> {
     }
 }
 
-impl crate::pipeline::Sink for Collect<'_> {
+impl crate::pipeline::Sink for Intake<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         let made = match self.old.get(path.as_str()) {
             Some(old) if old.holds(&bytes) => Made {
@@ -289,14 +289,14 @@ mod tests {
     }
 
     #[test]
-    fn collect_keeps_unchanged_files_where_they_are() {
+    fn intake_keeps_unchanged_files_where_they_are() {
         let spool = Spool::new().unwrap();
         let mut old = Served::default();
         old.insert(
             "a.html".into(),
             Stored::keep(Some(&spool), b"same").unwrap(),
         );
-        let sink = Collect::new(Some(&spool), &old);
+        let sink = Intake::new(Some(&spool), &old);
         sink.put("a.html".into(), b"same".to_vec()).unwrap();
         sink.put("b.html".into(), b"new".to_vec()).unwrap();
         let made = sink.into_made();

@@ -47,11 +47,12 @@ use ranges::bytes_reply;
 /// of the last rebuild (empty when it succeeded).
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Rendered files, by output path. A rebuild makes a new snapshot
-    /// (the map's entries are cheap to copy: the bytes stay where they
-    /// are, see [`store`](super::store)), so a reader holding this one
-    /// sees one build's files, whatever follows.
-    pub files: Served,
+    /// Rendered files, by output path. A rebuild makes a new map (its
+    /// entries are cheap to copy: the bytes stay where they are, see
+    /// [`store`](super::store)), or shares this one when nothing changed
+    /// or the build failed; a reader holding it sees one build's files,
+    /// whatever follows.
+    pub files: Arc<Served>,
     /// Files served from disk as they are: output path → source file.
     pub copies: Arc<HashMap<String, PathBuf>>,
     /// Errors of the last rebuild; the files are then those of an older build.
@@ -148,9 +149,9 @@ fn no_build_page(base_path: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+#[cfg(test)]
 impl Payload {
-    /// The bytes (read from the spool for a stored file; empty when that
-    /// fails or for the event stream).
+    /// The bytes in memory or in the spool (tests of the handler).
     pub fn to_vec(&self) -> Vec<u8> {
         match self {
             Payload::Empty | Payload::Events | Payload::Disk(..) => Vec::new(),
@@ -280,7 +281,7 @@ mod tests {
             files.insert(k.into(), Stored::memory(v));
         }
         Snapshot {
-            files,
+            files: Arc::new(files),
             base_path: "/".into(),
             version: 1,
             ..Snapshot::default()
