@@ -6,9 +6,10 @@
 //! Imports: nothing from the crate.
 //!
 //! Invariants: the caps together never need more descriptors than the
-//! process may open (each connection may hold three: the socket, its
-//! read clone, and a file being sent; each stream holds one), with
-//! [`RESERVE`] left for the listener, the watcher and the console; when
+//! process may open (each connection is counted at three: its socket and
+//! a copied file being streamed, with one to spare; each WebSocket holds
+//! one), with [`RESERVE`] left for the listener, the watcher, the HTTP
+//! runtime, the spool and the console; when
 //! `accept` fails anyway (EMFILE, ENFILE …) the accept loop waits
 //! [`Backoff`] before the next try instead of spinning on the error.
 
@@ -21,7 +22,8 @@ pub const MAX_CONNECTIONS: usize = 512;
 pub const MAX_STREAMS: usize = 1024;
 /// Descriptors kept free for everything else (listener, watcher, stdio).
 pub const RESERVE: u64 = 64;
-/// Descriptors one connection may hold (socket, read clone, a disk file).
+/// Descriptors counted per connection (socket, a streamed disk file, one
+/// spare).
 const PER_CONNECTION: u64 = 3;
 /// The smallest caps, whatever the descriptor limit says.
 const FLOOR: usize = 8;

@@ -135,7 +135,7 @@ impl Stored {
 
     /// A strong ETag: the 64-bit FNV-1a of the bytes and their length.
     pub fn etag(&self) -> String {
-        format!("\"{:016x}-{:x}\"", self.hash, self.len)
+        etag(self.hash, self.len)
     }
 
     /// `len` bytes from `start` (the caller keeps within the file).
@@ -171,6 +171,11 @@ impl Stored {
             Place::Memory(_) => None,
         }
     }
+}
+
+/// The ETag of bytes of FNV-1a hash `hash` and length `len`.
+pub fn etag(hash: u64, len: u64) -> String {
+    format!("\"{hash:016x}-{len:x}\"")
 }
 
 /// The served files by output path.

@@ -3,13 +3,13 @@
 //! when it cannot be met) unless `If-Range` names another version, else
 //! the whole body (200).
 //!
-//! Imports: `hash`.
+//! Imports: `hash`, `serve::store` (the ETag format).
 
 use super::{Payload, Reply, Req, mime};
 
 /// A strong ETag for bytes: 64-bit FNV-1a and the length.
 pub fn etag_of(bytes: &[u8]) -> String {
-    format!("\"{:016x}-{:x}\"", crate::hash::fnv64(bytes), bytes.len())
+    crate::serve::store::etag(crate::hash::fnv64(bytes), bytes.len() as u64)
 }
 
 fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {

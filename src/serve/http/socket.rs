@@ -138,6 +138,11 @@ pub async fn serve_loop(listener: TcpListener, server: Arc<Server>) {
     }
 }
 
+/// How long a connection over the cap may take to send its request and
+/// read its 503: such connections hold a descriptor each, so they are let
+/// go quickly.
+const REFUSE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Answers every request of a connection over the cap with 503, once.
 async fn refuse(stream: TcpStream) {
     let svc = service_fn(|_req: Request<Incoming>| async {
@@ -148,7 +153,7 @@ async fn refuse(stream: TcpStream) {
     let mut b = http1();
     b.keep_alive(false);
     let conn = b.serve_connection(TokioIo::new(stream), svc);
-    let _ = tokio::time::timeout(HEADER_TIMEOUT, conn).await;
+    let _ = tokio::time::timeout(REFUSE_TIMEOUT, conn).await;
 }
 
 /// Serves one connection until the client closes it, it idles past the
