@@ -18,6 +18,7 @@
 const fs = require('fs');
 const path = require('path');
 const S = require('../themes/default/static/js/search-core.js');
+const COMMON = require('./common_queries.js');
 
 const [, , publicDir, queriesFile, mode] = process.argv;
 const noRange = mode === '--no-range';
@@ -65,11 +66,8 @@ function stats(xs) {
     const list = Array.isArray(detail) ? detail : Object.values(detail);
     for (const d of list) if (d && d.query) classes[d.query] = d.kind || d.type || d.class || 'query';
   }
-  // Everyday words of the campaign, common across the corpus (the heavy
-  // end: their postings are long), one and two at a time.
-  const common = ['安全', '消防', '演练', '应急', '燃气', '隐患排查', '安全生产', '消防安全', '疏散', '12350'];
-  for (const q of common) if (!(q in queries)) { queries[q] = []; classes[q] = 'common'; }
-  for (const q of ['安全 消防', '燃气 隐患排查', '演练 学校']) if (!(q in queries)) { queries[q] = []; classes[q] = 'common-and'; }
+  for (const q of COMMON.common) if (!(q in queries)) { queries[q] = []; classes[q] = 'common'; }
+  for (const q of COMMON.commonAnd) if (!(q in queries)) { queries[q] = []; classes[q] = 'common-and'; }
   const manifestBytes = fs.statSync(path.join(base, 'manifest.json')).size;
   const rows = [];
   for (const q of Object.keys(queries)) {

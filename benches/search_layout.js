@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What other index layouts would cost without Range (issue 19), measured
 // from the reads the engine really makes. Runs every query of queries.json
-// (plus the common words of benches/search_bytes.js) against a format-3
+// (plus the common words of benches/common_queries.js) against a format-3
 // index with a Range-honouring loader, records each read (document slot,
 // body chunk k of document id, long postings list of bucket b), then prices
 // the same reads under other layouts as a host that ignores Range would
@@ -20,6 +20,7 @@
 const fs = require('fs');
 const path = require('path');
 const S = require('../themes/default/static/js/search-core.js');
+const COMMON = require('./common_queries.js');
 
 const [, , publicDir, queriesFile] = process.argv;
 if (!publicDir || !queriesFile) {
@@ -136,7 +137,7 @@ function docEnd(read, per, region, enc) {
 
 (async () => {
   const queries = Object.keys(JSON.parse(fs.readFileSync(queriesFile, 'utf8')));
-  for (const q of ['安全', '消防', '演练', '应急', '燃气', '隐患排查', '安全生产', '消防安全', '疏散', '12350', '安全 消防', '燃气 隐患排查', '演练 学校']) {
+  for (const q of [...COMMON.common, ...COMMON.commonAnd]) {
     if (!queries.includes(q)) queries.push(q);
   }
   const rows = [];
