@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::cache::{Cache, CachedDoc, Previous, Update};
 use super::doc::{Doc, chunk_cuts_counting, field_lens, same_fields};
-use super::encode::{bucket_count, encode_group, encode_pack, manifest};
+use super::encode::{bucket_count, encode_bucket, encode_pack, manifest};
 use super::format::*;
 use super::score::{Raw, idf, impact, norms, quantize, score};
 use super::stats::{Acc, DocStats, Key, doc_stats, key_text};
@@ -299,60 +299,59 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
     let token_count = lists.iter().filter(|l| !l.is_empty()).count();
     let buckets = bucket_count(token_count);
     let keys = &cache.keys;
-    let group_of =
-        |tid: usize| (fnv1a32(&key_text(&keys[tid])) as usize % buckets) / BUCKETS_PER_PACK;
-    // The groups to encode: those holding a changed token, or all of them.
-    let (groups, dirty_groups): (Vec<Vec<u32>>, Vec<usize>) = match (&mut k, &dirty) {
+    let bucket_of = |tid: usize| fnv1a32(&key_text(&keys[tid])) as usize % buckets;
+    // The buckets to encode: those holding a changed token, or all of them.
+    let (groups, dirty_buckets): (Vec<Vec<u32>>, Vec<usize>) = match (&mut k, &dirty) {
         (Some(k), Some(dirty)) if k.buckets == buckets => {
             let mut groups = std::mem::take(&mut k.groups);
             for tid in k.grouped..keys.len() {
-                groups[group_of(tid)].push(tid as u32);
+                groups[bucket_of(tid)].push(tid as u32);
             }
-            let mut set: Vec<usize> = dirty.iter().map(|&t| group_of(t as usize)).collect();
+            let mut set: Vec<usize> = dirty.iter().map(|&t| bucket_of(t as usize)).collect();
             set.sort_unstable();
             set.dedup();
             (groups, set)
         }
         _ => {
-            let mut groups = vec![Vec::new(); buckets / BUCKETS_PER_PACK];
+            let mut groups = vec![Vec::new(); buckets];
             for tid in 0..keys.len() {
-                groups[group_of(tid)].push(tid as u32);
+                groups[bucket_of(tid)].push(tid as u32);
             }
             if let Some(k) = &mut k {
-                k.paths
-                    .retain(|p| !p.starts_with("search/b/") && !p.starts_with("search/t/"));
+                k.paths.retain(|p| !p.starts_with("search/b/"));
             }
-            (groups, (0..buckets / BUCKETS_PER_PACK).collect())
+            (groups, (0..buckets).collect())
         }
     };
-    let encoded: Vec<(usize, Files)> = dirty_groups
+    let encoded: Vec<(usize, usize, Option<Vec<u8>>)> = dirty_buckets
         .par_iter()
-        .map(|&g| {
-            let tokens = groups[g]
+        .map(|&b| {
+            let tokens = groups[b]
                 .iter()
                 .map(|&tid| &lists[tid as usize])
-                .zip(groups[g].iter())
+                .zip(groups[b].iter())
                 .filter(|(list, _)| !list.is_empty())
                 .map(|(list, &tid)| (key_text(&keys[tid as usize]), &list[..]))
                 .collect();
-            let files = encode_group(g, buckets, n, tokens);
+            let (head, file) = encode_bucket(n, tokens);
             if !mode.keeps() {
-                for (path, bytes) in files {
-                    put(path, bytes);
-                }
-                return (g, Vec::new());
+                put(format!("search/b/{b}.bin"), file);
+                return (b, head, None);
             }
-            (g, files)
+            (b, head, Some(file))
         })
         .collect();
+    let mut heads = match &mut k {
+        Some(k) if k.heads.len() == buckets => std::mem::take(&mut k.heads),
+        _ => vec![0; buckets],
+    };
     let mut touched: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(k) = &mut k {
-        for (g, files) in encoded {
-            k.paths.remove(&format!("search/t/{g}.bin"));
-            for (path, bytes) in files {
-                k.paths.insert(path.clone());
-                touched.push((path, bytes));
-            }
+    for (b, head, file) in encoded {
+        heads[b] = head;
+        if let (Some(k), Some(file)) = (&mut k, file) {
+            let path = format!("search/b/{b}.bin");
+            k.paths.insert(path.clone());
+            touched.push((path, file));
         }
     }
     let tokens_known = keys.len();
@@ -385,7 +384,7 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
                 .collect();
             let (slot, file) = encode_pack(&docs[range], &texts);
             if !mode.keeps() {
-                put(format!("search/d/{p}.txt"), file);
+                put(format!("search/d/{p}.bin"), file);
                 return (p, slot, None);
             }
             (p, slot, Some(file))
@@ -398,12 +397,12 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
     for (p, slot, file) in encoded {
         slots[p] = slot;
         if let (Some(k), Some(file)) = (&mut k, file) {
-            let path = format!("search/d/{p}.txt");
+            let path = format!("search/d/{p}.bin");
             k.paths.insert(path.clone());
             touched.push((path, file));
         }
     }
-    let manifest = manifest(site, &docs, buckets, token_count, slots.clone());
+    let manifest = manifest(site, &docs, buckets, token_count, &heads, &slots);
     if !mode.keeps() {
         put("search/manifest.json".into(), manifest);
         return;
@@ -421,6 +420,7 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
     k.buckets = buckets;
     k.groups = groups;
     k.grouped = tokens_known;
+    k.heads = heads;
     k.slots = slots;
     drop(docs);
     cache.kept = Some(k);

@@ -51,10 +51,12 @@ pub(super) struct Previous {
     pub(super) lists: Vec<Vec<Raw>>,
     /// The bucket count `groups` was made for.
     pub(super) buckets: usize,
-    /// The token ids of each group of `BUCKETS_PER_PACK` buckets.
+    /// The token ids of each bucket.
     pub(super) groups: Vec<Vec<u32>>,
     /// Token ids below this are in `groups`.
     pub(super) grouped: usize,
+    /// The directory size of each bucket file.
+    pub(super) heads: Vec<usize>,
     /// The slot size of each document pack.
     pub(super) slots: Vec<usize>,
     /// The path of every file of the index (their bytes went to the

@@ -1,5 +1,5 @@
-//! Encoding the index files: postings buckets and packs, document packs
-//! and the manifest (docs/search-format.md).
+//! Encoding the index files: postings buckets, document packs and the
+//! manifest (docs/search-format.md).
 
 use std::collections::BTreeMap;
 
@@ -11,9 +11,6 @@ use super::score::{Raw, idf, impact};
 use crate::content::Kind;
 use crate::site::Site;
 
-/// The tokens of one bucket with their postings.
-pub(super) type Bucket<'a> = Vec<(String, &'a [Raw])>;
-
 #[derive(Serialize)]
 pub(super) struct DocJson<'a> {
     pub(super) t: &'a str,
@@ -24,9 +21,10 @@ pub(super) struct DocJson<'a> {
     pub(super) d: &'a str,
     pub(super) s: &'a str,
     pub(super) n: usize,
-    /// Byte offsets in the pack's text region: where chunk 1 starts, then
-    /// where each chunk ends (`n + 1` numbers).
+    /// Where each chunk starts in the pack's text region, in bytes.
     pub(super) o: Vec<usize>,
+    /// Each chunk's length in bytes.
+    pub(super) l: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -50,12 +48,18 @@ pub(super) struct Manifest<'a> {
     pub(super) years: Vec<Facet>,
     #[serde(rename = "chunkChars")]
     pub(super) chunk_chars: usize,
-    #[serde(rename = "bucketsPerPack")]
-    pub(super) buckets_per_pack: usize,
+    /// Each bucket's directory size in `headUnit`s ([`size_string`]):
+    /// reading this much of a bucket file gives its whole directory.
+    pub(super) heads: String,
+    #[serde(rename = "headUnit")]
+    pub(super) head_unit: usize,
     #[serde(rename = "docsPerPack")]
     pub(super) docs_per_pack: usize,
-    /// The slot size of each pack `d/<n>.txt`, in bytes.
-    pub(super) slots: Vec<usize>,
+    /// The slot size of each pack `d/<n>.bin` in `slotUnit`s
+    /// ([`size_string`]).
+    pub(super) slots: String,
+    #[serde(rename = "slotUnit")]
+    pub(super) slot_unit: usize,
     pub(super) weights: &'a [f64; 4],
 }
 
@@ -65,100 +69,138 @@ pub(super) fn bucket_count(tokens: usize) -> usize {
         .clamp(16, 16_384)
 }
 
-/// Encodes group `g` (buckets `g * BUCKETS_PER_PACK ..`): a file per
-/// bucket and, when any list is long, the pack of long lists. `tokens` are
-/// the group's tokens with their (non-empty) lists, in any order.
-pub(super) fn encode_group(
-    g: usize,
-    buckets: usize,
-    n: f64,
-    tokens: Vec<(String, &[Raw])>,
-) -> Files {
-    let mut by_bucket: Vec<Bucket<'_>> = vec![Vec::new(); BUCKETS_PER_PACK];
-    for (text, list) in tokens {
-        let b = (fnv1a32(&text) as usize) % buckets;
-        by_bucket[b - g * BUCKETS_PER_PACK].push((text, list));
+/// Encodes bucket `b`: its directory (every token with its document
+/// frequency and its postings, inline when short, else where they are),
+/// then the long postings lists, shortest first. `tokens` are the bucket's
+/// tokens with their (non-empty) lists, in any order. Returns the size of
+/// the directory and the file.
+pub(super) fn encode_bucket(n: f64, mut tokens: Vec<(String, &[Raw])>) -> (usize, Vec<u8>) {
+    tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+    let blocks: Vec<Vec<u8>> = tokens
+        .iter()
+        .map(|(text, list)| postings(n, text, list))
+        .collect();
+    // The long lists shortest first: a host that ignores Range sends a
+    // file from its start, so a list costs the lists before it.
+    let mut long: Vec<usize> = (0..tokens.len())
+        .filter(|&i| blocks[i].len() > INLINE_LIMIT)
+        .collect();
+    long.sort_by_key(|&i| (blocks[i].len(), i));
+    let mut offsets = vec![0; tokens.len()];
+    let mut at = 0;
+    for &i in &long {
+        offsets[i] = at;
+        at += blocks[i].len();
     }
-    let mut files = Vec::with_capacity(BUCKETS_PER_PACK + 1);
-    let mut pack = Vec::new();
-    for (i, mut tokens) in by_bucket.into_iter().enumerate() {
-        let b = g * BUCKETS_PER_PACK + i;
-        tokens.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
-        let mut bucket = Vec::new();
-        varint(&mut bucket, tokens.len() as u64);
-        for (text, list) in &tokens {
-            let idf = idf(n, list.len());
-            let mut block = Vec::with_capacity(list.len() * 3);
-            let mut prev = 0u32;
-            for (i, r) in list.iter().enumerate() {
-                let gap = if i == 0 { r.doc } else { r.doc - prev };
-                prev = r.doc;
-                varint(&mut block, u64::from(gap));
-                block.push(if text.starts_with('#') {
-                    0
-                } else {
-                    impact(idf, r.sat)
-                });
-                varint(&mut block, u64::from(r.flags));
-            }
-            varint(&mut bucket, text.len() as u64);
-            bucket.extend_from_slice(text.as_bytes());
-            varint(&mut bucket, list.len() as u64);
-            if block.len() > INLINE_LIMIT {
-                varint(&mut bucket, 1);
-                varint(&mut bucket, pack.len() as u64);
-                varint(&mut bucket, block.len() as u64);
-                pack.extend_from_slice(&block);
-            } else {
-                varint(&mut bucket, 0);
-                varint(&mut bucket, block.len() as u64);
-                bucket.extend_from_slice(&block);
-            }
+    let mut bucket = Vec::new();
+    varint(&mut bucket, tokens.len() as u64);
+    for (i, ((text, list), block)) in tokens.iter().zip(&blocks).enumerate() {
+        varint(&mut bucket, text.len() as u64);
+        bucket.extend_from_slice(text.as_bytes());
+        varint(&mut bucket, list.len() as u64);
+        if block.len() > INLINE_LIMIT {
+            varint(&mut bucket, 1);
+            varint(&mut bucket, offsets[i] as u64);
+            varint(&mut bucket, block.len() as u64);
+        } else {
+            varint(&mut bucket, 0);
+            varint(&mut bucket, block.len() as u64);
+            bucket.extend_from_slice(block);
         }
-        files.push((format!("search/b/{b}.bin"), bucket));
     }
-    if !pack.is_empty() {
-        files.push((format!("search/t/{g}.bin"), pack));
+    let head = bucket.len();
+    for &i in &long {
+        bucket.extend_from_slice(&blocks[i]);
     }
-    files
+    (head, bucket)
+}
+
+/// The postings block of one token.
+fn postings(n: f64, text: &str, list: &[Raw]) -> Vec<u8> {
+    let idf = idf(n, list.len());
+    let mut block = Vec::with_capacity(list.len() * 3);
+    let mut prev = 0u32;
+    for (i, r) in list.iter().enumerate() {
+        let gap = if i == 0 { r.doc } else { r.doc - prev };
+        prev = r.doc;
+        varint(&mut block, u64::from(gap));
+        block.push(if text.starts_with('#') {
+            0
+        } else {
+            impact(idf, r.sat)
+        });
+        varint(&mut block, u64::from(r.flags));
+    }
+    block
 }
 
 /// Document pack `p`: the display data of each of its documents in a slot
-/// of the pack's slot size (JSON padded with spaces), then their body text.
-/// Returns the slot size and the file.
+/// of the pack's slot size (JSON padded with spaces), then the text
+/// region: chunk 1 of every document, then every chunk 2, and so on, as
+/// UTF-16LE. Returns the slot size and the file.
 pub(super) fn encode_pack(docs: &[&Doc], texts: &[&str]) -> (usize, Vec<u8>) {
-    let mut text = String::new();
-    let mut records = Vec::with_capacity(docs.len());
-    for (d, body) in docs.iter().zip(texts) {
-        // The chunks are contiguous: the body up to the last cut.
-        let base = text.len();
-        text.push_str(
-            body.get(..d.cuts.last().copied().unwrap_or(0))
-                .unwrap_or(""),
-        );
-        let o = std::iter::once(base)
-            .chain(d.cuts.iter().map(|c| base + c))
-            .collect();
-        records.push(json_bytes(&DocJson {
-            t: &d.title,
-            u: &d.url,
-            k: d.kind.name(),
-            a: &d.areas,
-            g: &d.tags,
-            d: &d.date,
-            s: &d.summary,
-            n: d.cuts.len(),
-            o,
-        }));
+    let chunks: Vec<Vec<&str>> = docs
+        .iter()
+        .zip(texts)
+        .map(|(d, body)| {
+            let mut start = 0;
+            d.cuts
+                .iter()
+                .map(|&end| {
+                    let c = body.get(start..end).unwrap_or("");
+                    start = end;
+                    c
+                })
+                .collect()
+        })
+        .collect();
+    let mut text: Vec<u8> = Vec::new();
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
+    let mut lens: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
+    let most = chunks.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..most {
+        for (i, c) in chunks.iter().enumerate() {
+            if let Some(c) = c.get(k) {
+                let at = text.len();
+                for unit in c.encode_utf16() {
+                    text.extend_from_slice(&unit.to_le_bytes());
+                }
+                starts[i].push(at);
+                lens[i].push(text.len() - at);
+            }
+        }
     }
-    let slot = records.iter().map(Vec::len).max().unwrap_or(0);
+    let records: Vec<Vec<u8>> = docs
+        .iter()
+        .zip(starts.into_iter().zip(lens))
+        .map(|(d, (o, l))| {
+            json_bytes(&DocJson {
+                t: &d.title,
+                u: &d.url,
+                k: d.kind.name(),
+                a: &d.areas,
+                g: &d.tags,
+                d: &d.date,
+                s: &d.summary,
+                n: d.cuts.len(),
+                o,
+                l,
+            })
+        })
+        .collect();
+    let slot = records
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .next_multiple_of(SLOT_UNIT);
     let mut file = Vec::with_capacity(slot * records.len() + text.len());
     for r in records {
         let end = file.len() + slot;
         file.extend_from_slice(&r);
         file.resize(end, b' ');
     }
-    file.extend_from_slice(text.as_bytes());
+    file.extend_from_slice(&text);
     (slot, file)
 }
 
@@ -167,7 +209,8 @@ pub(super) fn manifest(
     docs: &[&Doc],
     buckets: usize,
     tokens: usize,
-    slots: Vec<usize>,
+    heads: &[usize],
+    slots: &[usize],
 ) -> Vec<u8> {
     let count = |f: &dyn Fn(&Doc) -> bool| docs.iter().filter(|d| f(d)).count();
     let kinds = Kind::ALL
@@ -214,9 +257,11 @@ pub(super) fn manifest(
             })
             .collect(),
         chunk_chars: CHUNK_CHARS,
-        buckets_per_pack: BUCKETS_PER_PACK,
+        heads: size_string(heads, HEAD_UNIT),
+        head_unit: HEAD_UNIT,
         docs_per_pack: DOCS_PER_PACK,
-        slots,
+        slots: size_string(slots, SLOT_UNIT),
+        slot_unit: SLOT_UNIT,
         weights: &WEIGHTS,
     })
 }

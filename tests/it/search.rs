@@ -78,6 +78,8 @@ fn engine_returns_exactly_the_generator_ground_truth() {
     generated_site(&site, 240, 30, 30, 20240601);
     let public = dir.path().join("public");
     build_to(&site, &public);
+    let long = check_layout(&|path| std::fs::read(public.join(path)).unwrap());
+    assert!(long > 0, "a 300-page site has long postings lists");
     engine_check(&public, Some(&site.join("queries.json")));
 }
 
@@ -89,12 +91,134 @@ fn engine_agrees_with_brute_force_on_the_example_site() {
     engine_check(&public, None);
 }
 
+/// Checks the layout of an index (docs/search-format.md) read through
+/// `read` (a path under the output root); returns how many long postings
+/// lists it has.
+fn check_layout(read: &dyn Fn(&str) -> Vec<u8>) -> usize {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read("search/manifest.json")).unwrap();
+    let buckets = manifest["buckets"].as_u64().unwrap() as usize;
+    // Each bucket: its directory within the size the manifest gives it,
+    // then the long postings lists it points to, shortest first, which end
+    // the file.
+    let heads = sizes(manifest["heads"].as_str().unwrap(), &manifest["headUnit"]);
+    assert_eq!(heads.len(), buckets);
+    let mut long_lists = 0;
+    for (b, &head) in heads.iter().enumerate() {
+        let bytes = &read(&format!("search/b/{b}.bin"))[..];
+        let mut r = Varints(bytes, 0);
+        let mut lists = Vec::new();
+        for _ in 0..r.next() {
+            let len = r.next();
+            r.1 += len;
+            let _df = r.next();
+            if r.next() == 0 {
+                let size = r.next();
+                r.1 += size;
+            } else {
+                lists.push((r.next(), r.next()));
+            }
+        }
+        let dir = r.1;
+        assert!(dir <= head, "bucket {b}: directory {dir} > its head {head}");
+        lists.sort();
+        let mut at = dir;
+        let mut last = 0;
+        for (off, size) in lists {
+            assert_eq!(dir + off, at, "bucket {b}: lists one after the other");
+            assert!(size >= last, "bucket {b}: shortest first");
+            (at, last) = (at + size, size);
+            long_lists += 1;
+        }
+        assert_eq!(at, bytes.len(), "bucket {b}: nothing after its lists");
+    }
+    // Body text in packs of `docsPerPack` documents: display data in slots, then every document's chunk 1,
+    // then every chunk 2, ..., as UTF-16LE.
+    let per_pack = manifest["docsPerPack"].as_u64().unwrap() as usize;
+    let slots = sizes(manifest["slots"].as_str().unwrap(), &manifest["slotUnit"]);
+    let docs = manifest["docs"].as_u64().unwrap() as usize;
+    assert_eq!(slots.len(), docs.div_ceil(per_pack));
+    for (p, &slot) in slots.iter().enumerate() {
+        // Display data: JSON padded with spaces, `<` escaped like all JSON.
+        let count = per_pack.min(docs - p * per_pack);
+        let bytes = &read(&format!("search/d/{p}.bin"));
+        let text = &bytes[count * slot..];
+        let mut chunks = Vec::new();
+        for i in 0..count {
+            let rec = std::str::from_utf8(&bytes[i * slot..(i + 1) * slot]).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(rec).unwrap();
+            assert!(doc["t"].is_string() && !rec.contains('<'), "{rec}");
+            let n = doc["n"].as_u64().unwrap() as usize;
+            let (o, l) = (doc["o"].as_array().unwrap(), doc["l"].as_array().unwrap());
+            assert_eq!((o.len(), l.len()), (n, n), "{rec}");
+            for k in 0..n {
+                let (o, l) = (
+                    o[k].as_u64().unwrap() as usize,
+                    l[k].as_u64().unwrap() as usize,
+                );
+                let units: Vec<u16> = text[o..o + l]
+                    .chunks(2)
+                    .map(|u| u16::from_le_bytes([u[0], u[1]]))
+                    .collect();
+                let chunk = String::from_utf16(&units).unwrap();
+                assert!(!chunk.is_empty(), "pack {p} doc {i} chunk {k}");
+                chunks.push((k, i, o, l));
+            }
+        }
+        // Chunk-major and gapless: sorted by (chunk, document) the chunks
+        // tile the text region.
+        chunks.sort();
+        let mut at = 0;
+        for (_, _, o, l) in chunks {
+            assert_eq!(o, at, "pack {p}");
+            at += l;
+        }
+        assert_eq!(at, text.len(), "pack {p}");
+    }
+    long_lists
+}
+
+/// A manifest size string decoded (docs/search-format.md): sizes in bytes.
+fn sizes(s: &str, unit: &serde_json::Value) -> Vec<usize> {
+    const DIGITS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let unit = unit.as_u64().unwrap() as usize;
+    let mut out = Vec::new();
+    let mut v = 0;
+    for c in s.chars() {
+        let x = DIGITS.find(c).unwrap();
+        v = v * 32 + x % 32;
+        if x < 32 {
+            out.push(v * unit);
+            v = 0;
+        }
+    }
+    out
+}
+
+/// LEB128 varints from a byte slice, at a position.
+struct Varints<'a>(&'a [u8], usize);
+
+impl Varints<'_> {
+    fn next(&mut self) -> usize {
+        let (mut v, mut shift) = (0usize, 0);
+        loop {
+            let byte = self.0[self.1];
+            self.1 += 1;
+            v |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+}
+
 #[test]
 fn index_has_manifest_shards_and_no_markup() {
     let b = anxuan::pipeline::build(&repo_root(), &opts()).unwrap();
     let manifest: serde_json::Value =
         serde_json::from_slice(&b.files["search/manifest.json"]).unwrap();
-    assert_eq!(manifest["version"], 3);
+    assert_eq!(manifest["version"], 4);
     assert_eq!(manifest["docs"].as_u64().unwrap() as usize, 35);
     let buckets = manifest["buckets"].as_u64().unwrap() as usize;
     assert!(buckets.is_power_of_two());
@@ -107,36 +231,18 @@ fn index_has_manifest_shards_and_no_markup() {
                 .unwrap()
                 < buckets
     }));
-    // Body text in packs of `docsPerPack` documents; long postings in one
-    // pack per bucket: far fewer files than documents.
-    let per_pack = manifest["docsPerPack"].as_u64().unwrap() as usize;
+    check_layout(&|path| b.files[path].clone());
     let packs = b
         .files
         .keys()
         .filter(|k| k.starts_with("search/d/"))
         .count();
-    assert_eq!(packs, 35usize.div_ceil(per_pack));
-    let slots = manifest["slots"].as_array().unwrap();
-    assert_eq!(slots.len(), packs);
-    for (p, slot) in slots.iter().enumerate() {
-        // Display data: JSON padded with spaces, `<` escaped like all JSON.
-        let slot = slot.as_u64().unwrap() as usize;
-        let count = per_pack.min(35 - p * per_pack);
-        let bytes = &b.files[&format!("search/d/{p}.txt")];
-        for i in 0..count {
-            let rec = std::str::from_utf8(&bytes[i * slot..(i + 1) * slot]).unwrap();
-            let doc: serde_json::Value = serde_json::from_str(rec).unwrap();
-            assert!(doc["t"].is_string() && !rec.contains('<'), "{rec}");
-        }
-    }
-    let per_t = manifest["bucketsPerPack"].as_u64().unwrap() as usize;
-    for k in b.files.keys().filter(|k| k.starts_with("search/t/")) {
-        let n: usize = k["search/t/".len()..]
-            .trim_end_matches(".bin")
-            .parse()
-            .unwrap();
-        assert!(n < buckets.div_ceil(per_t), "{k}");
-    }
+    let per_pack = manifest["docsPerPack"].as_u64().unwrap() as usize;
+    assert_eq!(
+        packs,
+        35usize.div_ceil(per_pack),
+        "far fewer files than documents"
+    );
     for (k, v) in &b.files {
         if k.starts_with("search/") && k.ends_with(".json") {
             assert!(!v.contains(&b'<'), "{k} must escape <");

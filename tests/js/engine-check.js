@@ -17,6 +17,7 @@
 const fs = require('fs');
 const path = require('path');
 const S = require('../../themes/default/static/js/search-core.js');
+const hosts = require('./hosts.js');
 
 const [, , publicDir, queriesFile] = process.argv;
 if (!publicDir) {
@@ -26,24 +27,8 @@ if (!publicDir) {
 const base = path.join(publicDir, 'search');
 const noRange = process.env.SEARCH_NO_RANGE === '1';
 let bytes = 0;
-function load(rel, type, start, end) {
-  return fs.promises.readFile(path.join(base, rel)).then((buf) => {
-    if (type === 'range' && noRange) {
-      const upTo = Math.min(end, buf.length);
-      bytes += upTo;
-      return { bytes: new Uint8Array(buf.subarray(0, upTo)), offset: 0, whole: upTo === buf.length };
-    }
-    if (type === 'range') {
-      // A static host honouring Range: only these bytes travel.
-      bytes += end - start;
-      return { bytes: new Uint8Array(buf.subarray(start, end)), offset: start, whole: false };
-    }
-    bytes += buf.length;
-    if (type === 'bin') return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
-    const text = buf.toString('utf8');
-    return type === 'json' ? JSON.parse(text) : text;
-  });
-}
+const count = (n) => { bytes += n; };
+const load = noRange ? hosts.noRangeHost(base, count) : hosts.rangeHost(base, count);
 const failures = [];
 function fail(msg) {
   failures.push(msg);
@@ -146,16 +131,11 @@ function toFullWidth(s) {
   }
   summary.differentialQueries = checked;
 
-  // 3b. a server that ignores Range (answers 200 with the whole file), and
-  // one whose answer the engine cuts off once it has the bytes it needs
-  // (what the browser loader does): the engine slices the packs itself and
-  // finds the same documents.
-  const wholeLoad = (rel, type, start, end) => load(rel, type === 'range' ? 'bin' : type, start, end)
-    .then((x) => (type === 'range' ? { bytes: new Uint8Array(x), offset: 0, whole: true } : x));
-  const prefixLoad = (rel, type, start, end) => load(rel, type === 'range' ? 'bin' : type, start, end)
-    .then((x) => (type === 'range' ? { bytes: new Uint8Array(x).subarray(0, end), offset: 0, whole: end >= x.byteLength } : x));
+  // 3b. a server that ignores Range (answers 200 with the whole file), as
+  // a stream the engine reads only as far as it needs, or all at once: the
+  // engine slices the packs itself and finds the same documents.
   let sliced = 0;
-  for (const loader of [wholeLoad, prefixLoad]) {
+  for (const loader of [hosts.noRangeHost(base), hosts.wholeHost(base)]) {
     const noRange = new S.Engine('', loader);
     for (const q of [...queries].slice(0, 60)) {
       const got = await noRange.searchAll(q, {});

@@ -1,10 +1,13 @@
-/*! anxuan search engine — index format version 2 (docs/search-format.md).
+/*! anxuan search engine — index format version 4 (docs/search-format.md).
  * Classic script, no dependencies: defines `AnxuanSearch` on the global
  * object (and `module.exports` under node). The tokenizer is the same
  * algorithm as src/search/tokenize.rs; both are tested against
  * tests/fixtures/tokenizer_cases.json. */
 (function (root) {
   'use strict';
+
+  /** The index format this engine reads (manifest.json's `version`). */
+  var VERSION = 4;
 
   var SEP = 0, HAN = 1, WORD = 2;
 
@@ -64,6 +67,7 @@
 
   var encoder = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
   var decoder = typeof TextDecoder !== 'undefined' ? new TextDecoder() : null;
+  var utf16 = typeof TextDecoder !== 'undefined' ? new TextDecoder('utf-16le') : null;
 
   function fnv1a32(str) {
     var bytes = encoder.encode(str), h = 0x811c9dc5;
@@ -141,40 +145,118 @@
     return { docs: docs, impacts: impacts, flags: flags };
   }
 
-  /**
-   * Reads bytes start..end of a fetch() response that ignored Range (status
-   * 200, the whole file): stops downloading once `end` bytes have arrived.
-   * Resolves to {bytes, whole}: the whole file when it ended first.
-   */
-  function readPrefix(res, end) {
-    if (!res.body || !res.body.getReader) {
-      return res.arrayBuffer().then(function (buf) { return { bytes: new Uint8Array(buf), whole: true }; });
-    }
-    var reader = res.body.getReader(), parts = [], have = 0;
-    function next() {
-      return reader.read().then(function (r) {
-        if (!r.done) { parts.push(r.value); have += r.value.length; }
-        if (r.done || have >= end) {
-          if (!r.done) reader.cancel();
-          var out = new Uint8Array(have), at = 0;
-          parts.forEach(function (p) { out.set(p, at); at += p.length; });
-          return { bytes: out, whole: r.done };
-        }
-        return next();
-      });
-    }
-    return next();
+  /** A reader ({read, cancel}, like a stream's) over bytes already here. */
+  function bytesReader(bytes) {
+    var given = false;
+    return {
+      read: function () {
+        var r = given ? { done: true } : { done: false, value: bytes };
+        given = true;
+        return Promise.resolve(r);
+      },
+      cancel: function () {}
+    };
   }
+
+  /**
+   * A file coming from its start, from a host that ignores Range, read only
+   * as far as some read needs: `upTo(end)` waits for the first `end` bytes
+   * (or the whole file, if shorter). Once no read waits, the download is
+   * cancelled at the end of the current task, so that a read which follows
+   * from another's bytes without a request of its own (a body chunk after
+   * its document's display data) still extends the same download.
+   */
+  function Download(reader) {
+    /** A promise of the reader. */
+    this.reader = reader;
+    this.parts = [];
+    this.have = 0;
+    this.joined = null;
+    this.waiters = [];
+    this.done = false;
+    this.closed = false;
+    this.reading = false;
+    this.timer = null;
+  }
+
+  /** Every byte that has arrived, as one array. */
+  Download.prototype.bytes = function () {
+    if (!this.joined || this.joined.length !== this.have) {
+      var out = new Uint8Array(this.have), at = 0;
+      this.parts.forEach(function (p) { out.set(p, at); at += p.length; });
+      this.parts = [out];
+      this.joined = out;
+    }
+    return this.joined;
+  };
+
+  /** True when the bytes 0..end are here or will come without a new request. */
+  Download.prototype.covers = function (end) {
+    return this.have >= end || this.done || !this.closed;
+  };
+
+  Download.prototype.upTo = function (end) {
+    if (this.have >= end || this.done) return Promise.resolve(this.bytes());
+    var self = this;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    return new Promise(function (resolve, reject) {
+      self.waiters.push({ end: end, resolve: resolve, reject: reject });
+      self.pump();
+    });
+  };
+
+  Download.prototype.pump = function () {
+    if (this.reading) return;
+    this.reading = true;
+    var self = this;
+    this.reader.then(function (reader) { return reader.read(); }).then(function (r) {
+      self.reading = false;
+      if (r.done) self.done = true;
+      else {
+        self.parts.push(r.value);
+        self.have += r.value.length;
+      }
+      var still = [];
+      self.waiters.forEach(function (w) {
+        if (self.done || self.have >= w.end) w.resolve(self.bytes());
+        else still.push(w);
+      });
+      self.waiters = still;
+      if (still.length) self.pump();
+      else if (!self.done) {
+        self.timer = setTimeout(function () {
+          self.timer = null;
+          if (!self.waiters.length && !self.done) {
+            self.closed = true;
+            self.reader.then(function (reader) { reader.cancel(); });
+          }
+        }, 0);
+      }
+    }, function (err) {
+      self.reading = false;
+      self.closed = true;
+      self.waiters.forEach(function (w) { w.reject(err); });
+      self.waiters = [];
+    });
+  };
 
   /**
    * A search engine over the index at `base` (a URL or path ending in "/",
    * the folder holding manifest.json). `load(path, type)` fetches a file
-   * relative to base and resolves to an ArrayBuffer ('bin'), a string
-   * ('text') or a parsed object ('json'); `load(path, 'range', start, end)`
-   * resolves to {bytes: Uint8Array, offset, whole}: `bytes` are the file's
-   * bytes from `offset` (start when the server honoured Range; 0 when it
-   * answered with the file, whole or cut after `end`), `whole` tells that
-   * they run to the end of the file. The default uses fetch().
+   * relative to base and resolves to a parsed object ('json'), a string
+   * ('text') or an ArrayBuffer ('bin'); `load(path, 'range', start, end)`
+   * asks for bytes start..end and resolves to {ranged: true, bytes:
+   * Uint8Array, offset, whole} when the server honoured Range (206: the
+   * file's bytes from `offset`, fewer than asked when the file ends first;
+   * `whole` when they run to its end), or to {ranged: false, reader} when
+   * it answered with the whole file: `reader` reads it from its start (a
+   * stream reader: read() and cancel()); {ranged: false, bytes} gives the
+   * whole file at once. `load(path, 'stream')` fetches the whole file
+   * without Range and resolves the same way as an answer that ignored
+   * Range. The default uses fetch().
    */
   function Engine(base, load) {
     this.base = base;
@@ -182,157 +264,210 @@
       var init = type === 'range' ? { headers: { Range: 'bytes=' + start + '-' + (end - 1) } } : undefined;
       return fetch(base + path, init).then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status + ' ' + path);
-        if (type === 'range') {
-          if (res.status === 206) {
-            return res.arrayBuffer().then(function (buf) {
-              return { bytes: new Uint8Array(buf), offset: start, whole: false };
-            });
-          }
-          return readPrefix(res, end).then(function (r) {
-            return { bytes: r.bytes, offset: 0, whole: r.whole };
+        if (type !== 'range' && type !== 'stream') return type === 'bin' ? res.arrayBuffer() : type === 'json' ? res.json() : res.text();
+        if (res.status === 206) {
+          // Content-Range: bytes first-last/size
+          var cr = /(\d+)-\d+\/(\d+)/.exec(res.headers.get('Content-Range') || '');
+          var offset = cr ? +cr[1] : start;
+          return res.arrayBuffer().then(function (buf) {
+            var bytes = new Uint8Array(buf);
+            return { ranged: true, bytes: bytes, offset: offset, whole: !!cr && offset + bytes.length >= +cr[2] };
           });
         }
-        return type === 'bin' ? res.arrayBuffer() : type === 'json' ? res.json() : res.text();
+        if (res.body && res.body.getReader) return { ranged: false, reader: res.body.getReader() };
+        return res.arrayBuffer().then(function (buf) { return { ranged: false, bytes: new Uint8Array(buf) }; });
       });
     };
     this.cache = new Map();
-    /** Prefixes of files read from a host that ignores Range: path -> {end, bytes}. */
+    /** Bytes from the start of files: path -> {end, bytes} (Range hosts) or a Download. */
     this.prefixes = new Map();
     /** True once the host answered a Range request with the whole file. */
     this.noRange = false;
   }
 
   Engine.prototype.get = function (path, type) {
-    if (!this.cache.has(path)) {
-      var p = this.load(path, type);
-      this.cache.set(path, p);
-      var cache = this.cache;
-      p.catch(function () { cache.delete(path); });
-    }
-    return this.cache.get(path);
+    var self = this;
+    return this.memo(path, function () { return self.load(path, type); });
   };
 
-  Engine.prototype.manifest = function () { return this.get('manifest.json', 'json'); };
+  var DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-  /** {df, postings: Promise} for a token; df 0 when absent. */
+  /**
+   * Sizes in bytes from a manifest size string: numbers of `unit`s in
+   * base-32 digits, every digit but a number's last one offset by 32.
+   */
+  function sizes(str, unit) {
+    var out = [], v = 0;
+    for (var i = 0; i < str.length; i++) {
+      var x = DIGITS.indexOf(str[i]);
+      v = v * 32 + (x & 31);
+      if (x < 32) {
+        out.push(v * unit);
+        v = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The manifest; fails on an index of another format version. */
+  Engine.prototype.manifest = function () {
+    var self = this;
+    return this.memo('manifest', function () {
+      return self.get('manifest.json', 'json').then(function (m) {
+        if (m.version !== VERSION) throw new Error('index format ' + m.version + ', engine reads ' + VERSION);
+        m.slotSizes = sizes(m.slots, m.slotUnit);
+        m.headSizes = sizes(m.heads, m.headUnit);
+        return m;
+      });
+    });
+  };
+
+  /** {df, inline, postings: () => Promise} for a token; df 0 when absent. */
   Engine.prototype.token = function (token) {
     var self = this;
     return this.manifest().then(function (m) {
-      var b = fnv1a32(token) % m.buckets;
-      return self.get('b/' + b + '.bin', 'bin').then(function (buf) {
-        var r = new Reader(new Uint8Array(buf)), n = r.varint();
+      var b = fnv1a32(token) % m.buckets, path = 'b/' + b + '.bin';
+      return self.head(path, m.headSizes[b]).then(function (bytes) {
+        // The directory: every token of the bucket; long postings lists
+        // follow it, at offsets counted from its end.
+        var r = new Reader(bytes), n = r.varint(), found = null;
         for (var i = 0; i < n; i++) {
           var text = decoder.decode(r.bytes(r.varint())), df = r.varint(), ext = r.varint();
           var block = ext === 0 ? r.bytes(r.varint()) : null;
           var off = ext === 0 ? 0 : r.varint(), size = ext === 0 ? 0 : r.varint();
-          if (text === token) {
-            return {
-              df: df,
-              // Inline postings came with the bucket: loading them is free.
-              inline: ext === 0,
-              postings: function () {
-                if (block) return Promise.resolve(decodePostings(block));
-                return self.range('t/' + Math.floor(b / m.bucketsPerPack) + '.bin', off, off + size).then(decodePostings);
-              }
-            };
-          }
+          if (text === token) found = { df: df, block: block, off: off, size: size };
         }
-        return { df: 0, inline: true, postings: function () { return Promise.resolve({ docs: [], impacts: [], flags: [] }); } };
+        var end = r.i;
+        if (!found) return { df: 0, inline: true, cost: function () { return 0; }, postings: function () { return Promise.resolve({ docs: [], impacts: [], flags: [] }); } };
+        return {
+          df: found.df,
+          // Inline postings came with the directory: loading them is free.
+          inline: !!found.block,
+          // Bytes to load: from a host that ignores Range, the lists before
+          // this one too.
+          cost: function () { return found.block ? 0 : self.noRange ? end + found.off + found.size : found.size; },
+          postings: function () {
+            if (found.block) return Promise.resolve(decodePostings(found.block));
+            return self.range(path, end + found.off, end + found.off + found.size).then(decodePostings);
+          }
+        };
       });
     });
   };
 
   /**
-   * Where document `id` lives: its pack d/<pack>.txt, the byte range of its
+   * Where document `id` lives: its pack d/<pack>.bin, the byte range of its
    * display-data slot, and where the pack's text region starts.
    */
   function place(m, id) {
-    var per = m.docsPerPack, pack = Math.floor(id / per), slot = m.slots[pack];
+    var per = m.docsPerPack, pack = Math.floor(id / per), slot = m.slotSizes[pack];
     var count = Math.min(per, m.docs - pack * per);
-    return { path: 'd/' + pack + '.txt', start: (id % per) * slot, end: (id % per + 1) * slot, text: count * slot };
+    return { path: 'd/' + pack + '.bin', start: (id % per) * slot, end: (id % per + 1) * slot, text: count * slot };
   }
 
   /** Display data of document `id` (its slot: JSON padded with spaces). */
   Engine.prototype.doc = function (id) {
-    var self = this, key = 'doc#' + id;
-    if (!this.cache.has(key)) {
-      var p = this.manifest().then(function (m) {
+    var self = this;
+    return this.memo('doc#' + id, function () {
+      return self.manifest().then(function (m) {
         var at = place(m, id);
         return self.range(at.path, at.start, at.end).then(function (b) { return JSON.parse(decoder.decode(b)); });
       });
-      this.cache.set(key, p);
-      var cache = this.cache;
-      p.catch(function () { cache.delete(key); });
-    }
-    return this.cache.get(key);
+    });
   };
 
-  /**
-   * Bytes start..end of a file, by a Range request. A server that answers
-   * with the whole file is asked once: the file serves every later range.
-   * A server that answers a Range request for bytes after the first with
-   * the file from its start ignores Range (python3 -m http.server, some
-   * proxies): the engine notes it (`noRange`) and from then on reads each
-   * file once as a prefix, long enough for every range asked of it so far,
-   * so that several reads of one pack share a download.
-   */
-  Engine.prototype.range = function (path, start, end) {
-    var self = this, key = path + '#' + start + '-' + end;
+  /** Caches a promise under `key`, forgetting it if it fails. */
+  Engine.prototype.memo = function (key, make) {
     if (!this.cache.has(key)) {
-      var whole = this.cache.get(path);
-      var p = whole
-        ? whole.then(function (bytes) { return bytes.subarray(start, end); })
-        : this.noRange
-          ? this.prefix(path, end).then(function (bytes) {
-            if (bytes.length < end) throw new Error('short read ' + path);
-            return bytes.subarray(start, end);
-          })
-          : this.load(path, 'range', start, end).then(function (r) {
-            var offset = r.offset || 0;
-            if (r.whole) self.cache.set(path, Promise.resolve(r.bytes));
-            if (offset === 0 && start > 0) {
-              self.noRange = true;
-              if (!r.whole) self.prefixes.set(path, { end: r.bytes.length, bytes: Promise.resolve(r.bytes) });
-            }
-            if (offset > start || offset + r.bytes.length < end) throw new Error('short read ' + path);
-            return r.bytes.subarray(start - offset, end - offset);
-          });
-      this.cache.set(key, p);
-      var cache = this.cache;
+      var p = make(), cache = this.cache;
+      cache.set(key, p);
       p.catch(function () { cache.delete(key); });
     }
     return this.cache.get(key);
   };
 
   /**
-   * The first `end` bytes (or more) of a file from a host that ignores
-   * Range: one download serves every read that ends within it, whether it
-   * has arrived or is still on its way.
+   * The first `end` bytes of a file (or all of it, when shorter) if they
+   * are here or on their way without a new request; else null.
    */
-  Engine.prototype.prefix = function (path, end) {
-    var self = this, have = this.prefixes.get(path);
-    if (have && have.end >= end) return have.bytes;
-    var p = this.load(path, 'range', 0, end).then(function (r) {
-      if (r.whole) self.cache.set(path, Promise.resolve(r.bytes));
-      return r.bytes;
+  Engine.prototype.known = function (path, end) {
+    var have = this.prefixes.get(path);
+    if (!have) return null;
+    if (have instanceof Download) return have.covers(end) ? have.upTo(end) : null;
+    return have.end >= end || have.whole ? Promise.resolve(have.bytes) : null;
+  };
+
+  /**
+   * An answer to a Range request. A host that answered with the whole file
+   * ignores Range (python3 -m http.server, some proxies): from then on the
+   * engine reads each file from its start, as far as the reads need, and
+   * keeps what arrived. Bytes from the start of a file serve later reads.
+   * Resolves to {bytes, offset}.
+   */
+  Engine.prototype.answer = function (path, start, end, r) {
+    if (!r.ranged) {
+      this.noRange = true;
+      var d = new Download(Promise.resolve(r.reader || bytesReader(r.bytes)));
+      this.prefixes.set(path, d);
+      return d.upTo(end).then(function (bytes) { return { bytes: bytes, offset: 0 }; });
+    }
+    var offset = r.offset || 0, have = this.prefixes.get(path);
+    if (offset === 0 && !(have instanceof Download) && (!have || have.end < r.bytes.length || r.whole)) {
+      this.prefixes.set(path, { end: r.bytes.length, bytes: r.bytes, whole: !!r.whole });
+    }
+    return Promise.resolve({ bytes: r.bytes, offset: offset });
+  };
+
+  /**
+   * Reads the bytes start..end of a file: by a Range request, from a
+   * prefix already read, or (on a host that ignores Range) as the first
+   * `end` bytes of a download of the file. Resolves to {bytes, offset}:
+   * the bytes of the file from `offset` on.
+   */
+  Engine.prototype.read = function (path, start, end) {
+    var self = this, known = this.known(path, end);
+    if (known) return known.then(function (bytes) { return { bytes: bytes, offset: 0 }; });
+    if (this.noRange) {
+      var d = new Download(this.load(path, 'stream').then(function (r) { return r.reader || bytesReader(r.bytes); }));
+      this.prefixes.set(path, d);
+      return d.upTo(end).then(function (bytes) { return { bytes: bytes, offset: 0 }; });
+    }
+    return this.load(path, 'range', start, end).then(function (r) { return self.answer(path, start, end, r); });
+  };
+
+  /** Bytes start..end of a file. */
+  Engine.prototype.range = function (path, start, end) {
+    var self = this;
+    return this.memo(path + '#' + start + '-' + end, function () {
+      return self.read(path, start, end).then(function (r) {
+        if (r.offset > start || r.offset + r.bytes.length < end) throw new Error('short read ' + path);
+        return r.bytes.subarray(start - r.offset, end - r.offset);
+      });
     });
-    this.prefixes.set(path, { end: end, bytes: p });
-    p.catch(function () {
-      if (self.prefixes.get(path) && self.prefixes.get(path).bytes === p) self.prefixes.delete(path);
+  };
+
+  /** The first `end` bytes of a file, or the whole file when it is shorter. */
+  Engine.prototype.head = function (path, end) {
+    var self = this;
+    return this.memo(path + '#0-' + end, function () {
+      return self.read(path, 0, end).then(function (r) {
+        if (r.offset !== 0) throw new Error('bad range ' + path);
+        return r.bytes.subarray(0, end);
+      });
     });
-    return p;
   };
 
   /**
    * Body chunk k (1-based) of document `id`, whose display data `doc` has
-   * the chunk offsets `o` in its pack's text region.
+   * where each chunk starts (`o`) in its pack's text region and its length
+   * (`l`), in bytes of UTF-16LE.
    */
   Engine.prototype.chunk = function (doc, id, k) {
     var self = this;
     return this.manifest().then(function (m) {
-      var at = place(m, id);
-      return self.range(at.path, at.text + doc.o[k - 1], at.text + doc.o[k]);
-    }).then(function (b) { return decoder.decode(b); });
+      var at = place(m, id), start = at.text + doc.o[k - 1];
+      return self.range(at.path, start, start + doc.l[k - 1]);
+    }).then(function (b) { return utf16.decode(b); });
   };
 
   /** Chunk 0: title, tags, areas and summary, one per line (as indexed). */
@@ -356,13 +491,14 @@
       var manifest = res[0], info = {};
       all.forEach(function (t, i) { info[t] = res[i + 1]; });
       if (all.some(function (t) { return info[t].df === 0; })) return { segments: segments, list: [], manifest: manifest };
-      // Per phrase, the rarest anchor narrows the candidates (the bigrams of
+      // Per phrase, the rarest anchor (of equally rare ones, the cheapest to
+      // load) narrows the candidates (the bigrams of
       // one phrase mostly occur together, so a second common list would
       // cost kilobytes and tell little); rarer anchors whose postings came
       // inline with their bucket are free and sharpen the chunk masks.
       // Verification against the text makes the result exact either way.
       var plan = segments.map(function (s) {
-        var rare = function (a, b) { return info[a].df - info[b].df || (a < b ? -1 : 1); };
+        var rare = function (a, b) { return info[a].df - info[b].df || info[a].cost() - info[b].cost() || (a < b ? -1 : 1); };
         // Loose words must be present in the document as whole tokens, so
         // they are loaded too.
         var anchors = s.anchors.slice().sort(rare).slice(0, 3).filter(function (t, i) {
@@ -524,7 +660,7 @@
   };
 
   var api = {
-    version: 2,
+    version: VERSION,
     fold: fold,
     foldStr: foldStr,
     isHan: isHan,
