@@ -13,7 +13,8 @@ median, and the server's own "Rebuilt in X ms" lines. Standard library only.
     cargo build --release
     python3 benches/serve_latency.py --bin target/release/anxuan --site /tmp/c12k
 
-The article is restored when the run ends.
+The article is restored when the run ends. ALL_TIMINGS=1 prints every
+rebuild's stage timings (`-v`), not only the last one's.
 """
 
 import argparse
@@ -186,6 +187,8 @@ def main():
             if "Rebuilt" in l or "Timings" in l:
                 last = l
         timings = [l for l in log if "Timings" in l]
+        if os.environ.get("ALL_TIMINGS"):
+            print("\n".join(timings))
         if timings:
             print("  last rebuild's stages: " + timings[-1].strip())
         print("  last server line: " + last.strip())

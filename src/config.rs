@@ -234,7 +234,7 @@ impl Config {
             language: "zh-CN".into(),
             tz: SiteTz::new("Asia/Shanghai")?,
             theme: "default".into(),
-            paginate: 10,
+            paginate: 20,
             hotline: "12350".into(),
             areas: default_areas(),
             drill_types: DEFAULT_DRILL_TYPES

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::{build_options, count_phrase, display, report, site_error};
 use crate::cli::BuildArgs;
-use crate::error::{Result, Severity};
+use crate::error::{Diagnostic, Result, Severity};
 use crate::output;
 use crate::pipeline;
 use crate::shell::Shell;
@@ -23,9 +23,9 @@ pub fn run(shell: &Shell, root: &Path, args: &BuildArgs) -> Result<()> {
     // succeeded, and the staging folder is removed otherwise.
     let stage = output::Stage::begin(root, &out)?;
     let write = |path: &str, bytes: &[u8]| {
-        stage.write_one(path, bytes).map_err(|e| {
-            crate::error::Diagnostic::global(Severity::Error, format!("cannot write: {e}"))
-        })
+        stage
+            .write_one(path, bytes)
+            .map_err(|e| Diagnostic::global(Severity::Error, format!("cannot write: {e}")))
     };
     let build = match pipeline::build_into(root, &opts, &write) {
         Ok(b) => b,
@@ -108,7 +108,45 @@ pub fn run(shell: &Shell, root: &Path, args: &BuildArgs) -> Result<()> {
             written.bytes as f64 / 1_048_576.0
         ),
     );
+    if let Some(d) = too_many_files(written.files) {
+        shell.diagnostic(&d);
+    }
     // The process exits next.
     build.spent.leak();
     Ok(())
+}
+
+/// Cloudflare Pages, and static hosts like it, accept at most this many
+/// files per deployment.
+const HOST_FILE_LIMIT: usize = 20_000;
+
+/// A warning when the output has more files than such hosts accept.
+fn too_many_files(files: usize) -> Option<Diagnostic> {
+    (files > HOST_FILE_LIMIT).then(|| {
+        Diagnostic::global(
+            Severity::Warning,
+            format!(
+                "the output has {files} files; Cloudflare Pages and some other static hosts \
+                 accept at most {HOST_FILE_LIMIT}"
+            ),
+        )
+        .with_help(
+            "在 site.yaml 中调大 `paginate`（每页条数，默认 20）可减少列表页；\
+             或部署到不限文件数的主机（自建 nginx、对象存储等）",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_only_above_the_host_limit() {
+        assert!(too_many_files(HOST_FILE_LIMIT).is_none());
+        let d = too_many_files(HOST_FILE_LIMIT + 1).unwrap();
+        assert_eq!(d.severity, Severity::Warning);
+        assert!(d.message.contains("20001 files"), "{}", d.message);
+        assert!(d.help.unwrap().contains("paginate"));
+    }
 }

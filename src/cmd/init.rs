@@ -16,7 +16,7 @@ description: 安全生产“五进”宣传：进企业、进农村、进社区�
 base_url: /
 language: zh-CN
 timezone: Asia/Shanghai
-paginate: 10
+paginate: 20
 hotline: "12350"
 areas:
   - { name: 企业, slug: enterprise }

@@ -154,7 +154,9 @@ pub(super) fn encode_pack(docs: &[&Doc], texts: &[&str]) -> (usize, Vec<u8>) {
                 .collect()
         })
         .collect();
-    let mut text: Vec<u8> = Vec::new();
+    // UTF-16 takes 2 bytes where UTF-8 takes 3 for Han text, 1 for ASCII.
+    let mut text: Vec<u8> =
+        Vec::with_capacity(chunks.iter().flatten().map(|c| c.len()).sum::<usize>());
     let mut starts: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
     let mut lens: Vec<Vec<usize>> = vec![Vec::new(); docs.len()];
     let most = chunks.iter().map(Vec::len).max().unwrap_or(0);
@@ -162,9 +164,7 @@ pub(super) fn encode_pack(docs: &[&Doc], texts: &[&str]) -> (usize, Vec<u8>) {
         for (i, c) in chunks.iter().enumerate() {
             if let Some(c) = c.get(k) {
                 let at = text.len();
-                for unit in c.encode_utf16() {
-                    text.extend_from_slice(&unit.to_le_bytes());
-                }
+                text.extend(c.encode_utf16().flat_map(u16::to_le_bytes));
                 starts[i].push(at);
                 lens[i].push(text.len() - at);
             }
