@@ -15,6 +15,7 @@ mod architecture;
 mod build;
 mod check;
 mod cli;
+mod columns;
 mod crash;
 mod deploy;
 mod drills;
