@@ -17,10 +17,11 @@ use crate::markdown::{self, Links, MarkdownOptions, Target};
 /// Front matter split, YAML parse and field validation of a content file.
 pub fn front_matter(bytes: &[u8]) -> Result<(), String> {
     let cfg = Config::parse("title: fuzz\n").map_err(|d| format!("{d:?}"))?;
-    for kind in Kind::ALL {
+    for (column, kind) in Kind::ALL.into_iter().enumerate() {
         let src = SourceFile {
-            rel: format!("content/{}/f.md", kind.folder()),
+            rel: format!("content/{}/f.md", kind.name()),
             abs: PathBuf::from("f.md"),
+            column,
             kind,
             stem: "f".to_owned(),
         };

@@ -93,23 +93,27 @@ pub struct Site {
     pub by_file: HashMap<String, PageId>,
     /// Source files left out by the publishing rules.
     pub unpublished: HashMap<String, Unpublished>,
-    /// Newest first.
-    pub articles: Vec<PageId>,
-    /// Newest first.
-    pub cases: Vec<PageId>,
+    /// Each column's pages in list order (by index of `Config::columns`):
+    /// newest first; a drill column's upcoming drills first (soonest
+    /// first), then its ended ones (most recent first); single pages by
+    /// title.
+    pub columns: Vec<Vec<PageId>>,
+    /// How many of each column's first entries are upcoming drills.
+    pub upcoming_in: Vec<usize>,
     /// Drills not yet ended, soonest first.
     pub drills_upcoming: Vec<PageId>,
     /// Ended drills, most recent first.
     pub drills_past: Vec<PageId>,
     /// Standalone pages, by title.
     pub standalone: Vec<PageId>,
-    /// Per area (index of `Config::areas`): articles, drills and cases, newest first.
+    /// Per area (index of `Config::areas`): every listed page, newest first.
     pub areas: Vec<Vec<PageId>>,
     /// By name.
     pub tags: Vec<Tag>,
     /// Tag slug → index into `tags`.
     pub tag_by_slug: HashMap<String, usize>,
-    /// Previous (newer) and next (older) page of the same kind, for articles and cases.
+    /// Previous (newer) and next (older) page of the same column, for
+    /// dated columns but drills.
     pub neighbours: Vec<(Option<PageId>, Option<PageId>)>,
     /// Each page's place in the order of all pages newest first (dated
     /// before undated, then by title, then by file): sorting ids by it
@@ -162,6 +166,21 @@ impl Site {
         let slug = tag_slug(name);
         let tag = &self.tags[*self.tag_by_slug.get(&slug)?];
         Some(self.url_of_dir(&self.tag_dir(tag)))
+    }
+
+    /// The pages of the first column of `kind` (what a site without
+    /// `columns` calls articles, drills or cases).
+    pub fn first_of(&self, kind: Kind) -> &[PageId] {
+        self.config
+            .columns
+            .iter()
+            .position(|c| c.kind == kind)
+            .map_or(&[][..], |c| &self.columns[c])
+    }
+
+    /// The root-relative URL of column `c`'s list.
+    pub fn column_url(&self, c: usize) -> String {
+        self.url_of_dir(&format!("{}/", self.config.columns[c].folder))
     }
 
     /// All drills: upcoming first (soonest first), then past (most recent first).
@@ -222,12 +241,12 @@ fn newest_first_ranks(pages: &[Page]) -> Vec<u32> {
     rank
 }
 
-/// The output directory of a page: `articles/<slug>/`, or `<slug>/` for a
-/// standalone page.
-pub fn page_dir(page: &Page) -> String {
+/// The output directory of a page: `<column folder>/<slug>/`, or
+/// `<slug>/` for a single page.
+pub fn page_dir(page: &Page, cfg: &Config) -> String {
     match page.kind {
         Kind::Page => format!("{}/", page.slug),
-        k => format!("{}/{}/", k.folder(), page.slug),
+        _ => format!("{}/{}/", cfg.columns[page.column].folder, page.slug),
     }
 }
 
@@ -243,7 +262,7 @@ pub fn assemble(
 ) -> (Site, Vec<Diagnostic>) {
     pages.sort_by(|a, b| a.file.cmp(&b.file));
     let mut diags = Vec::new();
-    let mut dirs: Vec<String> = pages.iter().map(page_dir).collect();
+    let mut dirs: Vec<String> = pages.iter().map(|p| page_dir(p, &config)).collect();
     let mut owners: crate::hash::FxMap<&str, Vec<PageId>> = Default::default();
     owners.reserve(dirs.len());
     for (id, dir) in dirs.iter().enumerate() {
@@ -278,7 +297,9 @@ pub fn assemble(
         }
     }
     for (id, p) in pages.iter().enumerate() {
-        if p.kind == Kind::Page && RESERVED.contains(&p.slug.as_str()) {
+        if p.kind == Kind::Page
+            && (RESERVED.contains(&p.slug.as_str()) || config.column_of(&p.slug).is_some())
+        {
             dropped[id] = true;
             diags.push(
                 Diagnostic::error(
@@ -302,36 +323,61 @@ pub fn assemble(
         .enumerate()
         .map(|(i, p)| (p.file.clone(), i))
         .collect();
-    let of_kind =
-        |k: Kind| -> Vec<PageId> { (0..pages.len()).filter(|&i| pages[i].kind == k).collect() };
     let rank = newest_first_ranks(&pages);
     let order_newest_first = |ids: &mut Vec<PageId>| ids.sort_unstable_by_key(|&i| rank[i]);
-    let mut articles = of_kind(Kind::Article);
-    order_newest_first(&mut articles);
-    let mut cases = of_kind(Kind::Case);
-    order_newest_first(&mut cases);
-    let mut standalone = of_kind(Kind::Page);
+    let mut columns: Vec<Vec<PageId>> = vec![Vec::new(); config.columns.len()];
+    for (id, p) in pages.iter().enumerate() {
+        columns[p.column].push(id);
+    }
+    let start = |i: PageId| pages[i].drill().map(|d| d.start);
+    let is_upcoming = |i: PageId| pages[i].drill().is_some_and(|d| d.is_current(now));
+    // Upcoming soonest first, then ended ones most recent first.
+    let drill_order = |ids: &mut Vec<PageId>| -> usize {
+        let (mut upcoming, mut past): (Vec<PageId>, Vec<PageId>) =
+            ids.iter().partition(|&&i| is_upcoming(i));
+        upcoming.sort_by(|&a, &b| {
+            start(a)
+                .cmp(&start(b))
+                .then(pages[a].file.cmp(&pages[b].file))
+        });
+        past.sort_by(|&a, &b| {
+            start(b)
+                .cmp(&start(a))
+                .then(pages[a].file.cmp(&pages[b].file))
+        });
+        let n = upcoming.len();
+        upcoming.append(&mut past);
+        *ids = upcoming;
+        n
+    };
+    let mut upcoming_in = vec![0; columns.len()];
+    for (c, ids) in columns.iter_mut().enumerate() {
+        match config.columns[c].kind {
+            Kind::Drill => upcoming_in[c] = drill_order(ids),
+            Kind::Page => ids.sort_by(|&a, &b| {
+                pages[a]
+                    .title
+                    .cmp(&pages[b].title)
+                    .then(pages[a].file.cmp(&pages[b].file))
+            }),
+            _ => order_newest_first(ids),
+        }
+    }
+    let mut standalone: Vec<PageId> = (0..pages.len())
+        .filter(|&i| pages[i].kind == Kind::Page)
+        .collect();
     standalone.sort_by(|&a, &b| {
         pages[a]
             .title
             .cmp(&pages[b].title)
             .then(pages[a].file.cmp(&pages[b].file))
     });
-
-    let (mut upcoming, mut past): (Vec<PageId>, Vec<PageId>) = of_kind(Kind::Drill)
-        .into_iter()
-        .partition(|&i| pages[i].drill().is_some_and(|d| d.is_current(now)));
-    let start = |i: PageId| pages[i].drill().map(|d| d.start);
-    upcoming.sort_by(|&a, &b| {
-        start(a)
-            .cmp(&start(b))
-            .then(pages[a].file.cmp(&pages[b].file))
-    });
-    past.sort_by(|&a, &b| {
-        start(b)
-            .cmp(&start(a))
-            .then(pages[a].file.cmp(&pages[b].file))
-    });
+    let mut all_drills: Vec<PageId> = (0..pages.len())
+        .filter(|&i| pages[i].kind == Kind::Drill)
+        .collect();
+    let upcoming_count = drill_order(&mut all_drills);
+    let past = all_drills.split_off(upcoming_count);
+    let upcoming = all_drills;
 
     let mut areas = vec![Vec::new(); config.areas.len()];
     let mut tag_map: BTreeMap<String, Tag> = BTreeMap::new();
@@ -376,7 +422,10 @@ pub fn assemble(
         .collect();
 
     let mut neighbours = vec![(None, None); pages.len()];
-    for list in [&articles, &cases] {
+    for (c, list) in columns.iter().enumerate() {
+        if matches!(config.columns[c].kind, Kind::Drill | Kind::Page) {
+            continue;
+        }
         for (i, &id) in list.iter().enumerate() {
             let prev = i.checked_sub(1).map(|j| list[j]);
             let next = list.get(i + 1).copied();
@@ -391,8 +440,8 @@ pub fn assemble(
         dirs,
         by_file,
         unpublished,
-        articles,
-        cases,
+        columns,
+        upcoming_in,
         drills_upcoming: upcoming,
         drills_past: past,
         standalone,

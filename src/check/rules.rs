@@ -11,7 +11,7 @@
 //! readers will see it.
 
 use super::Finding;
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, StaleDays};
 use crate::content::Kind;
 use crate::dates;
 use crate::error::{Diagnostic, Span};
@@ -87,21 +87,25 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
             ));
         }
     }
-    let drills: Vec<PageId> = site.drills().collect();
-    let columns = [
-        (
-            "articles",
-            "工作动态",
-            cfg.stale_days.articles,
-            &site.articles,
-        ),
-        ("drills", "应急演练", cfg.stale_days.drills, &drills),
-        ("cases", "警示案例", cfg.stale_days.cases, &site.cases),
-    ];
-    for (key, label, days, ids) in columns {
+    let columns = cfg.columns.iter().enumerate().map(|(c, col)| {
+        let days = match (col.declared, col.kind) {
+            (true, kind) => col.stale_days.unwrap_or(match kind {
+                Kind::Article => StaleDays::default().articles,
+                Kind::Case => StaleDays::default().cases,
+                _ => 0,
+            }),
+            (false, Kind::Article) => cfg.stale_days.articles,
+            (false, Kind::Drill) => cfg.stale_days.drills,
+            (false, Kind::Case) => cfg.stale_days.cases,
+            (false, _) => 0,
+        };
+        (col, days, &site.columns[c])
+    });
+    for (col, days, ids) in columns {
         if days == 0 {
             continue;
         }
+        let (key, label) = (col.folder.as_str(), col.title.as_str());
         let newest = ids
             .iter()
             .filter(|&&id| is_public(site, id))
@@ -125,9 +129,13 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
         out.push(Finding::warning(
             "stale-column",
             Diagnostic::warning(Span::new(format!("content/{key}"), 0, 0), message).with_help(
-                format!(
-                    "政府网站栏目应及时更新（动态类栏目两周内须有更新）；可在 site.yaml 的 stale_days.{key} 调整天数，0 表示不检查"
-                ),
+                if col.declared {
+                    "政府网站栏目应及时更新（动态类栏目两周内须有更新）；可在 site.yaml 中该栏目的 stale_days 调整天数，0 表示不检查".to_owned()
+                } else {
+                    format!(
+                        "政府网站栏目应及时更新（动态类栏目两周内须有更新）；可在 site.yaml 的 stale_days.{key} 调整天数，0 表示不检查"
+                    )
+                },
             ),
         ));
     }

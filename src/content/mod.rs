@@ -1,6 +1,6 @@
 //! Content: source files → validated [`Page`]s.
 //!
-//! Owns: the content model (the four kinds and their fields), loading and
+//! Owns: the content model (the kinds and their fields), loading and
 //! validating one file. Imports: `config`, `dates`, `error`, `yaml`.
 //! Never writes files; reads only through [`discover`].
 //!
@@ -9,10 +9,13 @@
 //! every problem in a file is reported, not only the first.
 
 pub mod article;
+pub mod attachment;
 pub mod case;
 pub mod discover;
+pub mod document;
 pub mod drill;
 pub mod frontmatter;
+pub mod notice;
 pub mod slug;
 
 use crate::config::Config;
@@ -20,61 +23,20 @@ use crate::dates::{self, When};
 use crate::error::{Diagnostic, Span};
 use crate::yaml::{self, Fields, Yaml};
 
+pub use crate::config::Kind;
+pub use attachment::Attachment;
 pub use case::{Case, Grade};
 pub use discover::{Asset, SourceFile};
+pub use document::{DocStatus, Document, PageRef};
 pub use drill::{Drill, DrillStatus};
-
-/// The four kinds of content, by top-level folder under `content/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Article,
-    Drill,
-    Case,
-    Page,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Article, Kind::Drill, Kind::Case, Kind::Page];
-
-    /// The folder under `content/` (and the URL section).
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Article => "articles",
-            Kind::Drill => "drills",
-            Kind::Case => "cases",
-            Kind::Page => "pages",
-        }
-    }
-
-    pub fn from_folder(folder: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.folder() == folder)
-    }
-
-    /// The Chinese name shown to residents.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Article => "工作动态",
-            Kind::Drill => "应急演练",
-            Kind::Case => "警示案例",
-            Kind::Page => "页面",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Article => "article",
-            Kind::Drill => "drill",
-            Kind::Case => "case",
-            Kind::Page => "page",
-        }
-    }
-}
+pub use notice::Notice;
 
 /// Kind-specific data.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KindData {
     Article,
+    Notice(Notice),
+    Document(Document),
     Drill(Drill),
     Case(Case),
     Page,
@@ -86,6 +48,8 @@ pub struct Page {
     /// Path relative to the site root, `/`-separated: `content/articles/x.md`.
     pub file: String,
     pub kind: Kind,
+    /// Index of the page's column in `Config::columns`.
+    pub column: usize,
     pub slug: String,
     pub title: String,
     /// Explicit summary; when absent the first paragraph is used.
@@ -125,6 +89,29 @@ impl Page {
         match &self.data {
             KindData::Case(c) => Some(c),
             _ => None,
+        }
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        match &self.data {
+            KindData::Notice(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn document(&self) -> Option<&Document> {
+        match &self.data {
+            KindData::Document(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The attachments of a notice or document.
+    pub fn attachments(&self) -> &[Attachment] {
+        match &self.data {
+            KindData::Notice(n) => &n.attachments,
+            KindData::Document(d) => &d.attachments,
+            _ => &[],
         }
     }
 
@@ -297,6 +284,14 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
             let date = article::read(&mut f, cfg);
             (Some(KindData::Article), date, Vec::new())
         }
+        Kind::Notice => {
+            let (notice, date) = notice::read(&mut f, cfg);
+            (notice.map(KindData::Notice), date, Vec::new())
+        }
+        Kind::Document => {
+            let (doc, date, warnings) = document::read(&mut f, cfg);
+            (doc.map(KindData::Document), date, warnings)
+        }
         Kind::Drill => {
             let (drill, date) = drill::read(&mut f, cfg);
             (drill.map(KindData::Drill), date, Vec::new())
@@ -312,6 +307,8 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
         .iter()
         .chain(match file.kind {
             Kind::Article => article::KEYS,
+            Kind::Notice => notice::KEYS,
+            Kind::Document => document::KEYS,
             Kind::Drill => drill::KEYS,
             Kind::Case => case::KEYS,
             Kind::Page => &[],
@@ -333,7 +330,7 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
             "front matter is incomplete",
         )]);
     };
-    if matches!(file.kind, Kind::Article | Kind::Case) && date.is_none() {
+    if file.kind.needs_date() && date.is_none() {
         return Err(vec![Diagnostic::error(
             Span::file(path),
             "front matter is incomplete",
@@ -342,6 +339,7 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
     let page = Page {
         file: file.rel.clone(),
         kind: file.kind,
+        column: file.column,
         slug,
         title: title.trim().to_owned(),
         summary,

@@ -89,6 +89,7 @@ pub(super) fn settings(root: &Path, opts: &BuildOptions) -> Result<Settings, Vec
 /// their stamps). The second value names the changed files in that case.
 pub(super) fn discover(
     root: &Path,
+    cfg: &Config,
     memo: &mut Memo,
 ) -> (discover::Discovery, Option<FxSet<String>>) {
     let changed = memo.changed.take().filter(|_| memo.keep);
@@ -101,7 +102,7 @@ pub(super) fn discover(
         {
             (last, Some(changed.into_iter().collect()))
         }
-        _ => (discover::discover(root), None),
+        _ => (discover::discover(root, cfg), None),
     };
     if memo.keep {
         memo.discovery = Some(found.0.clone());
@@ -264,7 +265,7 @@ pub(super) fn publication(
         match site::publication(&page, now, opts.publish, cfg) {
             Some(why) => {
                 p.unpublished
-                    .insert(page.file.clone(), (why, site::page_dir(&page)));
+                    .insert(page.file.clone(), (why, site::page_dir(&page, cfg)));
                 p.held.push(page);
             }
             None => p.published.push(page),

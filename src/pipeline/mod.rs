@@ -53,6 +53,8 @@ pub struct BuildOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stats {
     pub articles: usize,
+    pub notices: usize,
+    pub documents: usize,
     pub drills: usize,
     pub cases: usize,
     pub pages: usize,
@@ -229,7 +231,7 @@ fn run(
     let root = &crate::sitefs::canonical_root(root);
     let load::Settings { cfg, now, key } = load::settings(root, opts)?;
     memo.begin(key);
-    let (found, hinted) = load::discover(root, memo);
+    let (found, hinted) = load::discover(root, &cfg, memo);
     let mut diags = found.diags.clone();
     timer.lap("discover");
 
@@ -543,6 +545,8 @@ fn stats(published: &[Page], unpublished: usize) -> Stats {
     for p in published {
         match p.kind {
             Kind::Article => stats.articles += 1,
+            Kind::Notice => stats.notices += 1,
+            Kind::Document => stats.documents += 1,
             Kind::Drill => stats.drills += 1,
             Kind::Case => stats.cases += 1,
             Kind::Page => stats.pages += 1,

@@ -53,15 +53,17 @@ fn entry_summary(site: &Site, id: PageId, body: &Body) -> String {
     }
 }
 
-/// Articles, drills and cases of the whole site, newest first.
+/// Every listed page of the site (all columns but single pages), newest
+/// first.
 pub fn site_entries(site: &Site) -> Vec<PageId> {
-    let mut ids: Vec<PageId> = site
-        .articles
-        .iter()
-        .chain(&site.cases)
-        .copied()
-        .chain(site.drills())
+    let ids: Vec<PageId> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].kind != Kind::Page)
         .collect();
+    newest(site, ids)
+}
+
+/// The first entries of `ids`, newest first.
+pub fn newest(site: &Site, mut ids: Vec<PageId>) -> Vec<PageId> {
     let newest_first = |&a: &PageId, &b: &PageId| {
         let (pa, pb) = (&site.pages[a], &site.pages[b]);
         pb.list_date()
@@ -104,7 +106,7 @@ fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<
 
 fn categories(site: &Site, id: PageId) -> Vec<String> {
     let page = &site.pages[id];
-    let mut c = vec![page.kind.label().to_owned()];
+    let mut c = vec![site.config.columns[page.column].title.clone()];
     c.extend(
         page.areas
             .iter()

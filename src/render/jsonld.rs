@@ -135,6 +135,48 @@ pub fn page_object(
             "url": url,
             "inLanguage": site.config.language,
         }),
+        Kind::Notice => json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "articleSection": site.config.columns[page.column].title,
+            "headline": page.title,
+            "description": description,
+            "datePublished": published,
+            "dateModified": published,
+            "author": match page.notice().and_then(|n| n.issuer.as_deref()) {
+                Some(issuer) => json!({ "@type": "Organization", "name": issuer }),
+                None => author(site, page),
+            },
+            "publisher": publisher(site),
+            "mainEntityOfPage": url,
+            "url": url,
+            "inLanguage": site.config.language,
+        }),
+        Kind::Document => {
+            let d = page.document()?;
+            let force = match d.status {
+                crate::content::DocStatus::Valid => "InForce",
+                crate::content::DocStatus::Revised => "PartiallyInForce",
+                _ => "NotInForce",
+            };
+            let mut v = json!({
+                "@context": "https://schema.org",
+                "@type": "Legislation",
+                "name": page.title,
+                "description": description,
+                "legislationDate": d.written.map(|w| dates::ymd(w.ts, tz)).or_else(|| page.date.map(|w| dates::ymd(w.ts, tz))),
+                "datePublished": published,
+                "legislationPassedBy": { "@type": "GovernmentOrganization", "name": d.issuer },
+                "legislationLegalForce": format!("https://schema.org/{force}"),
+                "publisher": publisher(site),
+                "url": url,
+                "inLanguage": site.config.language,
+            });
+            if let Some(no) = &d.doc_no {
+                v["legislationIdentifier"] = json!(no);
+            }
+            v
+        }
         Kind::Drill => {
             let d = page.drill()?;
             let mut location = json!({ "@type": "Place", "name": d.location });

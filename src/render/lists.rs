@@ -12,13 +12,16 @@ use serde::Serialize;
 
 use super::views::ItemView;
 use super::{Job, KeyedContext, Renderer, out_path};
+use crate::content::Kind;
 use crate::dates;
 use crate::site::PageId;
 
 /// A list whose items are cut into pages of `paginate` items.
 struct List {
     template: &'static str,
-    section: &'static str,
+    section: String,
+    /// Items per page.
+    per: usize,
     dir: String,
     heading: String,
     intro: String,
@@ -113,13 +116,13 @@ fn pagination(r: &Renderer<'_>, dir: &str, current: usize, total: usize) -> Pagi
 /// The pages of a paginated list of `ids`. Each page's key names the
 /// list, the page's number and count, and the entries it shows.
 fn paginated<'a>(r: &'a Renderer<'a>, list: List, ids: &'a [PageId], jobs: &mut Vec<Job<'a>>) {
-    let per = r.site.config.paginate.max(1);
+    let per = list.per.max(1);
     let total = ids.len().div_ceil(per).max(1);
     let list = Arc::new(list);
     let list_key = r.keys.as_ref().map(|k| {
         let mut key = k.start("list");
         key.add(list.template)
-            .add(list.section)
+            .add(&list.section)
             .add(&list.dir)
             .add(&list.heading)
             .add(&list.intro)
@@ -153,7 +156,7 @@ fn paginated<'a>(r: &'a Renderer<'a>, list: List, ids: &'a [PageId], jobs: &mut 
             } else {
                 format!("{}（第{n}页）", list.heading)
             };
-            let mut ctx = r.context(list.section, &title, &list.intro, &d);
+            let mut ctx = r.context(&list.section, &title, &list.intro, &d);
             ctx.insert("list", &view);
             ctx.extend(list.extra.ctx.clone());
             r.emit(list.template, &ctx, &d, &format!("/{d}"))
@@ -166,47 +169,94 @@ fn take<'a>(r: &'a Renderer<'_>, ids: &[PageId], n: usize) -> Vec<&'a ItemView> 
     ids.iter().take(n).map(|&i| &r.items[i]).collect()
 }
 
-/// The key of a page that shows the entries `blocks` and nothing else of
-/// the site but the chrome.
-fn shows(r: &Renderer<'_>, what: &str, blocks: &[&[PageId]]) -> Option<u64> {
-    r.keys.as_ref().map(|k| {
-        let mut key = k.start(what);
-        for ids in blocks {
-            key.add(&ids.len());
-            for &i in *ids {
-                key.add(&k.items[i]);
-            }
-        }
-        key.finish()
-    })
+/// A column's block on the home page.
+#[derive(Debug, Serialize)]
+struct HomeBlock<'a> {
+    /// The column's kind: drills show what is coming.
+    kind: &'static str,
+    /// The prefix of the heading's id.
+    anchor: String,
+    title: &'a str,
+    url: String,
+    /// The latest entries (a drill column: its upcoming drills).
+    items: Vec<&'a ItemView>,
+    /// A drill column's most recent ended drills.
+    recent: Vec<&'a ItemView>,
 }
 
 fn home<'a>(r: &'a Renderer<'a>) -> Job<'a> {
     let site = r.site;
-    let blocks = [
-        &site.articles[..site.articles.len().min(8)],
-        &site.drills_upcoming[..site.drills_upcoming.len().min(5)],
-        &site.drills_past[..site.drills_past.len().min(3)],
-        &site.cases[..site.cases.len().min(5)],
-    ];
-    Job::new(out_path(""), shows(r, "home", &blocks), move || {
-        let mut ctx = r.context("", &site.config.title, &site.config.description, "");
-        ctx.insert("latest_articles", &take(r, &site.articles, 8));
-        ctx.insert("upcoming_drills", &take(r, &site.drills_upcoming, 5));
-        ctx.insert("recent_drills", &take(r, &site.drills_past, 3));
-        ctx.insert("recent_cases", &take(r, &site.cases, 5));
+    let cfg = &site.config;
+    // (column, latest entries, recent ended drills)
+    let shown: Vec<(usize, &'a [PageId], &'a [PageId])> = cfg
+        .home
+        .iter()
+        .map(|&c| {
+            let ids = &site.columns[c][..];
+            match cfg.columns[c].kind {
+                Kind::Drill => {
+                    let (upcoming, past) = ids.split_at(site.upcoming_in[c]);
+                    (
+                        c,
+                        &upcoming[..upcoming.len().min(5)],
+                        &past[..past.len().min(3)],
+                    )
+                }
+                Kind::Case => (c, &ids[..ids.len().min(5)], &[][..]),
+                _ => (c, &ids[..ids.len().min(8)], &[][..]),
+            }
+        })
+        .collect();
+    let key = r.keys.as_ref().map(|k| {
+        let mut key = k.start("home");
+        for (c, items, recent) in &shown {
+            key.add(&cfg.columns[*c].folder).add(&cfg.columns[*c].title);
+            for ids in [items, recent] {
+                key.add(&ids.len());
+                for &i in *ids {
+                    key.add(&k.items[i]);
+                }
+            }
+        }
+        key.finish()
+    });
+    Job::new(out_path(""), key, move || {
+        let mut ctx = r.context("", &cfg.title, &cfg.description, "");
+        let blocks: Vec<HomeBlock<'_>> = shown
+            .iter()
+            .map(|&(c, items, recent)| {
+                let col = &cfg.columns[c];
+                HomeBlock {
+                    kind: col.kind.name(),
+                    // Kept from before columns: links to `#latest-heading`.
+                    anchor: if col.folder == "articles" {
+                        "latest".to_owned()
+                    } else {
+                        col.folder.clone()
+                    },
+                    title: &col.title,
+                    url: site.column_url(c),
+                    items: take(r, items, items.len()),
+                    recent: take(r, recent, recent.len()),
+                }
+            })
+            .collect();
+        ctx.insert("home_blocks", &blocks);
         r.emit("index.html", &ctx, "", "the home page")
             .map(|(_, bytes)| bytes)
     })
 }
 
-/// The drill list: upcoming drills first, then ended ones by month.
-fn drills<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
+/// The list of drill column `c`: upcoming drills first, then ended ones
+/// by month.
+fn drills<'a>(r: &'a Renderer<'a>, c: usize, jobs: &mut Vec<Job<'a>>) {
     let site = r.site;
-    let all: Arc<Vec<PageId>> = Arc::new(site.drills().collect());
-    let per = site.config.paginate.max(1);
+    let col = &site.config.columns[c];
+    let all: Arc<Vec<PageId>> = Arc::new(site.columns[c].clone());
+    let per = site.config.paginate_of(c);
     let total = all.len().div_ceil(per).max(1);
-    let upcoming_count = site.drills_upcoming.len();
+    let upcoming_count = site.upcoming_in[c];
+    let folder = format!("{}/", col.folder);
     let month = |id: PageId| {
         site.pages[id]
             .drill()
@@ -219,17 +269,18 @@ fn drills<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
         let key = r.keys.as_ref().map(|k| {
             let mut key = k.start("drills");
             key.add(&n).add(&all.len()).add(&upcoming_count);
+            key.add(&col.folder).add(&col.title).add(&col.description);
             for i in range.clone() {
                 key.add(&k.items[all[i]]).add(&month(all[i]));
             }
             key.finish()
         });
-        let d = page_dir("drills/", n);
+        let d = page_dir(&folder, n);
         let all = Arc::clone(&all);
+        let folder = folder.clone();
         jobs.push(Job::new(out_path(&d), key, move || {
-            let heading = "应急演练";
-            let intro =
-                "近期演练按开始时间排列，欢迎居民、职工和师生积极参加；已结束的演练按月份归档。";
+            let heading = col.title.as_str();
+            let intro = col.description.as_str();
             let upcoming: Vec<&ItemView> = range
                 .clone()
                 .filter(|&i| i < upcoming_count)
@@ -252,15 +303,15 @@ fn drills<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
             } else {
                 format!("{heading}（第{n}页）")
             };
-            let mut ctx = r.context("drills", &title, intro, &d);
+            let mut ctx = r.context(&col.folder, &title, intro, &d);
             ctx.insert("heading", heading);
             ctx.insert("intro", intro);
             ctx.insert("upcoming", &upcoming);
             ctx.insert("past_months", &months);
             ctx.insert("total", &all.len());
             ctx.insert("upcoming_total", &upcoming_count);
-            ctx.insert("pagination", &pagination(r, "drills/", n, total));
-            r.emit("drills.html", &ctx, &d, "/drills/")
+            ctx.insert("pagination", &pagination(r, &folder, n, total));
+            r.emit("drills.html", &ctx, &d, &format!("/{folder}"))
                 .map(|(_, bytes)| bytes)
         }));
     }
@@ -305,40 +356,35 @@ fn fixed<'a>(
 pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
     let site = r.site;
     let cfg = &site.config;
-    let plain = |template, section, dir: &str, heading: &str, intro: &str| List {
-        template,
-        section,
-        dir: dir.to_owned(),
-        heading: heading.to_owned(),
-        intro: intro.to_owned(),
-        extra: KeyedContext::default(),
-    };
     jobs.push(home(r));
-    paginated(
-        r,
-        plain(
-            "list.html",
-            "articles",
-            "articles/",
-            "工作动态",
-            "安全生产“五进”工作动态、通知公告。",
-        ),
-        &site.articles,
-        jobs,
-    );
-    paginated(
-        r,
-        plain(
-            "list.html",
-            "cases",
-            "cases/",
-            "警示案例",
-            "以案为鉴、警钟长鸣：典型生产安全事故案例及其教训。",
-        ),
-        &site.cases,
-        jobs,
-    );
-    drills(r, jobs);
+    for (c, col) in cfg.columns.iter().enumerate() {
+        match col.kind {
+            Kind::Page => {}
+            Kind::Drill => drills(r, c, jobs),
+            _ => {
+                let mut extra = KeyedContext::default();
+                if col.feed {
+                    let mut links = super::feed_links(
+                        site,
+                        &format!("{}/", col.folder),
+                        &format!("{} - {}", cfg.title, col.title),
+                    );
+                    links.extend(super::feed_links(site, "", &cfg.title));
+                    extra.insert("feed_links", &links);
+                }
+                let list = List {
+                    template: "list.html",
+                    section: col.folder.clone(),
+                    per: cfg.paginate_of(c),
+                    dir: format!("{}/", col.folder),
+                    heading: col.title.clone(),
+                    intro: col.description.clone(),
+                    extra,
+                };
+                paginated(r, list, &site.columns[c], jobs);
+            }
+        }
+    }
     let mut extra = KeyedContext::default();
     extra.insert("heading", "五进专栏");
     jobs.push(fixed(
@@ -365,7 +411,8 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
         );
         let list = List {
             template: "list.html",
-            section: "areas",
+            section: "areas".into(),
+            per: cfg.paginate.max(1),
             heading: format!("安全生产宣传进{}", area.name),
             intro: area.description.clone(),
             dir,
@@ -395,7 +442,8 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
     for t in &site.tags {
         let list = List {
             template: "list.html",
-            section: "tags",
+            section: "tags".into(),
+            per: cfg.paginate.max(1),
             dir: site.tag_dir(t),
             heading: format!("标签：{}", t.name),
             intro: format!("共 {} 条带有“{}”标签的内容。", t.pages.len(), t.name),

@@ -230,20 +230,21 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
             None => {
-                let mut m: Vec<MenuView> = [
-                    ("首页", ""),
-                    ("工作动态", "articles"),
-                    ("应急演练", "drills"),
-                    ("警示案例", "cases"),
-                    ("五进专栏", "areas"),
-                ]
-                .into_iter()
-                .map(|(name, sec)| MenuView {
-                    name: name.into(),
-                    url: join_url(&cfg.base_path, &format!("{sec}/")),
-                    section: sec.into(),
-                })
-                .collect();
+                // Home, the columns in their order, the areas.
+                let columns = cfg
+                    .columns
+                    .iter()
+                    .filter(|c| c.nav && c.kind != Kind::Page)
+                    .map(|c| (c.title.as_str(), c.folder.as_str()));
+                let mut m: Vec<MenuView> = std::iter::once(("首页", ""))
+                    .chain(columns)
+                    .chain(std::iter::once(("五进专栏", "areas")))
+                    .map(|(name, sec)| MenuView {
+                        name: name.into(),
+                        url: join_url(&cfg.base_path, &format!("{sec}/")),
+                        section: sec.into(),
+                    })
+                    .collect();
                 for &id in &site.standalone {
                     m.push(MenuView {
                         name: site.pages[id].title.clone(),
@@ -421,6 +422,3 @@ fn highlight_stylesheet(bodies: &[Body]) -> Option<String> {
         .any(|b| b.has_code)
         .then(crate::highlight::stylesheet)
 }
-
-/// The listed kinds, in menu order.
-pub const LISTED: [Kind; 3] = [Kind::Article, Kind::Drill, Kind::Case];

@@ -11,6 +11,8 @@ use crate::weburl;
 fn template(kind: Kind) -> &'static str {
     match kind {
         Kind::Article => "article.html",
+        Kind::Notice => "notice.html",
+        Kind::Document => "document.html",
         Kind::Drill => "drill.html",
         Kind::Case => "case.html",
         Kind::Page => "page.html",
@@ -48,7 +50,7 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     let dir = &site.dirs[id];
     let section = match page.kind {
         Kind::Page => page.slug.as_str(),
-        k => k.folder(),
+        _ => site.config.columns[page.column].folder.as_str(),
     };
     let mut ctx = r.context(section, &page.title, &view.description, dir);
     ctx.insert("page", &view);

@@ -33,14 +33,13 @@ pub fn entries(site: &Site) -> Vec<(String, Timestamp)> {
         .collect();
     let site_newest = newest(site, &all).unwrap_or(site.now);
     let list = |ids: &[PageId]| newest(site, ids).unwrap_or(site_newest);
-    let drills: Vec<PageId> = site.drills().collect();
-    let mut out = vec![
-        (String::new(), site_newest),
-        ("articles/".to_owned(), list(&site.articles)),
-        ("drills/".to_owned(), list(&drills)),
-        ("cases/".to_owned(), list(&site.cases)),
-        ("areas/".to_owned(), site_newest),
-    ];
+    let mut out = vec![(String::new(), site_newest)];
+    for (c, col) in site.config.columns.iter().enumerate() {
+        if col.kind != Kind::Page {
+            out.push((format!("{}/", col.folder), list(&site.columns[c])));
+        }
+    }
+    out.push(("areas/".to_owned(), site_newest));
     for (i, a) in site.config.areas.iter().enumerate() {
         out.push((format!("areas/{}/", a.slug), list(&site.areas[i])));
     }

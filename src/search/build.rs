@@ -674,6 +674,7 @@ mod tests {
         crate::content::Page {
             file: format!("content/articles/a{i}.md"),
             kind: crate::content::Kind::Article,
+            column: 0,
             slug: format!("a{i}"),
             title: title.to_owned(),
             summary: summary.map(str::to_owned),

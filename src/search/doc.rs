@@ -139,6 +139,8 @@ pub(super) fn same_fields(a: &Doc, b: &Doc) -> bool {
 pub(super) fn kind_label(kind: Kind) -> &'static str {
     match kind {
         Kind::Article => "文章",
+        Kind::Notice => "通知",
+        Kind::Document => "文件",
         Kind::Drill => "演练",
         Kind::Case => "案例",
         Kind::Page => "页面",

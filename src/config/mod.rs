@@ -1,9 +1,14 @@
 //! `site.yaml`: the site's configuration, its defaults and CLI overrides.
 //!
-//! Owns: [`Config`] and its validation. Imports: `yaml`, `dates`, `error`.
+//! Owns: [`Config`] and its validation; the columns in [`columns`].
+//! Imports: `yaml`, `dates`, `error`.
 //!
 //! Invariants: unknown keys are errors (with a hint); `base_path` starts and
 //! ends with `/`; area slugs are unique lowercase ASCII; the time zone exists.
+
+mod columns;
+
+pub use columns::{Column, Kind, RESERVED_FOLDERS, default_columns};
 
 use crate::dates::SiteTz;
 use crate::error::Diagnostic;
@@ -102,6 +107,10 @@ pub struct Config {
     /// A published article, drill or case without `reviewer` is an error.
     pub require_reviewer: bool,
     pub stale_days: StaleDays,
+    /// The columns, in navigation order.
+    pub columns: Vec<Column>,
+    /// The columns the home page shows, in order (indexes of `columns`).
+    pub home: Vec<usize>,
     /// Free data for themes.
     pub extra: serde_json::Value,
 }
@@ -176,6 +185,8 @@ const KEYS: &[&str] = &[
     "government_site",
     "require_reviewer",
     "stale_days",
+    "columns",
+    "home_columns",
 ];
 
 const STALE_KEYS: &[&str] = &["articles", "drills", "cases"];
@@ -249,6 +260,8 @@ impl Config {
             government_site: false,
             require_reviewer: false,
             stale_days: StaleDays::default(),
+            columns: default_columns(),
+            home: vec![0, 1, 2],
             extra: serde_json::Value::Object(Default::default()),
         })
     }
@@ -391,6 +404,15 @@ impl Config {
             }
             f.diags.extend(sf.finish(STALE_KEYS));
         }
+        if let Some(node) = f.get("columns") {
+            cfg.columns = columns::parse_columns(&mut f, node);
+            cfg.home = (0..cfg.columns.len())
+                .filter(|&i| cfg.columns[i].kind != Kind::Page)
+                .collect();
+        }
+        if let Some(home) = columns::parse_home(&mut f, &cfg.columns) {
+            cfg.home = home;
+        }
         let diags = f.finish(KEYS);
         if diags.is_empty() {
             Ok(cfg)
@@ -406,6 +428,24 @@ impl Config {
         self.origin = origin;
         self.base_path = bp;
         Ok(())
+    }
+
+    /// The column of a folder under `content/`.
+    pub fn column_of(&self, folder: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.folder == folder)
+    }
+
+    /// Whether `site.yaml` declares its columns.
+    pub fn declares_columns(&self) -> bool {
+        self.columns.iter().any(|c| c.declared)
+    }
+
+    /// Items per list page of a column.
+    pub fn paginate_of(&self, column: usize) -> usize {
+        self.columns[column]
+            .paginate
+            .unwrap_or(self.paginate)
+            .max(1)
     }
 
     /// The area with this display name.
