@@ -382,6 +382,19 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         mut diags,
         stats,
     } = s;
+    // Attachments and the pages documents name: a page shows them, so
+    // they are part of its key.
+    let sizes: FxMap<&str, &std::path::Path> = found
+        .assets
+        .iter()
+        .map(|a| (a.out.as_str(), a.abs.as_path()))
+        .collect();
+    let (relations, rel_diags) = crate::site::relations::resolve(site, &|out| {
+        let abs = sizes.get(out)?;
+        std::fs::metadata(abs).ok().map(|m| m.len())
+    });
+    drop(sizes);
+    diags.extend(rel_diags);
     if has_errors(&diags) {
         sort_diagnostics(&mut diags);
         return Err(diags);
@@ -391,7 +404,14 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         .iter()
         .zip(source_keys)
         .enumerate()
-        .map(|(id, (_, source))| Key::new().add(source).add(&bodies.key(id)).finish())
+        .map(|(id, (_, source))| {
+            let mut k = Key::new();
+            k.add(source).add(&bodies.key(id));
+            if relations[id] != Default::default() {
+                k.add(&relations[id]);
+            }
+            k.finish()
+        })
         .collect();
     let items = items::entries(site, &bodies.bodies, &page_keys, memo);
     timer.lap("items");
@@ -418,6 +438,7 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         theme,
         &bodies.bodies,
         &items.items,
+        &relations,
         &opts.render,
         keys,
     );

@@ -26,6 +26,7 @@ use serde::Serialize;
 
 use crate::config::{Footer, MenuItem};
 use crate::content::Kind;
+use crate::site::relations::Relations;
 use crate::dates;
 use crate::error::Diagnostic;
 use crate::hash::Key;
@@ -144,6 +145,8 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     pub bodies: &'a [Body],
     pub items: &'a [ItemView],
+    /// What each page's front matter points at, by page id.
+    pub relations: &'a [Relations],
     pub opts: &'a RenderOptions,
     /// The theme's static files under their content-hashed names.
     pub assets: assets::Assets,
@@ -205,6 +208,7 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         bodies: &'a [Body],
         items: &'a [ItemView],
+        relations: &'a [Relations],
         opts: &'a RenderOptions,
         keys: Option<KeyInputs<'a>>,
     ) -> Self {
@@ -324,6 +328,7 @@ impl<'a> Renderer<'a> {
             theme,
             bodies,
             items,
+            relations,
             opts,
             assets: hashed,
             base,

@@ -46,7 +46,7 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     let page = &site.pages[id];
     let _working = crate::crash::working_on(&page.file);
     let item = &r.items[id];
-    let view = views::page_view(site, id, item, &r.bodies[id], r.items);
+    let view = views::page_view(site, id, item, &r.bodies[id], r.items, &r.relations[id]);
     let dir = &site.dirs[id];
     let section = match page.kind {
         Kind::Page => page.slug.as_str(),

@@ -9,9 +9,11 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Kind, Page};
+use crate::content::attachment::size_label;
+use crate::content::{DocStatus, Kind, Page};
 use crate::dates::{self, When};
 use crate::markdown::{Body, TocEntry};
+use crate::site::relations::Relations;
 use crate::site::{PageId, Site, join_url};
 
 #[derive(Debug, Clone, PartialEq, Hash, Serialize)]
@@ -86,11 +88,34 @@ pub struct CaseView {
     pub lessons: Vec<String>,
 }
 
+/// What a list shows of a notice.
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
+pub struct NoticeItem {
+    pub issuer: Option<String>,
+    pub valid_until: Option<DateView>,
+    /// Past its `valid_until` (shown 已过期).
+    pub expired: bool,
+}
+
+/// What a list shows of a document.
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
+pub struct DocItem {
+    pub doc_no: Option<String>,
+    pub issuer: String,
+    /// valid / invalid / repealed / revised
+    pub status: &'static str,
+    /// 有效 / 失效 / 废止 / 修订
+    pub status_label: &'static str,
+    /// The badge's style, shared with the drills' (green in force, amber
+    /// revised, grey no longer in force): `status-<class>`.
+    pub status_class: &'static str,
+}
+
 /// What a list shows for one page.
 #[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct ItemView {
     pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub title: String,
     pub url: String,
     pub summary: String,
@@ -99,6 +124,30 @@ pub struct ItemView {
     pub areas: Vec<AreaLink>,
     pub drill: Option<DrillView>,
     pub case: Option<CaseView>,
+    pub notice: Option<NoticeItem>,
+    pub document: Option<DocItem>,
+}
+
+/// An attachment as a page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentView {
+    pub title: String,
+    pub url: String,
+    /// PDF, DOCX …
+    pub format: &'static str,
+    /// 356 KB
+    pub size: String,
+}
+
+/// The 信息公开 metadata of a document page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    pub index_no: Option<String>,
+    pub topic: Option<String>,
+    pub form: Option<String>,
+    pub written: Option<DateView>,
+    pub replaced_by: Option<LinkView>,
+    pub interpretation: Option<LinkView>,
 }
 
 /// Everything a single-page template sees as `page`.
@@ -119,6 +168,13 @@ pub struct PageView<'a> {
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,
     pub has_code: bool,
+    pub attachments: Vec<AttachmentView>,
+    /// A document's metadata beyond its list entry (`document`).
+    pub document_meta: Option<DocumentView>,
+    /// The documents this page explains (解读).
+    pub interprets: Vec<LinkView>,
+    /// The documents this one replaced.
+    pub replaces: Vec<LinkView>,
 }
 
 /// Formats a number of 万元 with thousands separators and at most two decimals.
@@ -203,6 +259,30 @@ fn case_view(site: &Site, page: &Page) -> Option<CaseView> {
     })
 }
 
+fn notice_item(site: &Site, page: &Page) -> Option<NoticeItem> {
+    let n = page.notice()?;
+    Some(NoticeItem {
+        issuer: n.issuer.clone(),
+        valid_until: n.valid_until.map(|w| DateView::new(w, &site.config)),
+        expired: n.expired_at(site.now, &site.config),
+    })
+}
+
+fn doc_item(page: &Page) -> Option<DocItem> {
+    let d = page.document()?;
+    Some(DocItem {
+        doc_no: d.doc_no.clone(),
+        issuer: d.issuer.clone(),
+        status: d.status.name(),
+        status_label: d.status.label(),
+        status_class: match d.status {
+            DocStatus::Valid => "ongoing",
+            DocStatus::Revised => "postponed",
+            DocStatus::Invalid | DocStatus::Repealed => "finished",
+        },
+    })
+}
+
 /// The summary shown in lists: the explicit one, or the first paragraph.
 pub fn summary(page: &Page, body: &Body) -> String {
     match &page.summary {
@@ -215,7 +295,7 @@ pub fn item_view(site: &Site, id: PageId, body: &Body) -> ItemView {
     let page = &site.pages[id];
     ItemView {
         kind: page.kind.name(),
-        kind_label: page.kind.label(),
+        kind_label: site.config.columns[page.column].title.clone(),
         title: page.title.clone(),
         url: site.url(id),
         summary: summary(page, body),
@@ -223,6 +303,8 @@ pub fn item_view(site: &Site, id: PageId, body: &Body) -> ItemView {
         areas: area_links(site, page),
         drill: drill_view(site, page),
         case: case_view(site, page),
+        notice: notice_item(site, page),
+        document: doc_item(page),
     }
 }
 
@@ -232,6 +314,7 @@ pub fn page_view<'a>(
     item: &'a ItemView,
     body: &'a Body,
     items: &[ItemView],
+    rel: &Relations,
 ) -> PageView<'a> {
     let page = &site.pages[id];
     let (prev, next) = site.neighbours[id];
@@ -261,6 +344,26 @@ pub fn page_view<'a>(
         prev: prev.map(link),
         next: next.map(link),
         has_code: body.has_code,
+        attachments: rel
+            .attachments
+            .iter()
+            .map(|a| AttachmentView {
+                title: a.title.clone(),
+                url: site.url_of_dir(&a.out),
+                format: a.format,
+                size: size_label(a.size),
+            })
+            .collect(),
+        document_meta: page.document().map(|d| DocumentView {
+            index_no: d.index_no.clone(),
+            topic: d.topic.clone(),
+            form: d.form.clone(),
+            written: d.written.map(|w| DateView::new(w, &site.config)),
+            replaced_by: rel.replaced_by.map(link),
+            interpretation: rel.interpretation.map(link),
+        }),
+        interprets: rel.interprets.iter().map(|&i| link(i)).collect(),
+        replaces: rel.replaces.iter().map(|&i| link(i)).collect(),
     }
 }
 

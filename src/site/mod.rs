@@ -9,6 +9,8 @@
 //! then file) so output is deterministic; each output path belongs to one
 //! page; all lists are built once here in O(n log n).
 
+pub mod relations;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Config;
