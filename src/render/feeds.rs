@@ -264,6 +264,16 @@ pub fn feeds(site: &Site) -> Vec<Feed<'_>> {
         dir: String::new(),
         ids: site_entries(site),
     }];
+    for (c, col) in cfg.columns.iter().enumerate() {
+        if col.feed && col.kind != Kind::Page {
+            feeds.push(Feed {
+                title: format!("{} - {}", cfg.title, col.title),
+                subtitle: &col.description,
+                dir: format!("{}/", col.folder),
+                ids: newest(site, site.columns[c].clone()),
+            });
+        }
+    }
     for (i, area) in cfg.areas.iter().enumerate() {
         let mut ids: Vec<PageId> = site.areas[i]
             .iter()

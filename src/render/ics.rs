@@ -172,16 +172,24 @@ pub fn calendars(site: &Site) -> Vec<(String, String, Vec<PageId>)> {
     }
     out.insert(
         0,
-        (
-            "drills/calendar.ics".to_owned(),
-            format!("{title} 应急演练"),
-            drills,
-        ),
+        (site_calendar(site), format!("{title} 应急演练"), drills),
     );
     out
 }
 
 /// The output path of one drill's calendar file.
+/// The calendar of every drill of the site: in the first drill column's
+/// folder (`drills/calendar.ics`).
+pub fn site_calendar(site: &Site) -> String {
+    let folder = site
+        .config
+        .columns
+        .iter()
+        .find(|c| c.kind == crate::content::Kind::Drill)
+        .map_or("drills", |c| c.folder.as_str());
+    format!("{folder}/calendar.ics")
+}
+
 pub fn drill_file(site: &Site, id: PageId) -> String {
     format!("{}calendar.ics", site.dirs[id])
 }

@@ -26,11 +26,11 @@ use serde::Serialize;
 
 use crate::config::{Footer, MenuItem};
 use crate::content::Kind;
-use crate::site::relations::Relations;
 use crate::dates;
 use crate::error::Diagnostic;
 use crate::hash::Key;
 use crate::markdown::Body;
+use crate::site::relations::Relations;
 use crate::site::{Site, join_url};
 use crate::theme::{TemplateContext, Theme};
 use views::ItemView;
@@ -308,7 +308,7 @@ impl<'a> Renderer<'a> {
         base.insert("feed_links", &feed_links(site, "", &cfg.title));
         base.insert(
             "drills_calendar",
-            &calendar_link(site, "drills/calendar.ics"),
+            &calendar_link(site, &ics::site_calendar(site)),
         );
         base.insert("og_type", "website");
         base.insert("og_image", "");

@@ -96,6 +96,13 @@ impl Mode<'_> {
 /// Builds the index, handing files to `put`.
 fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, put: &Put<'_>) {
     let cfg = &site.config;
+    let declared = cfg.declares_columns();
+    let column_of = |page: &crate::content::Page| {
+        declared.then(|| {
+            let c = &cfg.columns[page.column];
+            (c.folder.clone(), c.title.clone())
+        })
+    };
     // Newest first; undated standalone pages last, by title.
     // (The site's own newest-first order: one pass, no comparisons.)
     let mut ids: Vec<PageId> = vec![0; site.pages.len()];
@@ -145,6 +152,7 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
                         && c.doc.title == page.title
                         && c.doc.tags == page.tags
                         && c.doc.kind == page.kind
+                        && c.doc.column == column_of(page)
                         && c.doc.url == site.dirs[id]
                         && c.doc.summary == summary
                         && c.doc.areas.len() == page.areas.len()
@@ -181,6 +189,7 @@ fn build_with(site: &Site, bodies: &[Body], cache: &mut Cache, mode: Mode<'_>, p
                 summary,
                 cuts: Vec::new(),
                 kind: page.kind,
+                column: column_of(page),
                 url: site.dirs[id].clone(),
                 date: date.map(|w| dates::ymd(w.ts, &cfg.tz)).unwrap_or_default(),
                 year: date.map(|w| dates::parts(w.ts, &cfg.tz).year),
@@ -623,6 +632,7 @@ mod tests {
             summary: "安全 安".into(),
             cuts: Vec::new(),
             kind: Kind::Article,
+            column: None,
             url: "a/".into(),
             date: String::new(),
             year: Some(2024),

@@ -18,6 +18,9 @@ pub(super) struct Doc {
     /// `cuts[k-1]..cuts[k]`, the first starting at 0.
     pub(super) cuts: Vec<usize>,
     pub(super) kind: Kind,
+    /// The column's folder and title, on a site that declares its columns
+    /// (the search filters by column there, by kind elsewhere).
+    pub(super) column: Option<(String, String)>,
     pub(super) url: String,
     pub(super) date: String,
     pub(super) year: Option<i16>,
@@ -131,6 +134,7 @@ pub(super) fn same_fields(a: &Doc, b: &Doc) -> bool {
         && a.area_slugs == b.area_slugs
         && a.summary == b.summary
         && a.kind == b.kind
+        && a.column == b.column
         && a.url == b.url
         && a.date == b.date
         && a.year == b.year

@@ -21,6 +21,9 @@ pub(super) struct DocJson<'a> {
     pub(super) d: &'a str,
     pub(super) s: &'a str,
     pub(super) n: usize,
+    /// The column's title, on a site that declares its columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) c: Option<&'a str>,
     /// Where each chunk starts in the pack's text region, in bytes.
     pub(super) o: Vec<usize>,
     /// Each chunk's length in bytes.
@@ -183,6 +186,7 @@ pub(super) fn encode_pack(docs: &[&Doc], texts: &[&str]) -> (usize, Vec<u8>) {
                 d: &d.date,
                 s: &d.summary,
                 n: d.cuts.len(),
+                c: d.column.as_ref().map(|(_, t)| t.as_str()),
                 o,
                 l,
             })
@@ -213,15 +217,29 @@ pub(super) fn manifest(
     slots: &[usize],
 ) -> Vec<u8> {
     let count = |f: &dyn Fn(&Doc) -> bool| docs.iter().filter(|d| f(d)).count();
-    let kinds = Kind::ALL
-        .iter()
-        .map(|&k| Facet {
-            id: k.name().into(),
-            label: kind_label(k).into(),
-            count: count(&|d: &Doc| d.kind == k),
-        })
-        .filter(|f| f.count > 0)
-        .collect();
+    // By column where the site declares them, else by kind.
+    let kinds = if site.config.declares_columns() {
+        site.config
+            .columns
+            .iter()
+            .map(|c| Facet {
+                id: c.folder.clone(),
+                label: c.title.clone(),
+                count: count(&|d: &Doc| d.column.as_ref().is_some_and(|(f, _)| *f == c.folder)),
+            })
+            .filter(|f| f.count > 0)
+            .collect()
+    } else {
+        Kind::ALL
+            .iter()
+            .map(|&k| Facet {
+                id: k.name().into(),
+                label: kind_label(k).into(),
+                count: count(&|d: &Doc| d.kind == k),
+            })
+            .filter(|f| f.count > 0)
+            .collect()
+    };
     let areas = site
         .config
         .areas

@@ -165,7 +165,11 @@ pub(super) fn doc_stats(doc: &Doc, text: &str) -> (Vec<Key>, Vec<Acc>) {
         }
         first.mask |= acc.mask;
     }
-    words.insert(format!("#k:{}", doc.kind.name()), Acc::default());
+    let facet = doc
+        .column
+        .as_ref()
+        .map_or(doc.kind.name(), |(f, _)| f.as_str());
+    words.insert(format!("#k:{facet}"), Acc::default());
     for a in &doc.area_slugs {
         words.insert(format!("#a:{a}"), Acc::default());
     }

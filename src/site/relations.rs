@@ -149,9 +149,18 @@ mod tests {
 
     #[test]
     fn attachment_paths_stay_inside_the_root() {
-        assert_eq!(join("notices", "files/a.pdf").as_deref(), Some("notices/files/a.pdf"));
-        assert_eq!(join("notices/2026", "../a.pdf").as_deref(), Some("notices/a.pdf"));
-        assert_eq!(join("notices", "/files/a.pdf").as_deref(), Some("files/a.pdf"));
+        assert_eq!(
+            join("notices", "files/a.pdf").as_deref(),
+            Some("notices/files/a.pdf")
+        );
+        assert_eq!(
+            join("notices/2026", "../a.pdf").as_deref(),
+            Some("notices/a.pdf")
+        );
+        assert_eq!(
+            join("notices", "/files/a.pdf").as_deref(),
+            Some("files/a.pdf")
+        );
         assert_eq!(join("notices", "./a.pdf").as_deref(), Some("notices/a.pdf"));
         assert_eq!(join("notices", "../../etc/passwd"), None);
         assert_eq!(join("notices", "/../x"), None);

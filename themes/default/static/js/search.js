@@ -48,7 +48,8 @@
   function render(r) {
     var li = el('li', 'result result-' + r.doc.k);
     var head = el('div', 'result-head');
-    head.appendChild(el('span', 'kind-badge kind-' + r.doc.k, { article: '文章', drill: '演练', 'case': '案例', page: '页面' }[r.doc.k] || ''));
+    // The column's title where the site declares columns, else the kind's.
+    head.appendChild(el('span', 'kind-badge kind-' + r.doc.k, r.doc.c || { article: '文章', notice: '通知', document: '文件', drill: '演练', 'case': '案例', page: '页面' }[r.doc.k] || ''));
     var a = el('a', 'result-title');
     r.title.forEach(function (part) { a.appendChild(part.mark ? el('mark', null, part.text) : document.createTextNode(part.text)); });
     a.href = root + r.doc.u;
