@@ -196,21 +196,19 @@ pub struct ServeArgs {
 pub struct InitArgs {
     /// Folder to create (must not exist, or be empty); default: `--root`.
     pub dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NewKind {
-    Article,
-    Drill,
-    Case,
-    Page,
+    /// The site's address, e.g. https://aq.example.gov.cn/ (default `/`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The site's name (default: a placeholder).
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// What to create.
-    #[arg(value_enum)]
-    pub kind: NewKind,
+    /// The column: its folder (e.g. notices, articles), or a kind (article,
+    /// notice, document, drill, case, page) for the first column of it.
+    pub column: String,
     /// File name and URL segment, e.g. 2025-fire-drill.
     pub slug: String,
     /// The title (default: a placeholder to replace).

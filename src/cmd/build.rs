@@ -62,11 +62,7 @@ pub fn run(shell: &Shell, root: &Path, args: &BuildArgs) -> Result<()> {
         return Err(site_error(check_errors));
     }
     let s = &build.stats;
-    let total = s.articles + s.drills + s.cases + s.pages;
-    let mut msg = format!(
-        "{total} pages ({} articles, {} drills, {} cases, {} pages)",
-        s.articles, s.drills, s.cases, s.pages
-    );
+    let mut msg = s.summary();
     if s.unpublished > 0 {
         msg.push_str(&format!(
             ", {} not published (draft, scheduled or expired)",

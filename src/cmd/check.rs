@@ -94,7 +94,7 @@ pub fn run(shell: &Shell, root: &Path, args: &CheckArgs) -> Result<()> {
     let errors = all().filter(|d| d.is_error()).count();
     let warnings = all().count() - errors;
     let s = &build.stats;
-    let pages = s.articles + s.drills + s.cases + s.pages;
+    let pages = s.total();
     if errors > 0 {
         shell.error(&format!(
             "the site has problems: {}{}",

@@ -22,11 +22,14 @@ mod items;
 mod links;
 mod load;
 mod memo;
+mod stats;
+
+pub use stats::Stats;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::content::{Asset, Kind, Page};
+use crate::content::Asset;
 use crate::error::{Diagnostic, Span, has_errors, sort_diagnostics};
 use crate::hash::{FxMap, Key};
 use crate::render::{self, Files, KeyInputs, RenderOptions, Renderer};
@@ -47,18 +50,6 @@ pub struct BuildOptions {
     /// `--relative`: links relative to each page (as `relative_urls: true`).
     pub relative: bool,
     pub render: RenderOptions,
-}
-
-/// Counts for the console.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
-    pub articles: usize,
-    pub notices: usize,
-    pub documents: usize,
-    pub drills: usize,
-    pub cases: usize,
-    pub pages: usize,
-    pub unpublished: usize,
 }
 
 /// A successful one-shot build.
@@ -246,7 +237,7 @@ fn run(
         diags.extend(t.theme.warnings.iter().cloned());
     }
     let publ = load::publication(&mut loaded, now, opts, &cfg);
-    let stats = stats(&publ.published, publ.unpublished.len());
+    let stats = stats::stats(&publ.published, publ.unpublished.len());
     let reasons = publ
         .unpublished
         .iter()
@@ -556,24 +547,6 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         rendered: emitted.made,
         spent,
     })
-}
-
-fn stats(published: &[Page], unpublished: usize) -> Stats {
-    let mut stats = Stats {
-        unpublished,
-        ..Stats::default()
-    };
-    for p in published {
-        match p.kind {
-            Kind::Article => stats.articles += 1,
-            Kind::Notice => stats.notices += 1,
-            Kind::Document => stats.documents += 1,
-            Kind::Drill => stats.drills += 1,
-            Kind::Case => stats.cases += 1,
-            Kind::Page => stats.pages += 1,
-        }
-    }
-    stats
 }
 
 /// Removes from `copies` the site's files that a file the build makes

@@ -21,7 +21,8 @@ fn template(kind: Kind) -> &'static str {
 
 /// The output of page `id`. Its key names everything the page shows:
 /// the chrome, the page's own source and body, its folder, its list entry
-/// and the entries of its neighbours (their titles and links). A tag's
+/// and the entries of its neighbours and of the pages its front matter
+/// links or that link it (their titles and links). A tag's
 /// link follows from its name (in the source) and the configuration.
 pub fn job<'a>(r: &'a Renderer<'a>, id: PageId) -> Job<'a> {
     let site = r.site;
@@ -33,6 +34,18 @@ pub fn job<'a>(r: &'a Renderer<'a>, id: PageId) -> Job<'a> {
             .add(&k.items[id])
             .add(&prev.map(|i| k.items[i]))
             .add(&next.map(|i| k.items[i]));
+        // The pages its front matter links, and those linking back: their
+        // titles and links show.
+        let rel = &r.relations[id];
+        for i in rel
+            .replaced_by
+            .iter()
+            .chain(&rel.interpretation)
+            .chain(&rel.interprets)
+            .chain(&rel.replaces)
+        {
+            key.add(&k.items[*i]);
+        }
         key.finish()
     });
     Job::new(out_path(&site.dirs[id]), key, move || {

@@ -382,7 +382,7 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
             "Built",
             &format!(
                 "{} pages in {} ms",
-                s.articles + s.drills + s.cases + s.pages,
+                s.total(),
                 started.elapsed().as_millis()
             ),
         ),

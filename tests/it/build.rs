@@ -226,9 +226,21 @@ fn case_page_shows_facts_table_and_computed_grade() {
 #[test]
 fn area_pages_mix_all_kinds() {
     let b = example();
-    let page = main_of(&html(&b, "areas/community/index.html"));
-    for kind in ["item-article", "item-drill", "item-case"] {
-        assert!(page.contains(kind), "areas/community lacks {kind}");
+    // Every page of the area's list.
+    let pages: String = b
+        .files
+        .keys()
+        .filter(|k| k.starts_with("areas/community/") && k.ends_with("index.html"))
+        .map(|k| main_of(&html(&b, k)))
+        .collect();
+    for kind in [
+        "item-article",
+        "item-notice",
+        "item-document",
+        "item-drill",
+        "item-case",
+    ] {
+        assert!(pages.contains(kind), "areas/community lacks {kind}");
     }
 }
 

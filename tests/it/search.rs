@@ -219,7 +219,7 @@ fn index_has_manifest_shards_and_no_markup() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&b.files["search/manifest.json"]).unwrap();
     assert_eq!(manifest["version"], 4);
-    assert_eq!(manifest["docs"].as_u64().unwrap() as usize, 35);
+    assert_eq!(manifest["docs"].as_u64().unwrap() as usize, 48);
     let buckets = manifest["buckets"].as_u64().unwrap() as usize;
     assert!(buckets.is_power_of_two());
     assert!(b.files.keys().any(|k| k.starts_with("search/b/")));
@@ -240,7 +240,7 @@ fn index_has_manifest_shards_and_no_markup() {
     let per_pack = manifest["docsPerPack"].as_u64().unwrap() as usize;
     assert_eq!(
         packs,
-        35usize.div_ceil(per_pack),
+        48usize.div_ceil(per_pack),
         "far fewer files than documents"
     );
     for (k, v) in &b.files {
