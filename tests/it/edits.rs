@@ -397,7 +397,7 @@ fn rendered(server: &serve::Server) -> BTreeMap<String, Vec<u8>> {
 /// Every file the server would answer now, as `anxuan build` would write
 /// it: rendered files without the live-reload script, and copied assets
 /// read from where they are served from.
-fn served(server: &serve::Server) -> Result<BTreeMap<String, Vec<u8>>, String> {
+pub(crate) fn served(server: &serve::Server) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let snap = server.snapshot();
     let mut out = BTreeMap::new();
     for (k, v) in serve::store::read_all(&snap.files) {
