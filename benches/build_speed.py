@@ -32,7 +32,16 @@ NOW = "2026-11-28T12:00:00+08:00"
 SIZES = {1200: (1000, 100, 100), 12000: (10000, 1000, 1000)}
 
 
-def gen(out, flavor, size):
+# --columns: the anxuan site declares its columns (issue 20) instead of
+# relying on the four a site without `columns` has.
+COLUMNS = """columns:
+  - { folder: articles, title: 工作动态, kind: article }
+  - { folder: drills, title: 应急演练, kind: drill }
+  - { folder: cases, title: 警示案例, kind: case }
+"""
+
+
+def gen(out, flavor, size, columns=False):
     a, d, c = SIZES[size]
     subprocess.run(
         [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--out", out,
@@ -42,6 +51,10 @@ def gen(out, flavor, size):
     if flavor == "anxuan":
         with open(os.path.join(out, "site.yaml"), "w", encoding="utf-8") as f:
             f.write("title: 安全生产五进宣传（基准站点）\nbase_url: https://example.org/\npaginate: 20\n")
+            if columns:
+                f.write(COLUMNS)
+                if os.path.isdir(os.path.join(out, "content", "pages")):
+                    f.write("  - { folder: pages, title: 页面, kind: page }\n")
 
 
 def timed(cmd, cwd):
@@ -101,16 +114,18 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", default="1200,12000")
     ap.add_argument("--work", default=None, help="folder for the corpora (default: a temp dir)")
+    ap.add_argument("--columns", action="store_true",
+                    help="the anxuan site declares its columns in site.yaml")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin)
     have_hugo = shutil.which("hugo") is not None
     work = args.work or tempfile.mkdtemp(prefix="anxuan-bench-")
     results = {}
     for size in [int(s) for s in args.sizes.split(",")]:
-        ax = os.path.join(work, f"anxuan-{size}")
+        ax = os.path.join(work, f"anxuan-{size}" + ("-columns" if args.columns else ""))
         hg = os.path.join(work, f"hugo-{size}")
         if not os.path.isdir(ax):
-            gen(ax, "anxuan", size)
+            gen(ax, "anxuan", size, args.columns)
         if have_hugo and not os.path.isdir(hg):
             gen(hg, "hugo", size)
         ax_out, hg_out = os.path.join(work, f"out-anxuan-{size}"), os.path.join(work, f"out-hugo-{size}")
