@@ -67,6 +67,15 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     };
     let mut ctx = r.context(section, &page.title, &view.description, dir);
     ctx.insert("page", &view);
+    // The page's column: its name and list, for "back to the list" links.
+    let col = &site.config.columns[page.column];
+    ctx.insert(
+        "column",
+        &views::LinkView {
+            name: col.title.clone(),
+            url: site.column_url(page.column),
+        },
+    );
     // Open Graph and schema.org want absolute image URLs.
     let image =
         jsonld::cover(site, page, &r.bodies[id]).filter(|u| weburl::absolute_web(u).is_some());

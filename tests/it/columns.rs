@@ -381,3 +381,63 @@ fn serve_equals_a_fresh_build_after_adding_a_column_and_moving_a_file() {
     assert!(!served.contains_key("knowledge/2026-03-gas-safe-use/index.html"));
     assert_served_equals_built(&server, &root, &out, "after moving a file between columns");
 }
+
+#[test]
+fn notice_and_document_fields_are_checked_at_their_lines() {
+    let site = columns_site();
+    site.write(
+        "content/notices/late.md",
+        "---\ntitle: 过期的通知\ndate: 2026-06-02\nvalid_until: 2026-05-01\nattachments: files/表.pdf\n---\n\n正文\n",
+    )
+    .write(
+        "content/documents/bad.md",
+        "---\ntitle: 坏文件\ndate: 2026-06-02\nstatus: 作废\nreplaced_by: documents/d.md\ninterpretation: \"@/news/none.md\"\n---\n\n正文\n",
+    )
+    .write(
+        "content/documents/no-issuer.md",
+        "---\ntitle: 无发文机关\ndate: 2026-06-02\n---\n\n正文\n",
+    );
+    let errors = site.errors();
+    let at = |file: &str, line: usize, text: &str| {
+        let d = errors
+            .iter()
+            .find(|d| {
+                d.is_error()
+                    && d.span
+                        .as_ref()
+                        .is_some_and(|s| s.path == file && s.line == line)
+                    && d.message.contains(text)
+            })
+            .unwrap_or_else(|| panic!("no error at {file}:{line} with {text:?}: {errors:#?}"));
+        let help = d.help.as_deref().unwrap_or("");
+        assert!(
+            help.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "Chinese help: {help}"
+        );
+    };
+    at("content/notices/late.md", 4, "before the notice's `date`");
+    at("content/notices/late.md", 5, "must be a list");
+    at(
+        "content/documents/bad.md",
+        4,
+        "unknown document status `作废`",
+    );
+    at("content/documents/bad.md", 5, "must be an `@/` link");
+    at("content/documents/no-issuer.md", 1, "issuer");
+    // A link to a page that does not exist is found once the rest loads.
+    site.write(
+        "content/documents/bad.md",
+        "---\ntitle: 坏文件\ndate: 2026-06-02\nissuer: 街道\ninterpretation: \"@/news/none.md\"\n---\n\n正文\n",
+    );
+    std::fs::remove_file(site.root().join("content/notices/late.md")).unwrap();
+    std::fs::remove_file(site.root().join("content/documents/no-issuer.md")).unwrap();
+    let errors = site.errors();
+    assert!(
+        errors.iter().any(|d| d
+            .span
+            .as_ref()
+            .is_some_and(|s| s.path == "content/documents/bad.md" && s.line == 5)
+            && d.message.contains("@/news/none.md does not exist")),
+        "{errors:#?}"
+    );
+}
