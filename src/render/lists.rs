@@ -329,7 +329,7 @@ struct TagView {
 fn fixed<'a>(
     r: &'a Renderer<'a>,
     template: &'static str,
-    (section, title, description): (&'static str, &'static str, &'static str),
+    (section, title, description): (&'static str, &'static str, String),
     dir: &'static str,
     extra: KeyedContext,
 ) -> Job<'a> {
@@ -337,11 +337,12 @@ fn fixed<'a>(
         k.start("fixed")
             .add(template)
             .add(dir)
+            .add(&description)
             .add(&extra.key.finish())
             .finish()
     });
     Job::new(out_path(dir), key, move || {
-        let mut ctx = r.context(section, title, description, dir);
+        let mut ctx = r.context(section, title, &description, dir);
         ctx.extend(extra.ctx.clone());
         let what = if dir.ends_with('/') {
             format!("/{dir}")
@@ -393,7 +394,7 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
         (
             "areas",
             "五进专栏",
-            "安全生产宣传进企业、进农村、进社区、进学校、进家庭。",
+            "安全生产宣传进企业、进农村、进社区、进学校、进家庭。".to_owned(),
         ),
         "areas/",
         extra,
@@ -435,7 +436,7 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
     jobs.push(fixed(
         r,
         "tags.html",
-        ("tags", "标签", "按标签浏览全部内容。"),
+        ("tags", "标签", "按标签浏览全部内容。".to_owned()),
         "tags/",
         extra,
     ));
@@ -457,7 +458,17 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
         (
             "search",
             "站内搜索",
-            "搜索本站的工作动态、应急演练和警示案例。",
+            if cfg.declares_columns() {
+                let titles: Vec<&str> = cfg
+                    .columns
+                    .iter()
+                    .filter(|c| c.kind != Kind::Page)
+                    .map(|c| c.title.as_str())
+                    .collect();
+                format!("搜索本站的{}。", titles.join("、"))
+            } else {
+                "搜索本站的工作动态、应急演练和警示案例。".to_owned()
+            },
         ),
         "search/",
         KeyedContext::default(),
@@ -465,7 +476,7 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
     jobs.push(fixed(
         r,
         "404.html",
-        ("", "页面未找到", ""),
+        ("", "页面未找到", String::new()),
         "404.html",
         KeyedContext::default(),
     ));
