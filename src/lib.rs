@@ -24,6 +24,7 @@ pub mod html;
 pub mod images;
 pub mod markdown;
 pub mod output;
+pub mod pii;
 pub mod pipeline;
 pub mod render;
 pub mod search;

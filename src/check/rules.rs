@@ -15,6 +15,7 @@ use crate::config::{CONFIG_FILE, StaleDays};
 use crate::content::Kind;
 use crate::dates;
 use crate::error::{Diagnostic, Span};
+use crate::pii::Rule;
 use crate::site::{PageId, Site};
 
 /// The footer marks a government site must show: (site.yaml key, label).
@@ -40,6 +41,44 @@ fn footer_value<'a>(site: &'a Site, key: &str) -> Option<&'a str> {
     .filter(|v| !v.is_empty())
 }
 
+/// Personal numbers in the pages' text (rules `personal-id`, `bank-card`:
+/// errors; `mobile`: a warning), masked, but for the site's allowed
+/// numbers and the rules a file silences.
+fn personal_numbers(site: &Site) -> Vec<Finding> {
+    let allowed = &site.config.allow_numbers;
+    let mut out = Vec::new();
+    for p in &site.pages {
+        for n in &p.numbers {
+            let id = n.rule.id();
+            if p.check_allow.iter().any(|r| r == id) || allowed.contains(&n.digits) {
+                continue;
+            }
+            let diag = Diagnostic::error(
+                Span::new(p.file.clone(), n.line, n.col),
+                format!("{} {} in published text", n.rule.label(), n.masked),
+            );
+            out.push(match n.rule {
+                Rule::Mobile => Finding::warning(
+                    id,
+                    diag.with_help(
+                        "手机号码属于个人信息，公开前须经本人同意；单位值班电话、公开的联系人号码可写入 site.yaml 的 \
+                         allow_numbers，或在本文件的前置元数据中写 check_allow: [mobile]",
+                    ),
+                ),
+                Rule::PersonalId | Rule::BankCard => Finding::error(
+                    id,
+                    diag.with_help(format!(
+                        "政府网站公开个人身份证号、银行卡号属于严重错误（单项否决）：请删除，或只保留首尾，例如 {}；\
+                         确需公开的号码（如公开的捐款账号）写入 site.yaml 的 allow_numbers",
+                        n.masked
+                    )),
+                ),
+            });
+        }
+    }
+    out
+}
+
 fn is_public(site: &Site, id: PageId) -> bool {
     let p = &site.pages[id];
     !p.draft && p.date.is_none_or(|d| d.ts <= site.now)
@@ -62,6 +101,7 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
             .with_help("请在 site.yaml 中填写网站正式网址，例如 base_url: https://aq.example.gov.cn/"),
         ));
     }
+    out.extend(personal_numbers(site));
     for (id, p) in site.pages.iter().enumerate() {
         if p.kind == Kind::Page {
             continue;

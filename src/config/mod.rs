@@ -106,6 +106,9 @@ pub struct Config {
     pub government_site: bool,
     /// A published article, drill or case without `reviewer` is an error.
     pub require_reviewer: bool,
+    /// Published numbers `check` must not report (digits only, `X`
+    /// uppercase): an office's duty mobile, a public donation account.
+    pub allow_numbers: Vec<String>,
     pub stale_days: StaleDays,
     /// The columns, in navigation order.
     pub columns: Vec<Column>,
@@ -187,6 +190,7 @@ const KEYS: &[&str] = &[
     "stale_days",
     "columns",
     "home_columns",
+    "allow_numbers",
 ];
 
 const STALE_KEYS: &[&str] = &["articles", "drills", "cases"];
@@ -259,6 +263,7 @@ impl Config {
             relative_urls: false,
             government_site: false,
             require_reviewer: false,
+            allow_numbers: Vec::new(),
             stale_days: StaleDays::default(),
             columns: default_columns(),
             home: vec![0, 1, 2],
@@ -403,6 +408,14 @@ impl Config {
                 cfg.stale_days.cases = n;
             }
             f.diags.extend(sf.finish(STALE_KEYS));
+        }
+        for (n, _) in f.string_list("allow_numbers") {
+            cfg.allow_numbers.push(
+                n.chars()
+                    .filter(|c| !matches!(c, ' ' | '-'))
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect(),
+            );
         }
         if let Some(node) = f.get("columns") {
             cfg.columns = columns::parse_columns(&mut f, node);

@@ -42,6 +42,45 @@ pub enum KindData {
     Page,
 }
 
+/// A personal number found in a file (see [`crate::pii`]): where, what,
+/// and the digits for the site's allow list (never printed: `masked` is).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NumberHit {
+    pub rule: crate::pii::Rule,
+    pub line: usize,
+    pub col: usize,
+    pub masked: String,
+    pub digits: String,
+}
+
+/// Every personal number of a file's text, with its line and column
+/// (characters, 1-based).
+fn numbers(text: &str) -> Vec<NumberHit> {
+    let hits = crate::pii::scan(text);
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(hits.len());
+    let (mut line, mut line_start, mut at) = (1, 0, 0);
+    for h in hits {
+        for (i, c) in text[at..h.start].char_indices() {
+            if c == '\n' {
+                line += 1;
+                line_start = at + i + 1;
+            }
+        }
+        at = h.start;
+        out.push(NumberHit {
+            rule: h.rule,
+            line,
+            col: text[line_start..h.start].chars().count() + 1,
+            masked: h.masked(),
+            digits: h.digits,
+        });
+    }
+    out
+}
+
 /// One validated content file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -75,6 +114,10 @@ pub struct Page {
     pub markdown: String,
     /// Lines of the file before the Markdown body.
     pub body_line_offset: usize,
+    /// Personal numbers anywhere in the file (front matter and body).
+    pub numbers: Vec<NumberHit>,
+    /// Check rules silenced for this file (`check_allow: [mobile]`).
+    pub check_allow: Vec<String>,
 }
 
 impl Page {
@@ -136,7 +179,11 @@ pub const COMMON_KEYS: &[&str] = &[
     "draft",
     "expires",
     "extra",
+    "check_allow",
 ];
+
+/// The rule ids `check_allow` may name.
+pub const ALLOWABLE_RULES: &[&str] = &["personal-id", "bank-card", "mobile"];
 
 /// Reads a date field, reporting a bad value at its position.
 pub(crate) fn when_field(f: &mut Fields<'_>, key: &str, cfg: &Config) -> Option<When> {
@@ -266,6 +313,19 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
     let reviewer = f.string("reviewer");
     let draft = f.boolean("draft").unwrap_or(false);
     let expires = when_field(&mut f, "expires", cfg);
+    let mut check_allow = Vec::new();
+    for (rule, node) in f.string_list("check_allow") {
+        let rule = rule.trim().to_owned();
+        if ALLOWABLE_RULES.contains(&rule.as_str()) {
+            check_allow.push(rule);
+        } else {
+            f.error(
+                node,
+                format!("`{rule}` is not a rule `check_allow` can silence"),
+                format!("check_allow 可填：{}", ALLOWABLE_RULES.join("、")),
+            );
+        }
+    }
     let extra = match f.get("extra") {
         Some(n) if matches!(n.value, yaml::Value::Map(_)) => n.to_json(),
         Some(n) => {
@@ -356,6 +416,8 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
         data,
         markdown: split.body.to_owned(),
         body_line_offset: split.body_line_offset,
+        numbers: numbers(&text),
+        check_allow,
     };
     Ok((page, warnings))
 }

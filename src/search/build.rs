@@ -703,6 +703,8 @@ mod tests {
             data: crate::content::KindData::Article,
             markdown: String::new(),
             body_line_offset: 0,
+            numbers: Vec::new(),
+            check_allow: Vec::new(),
         }
     }
 

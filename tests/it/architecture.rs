@@ -77,7 +77,15 @@ fn forbidden_module_edges_are_absent() {
 /// placed here.
 const LAYERS: &[&[&str]] = &[
     // Leaves that several layers need.
-    &["error", "hash", "html", "weburl", "crash", "highlight"],
+    &[
+        "error",
+        "hash",
+        "html",
+        "weburl",
+        "crash",
+        "highlight",
+        "pii",
+    ],
     // `images` edits `<img>` tags with `html`.
     &["yaml", "dates", "sitefs", "shell", "images"],
     &["config"],

@@ -291,3 +291,117 @@ fn check_json_reports_content_errors_when_the_site_does_not_build() {
     assert_eq!(f["severity"], "error");
     assert!(f["file"].as_str().unwrap().starts_with("content/"));
 }
+
+/// An article of personal numbers and of numbers that only look like them.
+const NUMBERS: &str = "---\ntitle: 隐患整改联系人\ndate: 2026-06-16\nsource: 联系人手机 13912345678\n---\n\n\
+请联系 13800138000 或 138 0013 8000（值班）。\n\
+申请人身份证 11010519491231002X，退款卡号 6222021234567890128。\n\
+非个人信息：订单号 6222021234567890127，时间戳 20260601123045，\
+编号13800138000号，价格 13800138000.50 元，座机 0571-86120350，\
+身份证号校验位错误 110105194912310021，网址 https://example.gov.cn/13800138000.html，\
+文号 临江应急〔2026〕12号。\n";
+
+#[test]
+fn personal_numbers_are_found_masked_and_silenced_where_allowed() {
+    let site = TestSite::new();
+    site.write("content/articles/ok.md", &article("", "正文"));
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = snapshot_dir(&site.root().join("public"));
+    site.write("content/articles/n.md", NUMBERS);
+    let (code, v, err) = check_json(site.root(), &[]);
+    let found: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ["personal-id", "bank-card", "mobile"].contains(&f["rule"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                format!("{}:{}", f["line"], f["col"]),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("mobile", "4:15", "139****5678"),
+        ("mobile", "7:5", "138****8000"),
+        ("mobile", "7:19", "138****8000"),
+        ("personal-id", "8:8", "110105********002X"),
+        ("bank-card", "8:32", "6222***********0128"),
+    ];
+    assert_eq!(found.len(), want.len(), "{found:#?}\n{err}");
+    for ((rule, at, msg), (r, a, masked)) in found.iter().zip(want) {
+        assert_eq!((rule.as_str(), at.as_str()), (r, a), "{found:#?}");
+        assert!(msg.contains(masked), "{msg}");
+    }
+    // Errors: the ID and the card (mobiles are warnings).
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(v["errors"], 2);
+    // Nothing shows a number unmasked, on either stream.
+    let all = format!("{v}{err}");
+    for digits in [
+        "13800138000",
+        "11010519491231002X",
+        "6222021234567890128",
+        "13912345678",
+    ] {
+        assert!(!all.contains(digits), "{digits} printed unmasked");
+    }
+    let o = site.run(&["check", "--now", NOW]);
+    let console = stderr(&o);
+    assert!(
+        console.contains("content/articles/n.md:8:8: error: 居民身份证号 110105********002X"),
+        "{console}"
+    );
+    assert!(
+        !console.contains("13800138000") && !console.contains("11010519491231002X"),
+        "{console}"
+    );
+    // The build refuses to publish them and leaves the last output alone.
+    let o = site.run(&["build", "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(snapshot_dir(&site.root().join("public")), before);
+    // Allowed numbers and a file's check_allow silence them.
+    site.write(
+        "site.yaml",
+        &format!(
+            "{SITE_YAML}allow_numbers: [\"110105 19491231 002x\", \"6222-0212-3456-7890-128\"]\n"
+        ),
+    );
+    site.write(
+        "content/articles/n.md",
+        &NUMBERS.replace(
+            "date: 2026-06-16\n",
+            "date: 2026-06-16\ncheck_allow: [mobile]\n",
+        ),
+    );
+    let (_, v, err) = check_json(site.root(), &[]);
+    let rules = json_rules(&v);
+    assert!(
+        !rules.contains("personal-id") && !rules.contains("bank-card") && !rules.contains("mobile"),
+        "{v:#}\n{err}"
+    );
+}
+
+#[test]
+fn personal_number_rules_find_nothing_in_a_generated_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    crate::search::generated_site(&site, 240, 30, 30, 20240601);
+    let (_, v, err) = check_json(&site, &[]);
+    let rules = json_rules(&v);
+    for rule in ["personal-id", "bank-card", "mobile"] {
+        assert!(!rules.contains(rule), "{rule} in the corpus: {err}");
+    }
+    // The corpus does carry numbers: dates, counts, figures of five digits.
+    let text: String = std::fs::read_dir(site.join("content/articles"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect();
+    let long_runs = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| r.len() >= 5)
+        .count();
+    assert!(long_runs > 50, "{long_runs} numbers of 5+ digits");
+}
