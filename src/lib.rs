@@ -34,4 +34,5 @@ pub mod site;
 pub mod sitefs;
 pub mod theme;
 pub mod weburl;
+pub mod wording;
 pub mod yaml;

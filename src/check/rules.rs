@@ -13,10 +13,12 @@
 use super::Finding;
 use crate::config::{CONFIG_FILE, StaleDays};
 use crate::content::Kind;
+use crate::content::Wording;
 use crate::dates;
 use crate::error::{Diagnostic, Span};
 use crate::pii::Rule;
 use crate::site::{PageId, Site};
+use crate::wording::Source;
 
 /// The footer marks a government site must show: (site.yaml key, label).
 pub const FOOTER_MARKS: &[(&str, &str)] = &[
@@ -79,6 +81,59 @@ fn personal_numbers(site: &Site) -> Vec<Finding> {
     out
 }
 
+/// Wrong and forbidden words of the site's list (rule `word`: an error),
+/// outdated official names (`outdated-name`) and misbracketed 文号
+/// (`doc-no`): warnings.
+fn wording(site: &Site) -> Vec<Finding> {
+    let words = &site.config.words;
+    let mut out = Vec::new();
+    for p in &site.pages {
+        for w in &p.wording {
+            let span = Span::new(p.file.clone(), w.line, w.col);
+            let finding = match &w.what {
+                Wording::DocNo(fixed) => Finding::warning(
+                    "doc-no",
+                    Diagnostic::warning(
+                        span,
+                        format!("文号 should write its year in 〔〕: `{fixed}`"),
+                    )
+                    .with_help(format!("文号中的年份用六角括号〔〕，应为 `{fixed}`")),
+                ),
+                Wording::Entry(e) => {
+                    let Some(entry) = words.entries.get(*e) else {
+                        continue;
+                    };
+                    let mut help = match &entry.right {
+                        Some(right) => format!("应为“{right}”"),
+                        None => format!("“{}”不宜使用，请改写", entry.wrong),
+                    };
+                    if let Some(note) = &entry.note {
+                        help.push_str(&format!("（{note}）"));
+                    }
+                    match entry.source {
+                        Source::Site => Finding::error(
+                            "word",
+                            Diagnostic::error(span, format!("`{}` is on the site's list of wrong words", entry.wrong))
+                                .with_help(format!("{help}；词表在 check/words.yaml")),
+                        ),
+                        Source::Outdated => Finding::warning(
+                            "outdated-name",
+                            Diagnostic::warning(span, format!("`{}` is an outdated official name", entry.wrong))
+                                .with_help(format!(
+                                    "{help}；引用历史原文请放在引用块（> ）中，确需保留可在 check/words.yaml 的 allow 中列出"
+                                )),
+                        ),
+                    }
+                }
+            };
+            if !p.check_allow.iter().any(|r| r == finding.rule) {
+                out.push(finding);
+            }
+        }
+    }
+    out
+}
+
 fn is_public(site: &Site, id: PageId) -> bool {
     let p = &site.pages[id];
     !p.draft && p.date.is_none_or(|d| d.ts <= site.now)
@@ -102,6 +157,7 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
         ));
     }
     out.extend(personal_numbers(site));
+    out.extend(wording(site));
     for (id, p) in site.pages.iter().enumerate() {
         if p.kind == Kind::Page {
             continue;

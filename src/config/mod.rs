@@ -7,6 +7,7 @@
 //! ends with `/`; area slugs are unique lowercase ASCII; the time zone exists.
 
 mod columns;
+pub mod words;
 
 pub use columns::{Column, Kind, RESERVED_FOLDERS, default_columns};
 
@@ -109,6 +110,9 @@ pub struct Config {
     /// Published numbers `check` must not report (digits only, `X`
     /// uppercase): an office's duty mobile, a public donation account.
     pub allow_numbers: Vec<String>,
+    /// The words `check` reports: the built-in outdated names and the
+    /// site's `check/words.yaml` (set by the caller that reads it).
+    pub words: crate::wording::WordList,
     pub stale_days: StaleDays,
     /// The columns, in navigation order.
     pub columns: Vec<Column>,
@@ -264,6 +268,7 @@ impl Config {
             government_site: false,
             require_reviewer: false,
             allow_numbers: Vec::new(),
+            words: crate::wording::WordList::default(),
             stale_days: StaleDays::default(),
             columns: default_columns(),
             home: vec![0, 1, 2],

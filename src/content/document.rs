@@ -4,8 +4,8 @@
 //!
 //! Imports: `config`, `dates`, `error`, `yaml`, the parent's helpers.
 //!
-//! Invariants: `issuer` and `date` are present; `status` is one of the four;
-//! a 文号 whose year is not in 〔〕 gets a warning with the corrected form.
+//! Invariants: `issuer` and `date` are present; `status` is one of the four.
+//! (A 文号 whose year is not in 〔〕 is `check`'s rule `doc-no`.)
 
 use super::attachment::{self, Attachment};
 use crate::config::Config;
@@ -93,41 +93,6 @@ pub struct Document {
     pub attachments: Vec<Attachment>,
 }
 
-/// The 文号 with its year in 〔〕, when written with `[ ]`, `【 】`, `( )`
-/// or `（ ）` instead; None when it is already right (or has no year).
-pub fn corrected_doc_no(no: &str) -> Option<String> {
-    let chars: Vec<char> = no.chars().collect();
-    let mut out = String::new();
-    let mut changed = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let open = chars[i];
-        let close = match open {
-            '[' => Some(']'),
-            '【' => Some('】'),
-            '(' => Some(')'),
-            '（' => Some('）'),
-            '〔' => Some('〕'),
-            _ => None,
-        };
-        if let Some(close) = close
-            && i + 5 < chars.len()
-            && chars[i + 1..i + 5].iter().all(char::is_ascii_digit)
-            && chars[i + 5] == close
-        {
-            out.push('〔');
-            out.extend(&chars[i + 1..i + 5]);
-            out.push('〕');
-            changed |= open != '〔';
-            i += 6;
-            continue;
-        }
-        out.push(open);
-        i += 1;
-    }
-    changed.then_some(out)
-}
-
 fn page_ref(f: &mut Fields<'_>, key: &str) -> Option<PageRef> {
     let node = f.get(key)?;
     let text = f.string(key)?;
@@ -157,20 +122,7 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Document>, Option<When>
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
     };
-    let mut warnings = Vec::new();
-    let doc_no_node = f.get("doc_no");
     let doc_no = text(f, "doc_no");
-    if let (Some(no), Some(n)) = (&doc_no, doc_no_node)
-        && let Some(fixed) = corrected_doc_no(no)
-    {
-        warnings.push(
-            Diagnostic::warning(
-                f.span_of(n),
-                format!("文号 `{no}` should write its year in 〔〕: `{fixed}`"),
-            )
-            .with_help(format!("文号中的年份用六角括号〔〕，应为 `{fixed}`")),
-        );
-    }
     let index_no = text(f, "index_no");
     let issuer = f
         .required_string("issuer", "临江区应急管理局")
@@ -212,35 +164,5 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Document>, Option<When>
         }),
         _ => None,
     };
-    (doc, date, warnings)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn doc_no_years_go_into_hexagonal_brackets() {
-        assert_eq!(
-            corrected_doc_no("临江应急[2026]12号").as_deref(),
-            Some("临江应急〔2026〕12号")
-        );
-        assert_eq!(
-            corrected_doc_no("临江应急【2026】12号").as_deref(),
-            Some("临江应急〔2026〕12号")
-        );
-        assert_eq!(
-            corrected_doc_no("临江应急(2026)12号").as_deref(),
-            Some("临江应急〔2026〕12号")
-        );
-        assert_eq!(
-            corrected_doc_no("临江应急（2026）12号").as_deref(),
-            Some("临江应急〔2026〕12号")
-        );
-        assert_eq!(corrected_doc_no("临江应急〔2026〕12号"), None);
-        assert_eq!(corrected_doc_no("临江应急函〔2026〕3号"), None);
-        // Not a year: left alone.
-        assert_eq!(corrected_doc_no("附件(一)"), None);
-        assert_eq!(corrected_doc_no("[12]号"), None);
-    }
+    (doc, date, Vec::new())
 }

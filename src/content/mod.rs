@@ -53,32 +53,76 @@ pub struct NumberHit {
     pub digits: String,
 }
 
-/// Every personal number of a file's text, with its line and column
-/// (characters, 1-based).
+/// A word `check` reports (see [`crate::wording`]): where, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WordHit {
+    pub line: usize,
+    pub col: usize,
+    pub what: Wording,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Wording {
+    /// An entry of the site's word list (`Config::words`), by index.
+    Entry(usize),
+    /// A 文号 with its year in the wrong brackets, and its corrected form.
+    DocNo(String),
+}
+
+/// The line and column (characters, 1-based) of each of `offsets`
+/// (ascending byte offsets into `text`).
+fn positions(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let (mut line, mut line_start, mut at) = (1, 0, 0);
+    offsets
+        .iter()
+        .map(|&o| {
+            for (i, c) in text[at..o].char_indices() {
+                if c == '\n' {
+                    line += 1;
+                    line_start = at + i + 1;
+                }
+            }
+            at = o;
+            (line, text[line_start..o].chars().count() + 1)
+        })
+        .collect()
+}
+
+/// Every personal number of a file's text, with its line and column.
 fn numbers(text: &str) -> Vec<NumberHit> {
     let hits = crate::pii::scan(text);
-    if hits.is_empty() {
-        return Vec::new();
-    }
-    let mut out = Vec::with_capacity(hits.len());
-    let (mut line, mut line_start, mut at) = (1, 0, 0);
-    for h in hits {
-        for (i, c) in text[at..h.start].char_indices() {
-            if c == '\n' {
-                line += 1;
-                line_start = at + i + 1;
-            }
-        }
-        at = h.start;
-        out.push(NumberHit {
+    let at = positions(text, &hits.iter().map(|h| h.start).collect::<Vec<_>>());
+    hits.into_iter()
+        .zip(at)
+        .map(|(h, (line, col))| NumberHit {
             rule: h.rule,
             line,
-            col: text[line_start..h.start].chars().count() + 1,
+            col,
             masked: h.masked(),
             digits: h.digits,
-        });
-    }
-    out
+        })
+        .collect()
+}
+
+/// Every reported word and misbracketed 文号 of a file's text.
+fn wording(text: &str, cfg: &Config) -> Vec<WordHit> {
+    let mut hits: Vec<(usize, Wording)> = cfg
+        .words
+        .scan(text)
+        .into_iter()
+        .map(|(at, e)| (at, Wording::Entry(e)))
+        .chain(
+            crate::wording::doc_nos(text)
+                .into_iter()
+                .map(|(at, fixed)| (at, Wording::DocNo(fixed))),
+        )
+        .collect();
+    hits.sort_by_key(|h| h.0);
+    let at = positions(text, &hits.iter().map(|h| h.0).collect::<Vec<_>>());
+    hits.into_iter()
+        .zip(at)
+        .map(|((_, what), (line, col))| WordHit { line, col, what })
+        .collect()
 }
 
 /// One validated content file.
@@ -116,6 +160,8 @@ pub struct Page {
     pub body_line_offset: usize,
     /// Personal numbers anywhere in the file (front matter and body).
     pub numbers: Vec<NumberHit>,
+    /// Reported words and 文号 anywhere in the file.
+    pub wording: Vec<WordHit>,
     /// Check rules silenced for this file (`check_allow: [mobile]`).
     pub check_allow: Vec<String>,
 }
@@ -183,7 +229,14 @@ pub const COMMON_KEYS: &[&str] = &[
 ];
 
 /// The rule ids `check_allow` may name.
-pub const ALLOWABLE_RULES: &[&str] = &["personal-id", "bank-card", "mobile"];
+pub const ALLOWABLE_RULES: &[&str] = &[
+    "personal-id",
+    "bank-card",
+    "mobile",
+    "word",
+    "outdated-name",
+    "doc-no",
+];
 
 /// Reads a date field, reporting a bad value at its position.
 pub(crate) fn when_field(f: &mut Fields<'_>, key: &str, cfg: &Config) -> Option<When> {
@@ -417,6 +470,7 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
         markdown: split.body.to_owned(),
         body_line_offset: split.body_line_offset,
         numbers: numbers(&text),
+        wording: wording(&text, cfg),
         check_allow,
     };
     Ok((page, warnings))

@@ -38,7 +38,16 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
             )]);
         }
     };
-    Config::parse(&text)
+    let mut cfg = Config::parse(&text)?;
+    let words = match std::fs::read(root.join(crate::config::words::WORDS_FILE)) {
+        Ok(bytes) => Some(
+            content::frontmatter::decode(crate::config::words::WORDS_FILE, &bytes)
+                .map_err(|d| vec![d])?,
+        ),
+        Err(_) => None,
+    };
+    cfg.words = crate::config::words::parse(words.as_deref())?;
+    Ok(cfg)
 }
 
 /// The configuration of a build and its clock.
@@ -55,6 +64,8 @@ pub(super) fn settings(root: &Path, opts: &BuildOptions) -> Result<Settings, Vec
     // Read the key before the config: if site.yaml changes in between, the
     // next build sees a different key and starts afresh.
     let mut key = std::fs::read(root.join(CONFIG_FILE)).unwrap_or_default();
+    key.push(0);
+    key.extend(std::fs::read(root.join(crate::config::words::WORDS_FILE)).unwrap_or_default());
     key.extend_from_slice(format!("\0{:?}\0{}", opts.base_url, opts.relative).as_bytes());
     let mut cfg = load_config(root)?;
     if let Some(url) = &opts.base_url {

@@ -704,6 +704,7 @@ mod tests {
             markdown: String::new(),
             body_line_offset: 0,
             numbers: Vec::new(),
+            wording: Vec::new(),
             check_allow: Vec::new(),
         }
     }

@@ -85,6 +85,7 @@ const LAYERS: &[&[&str]] = &[
         "crash",
         "highlight",
         "pii",
+        "wording",
     ],
     // `images` edits `<img>` tags with `html`.
     &["yaml", "dates", "sitefs", "shell", "images"],

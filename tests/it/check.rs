@@ -405,3 +405,71 @@ fn personal_number_rules_find_nothing_in_a_generated_corpus() {
         .count();
     assert!(long_runs > 50, "{long_runs} numbers of 5+ digits");
 }
+
+#[test]
+fn wrong_words_outdated_names_and_doc_nos_are_reported_with_the_right_form() {
+    let site = TestSite::new();
+    site.write(
+        "check/words.yaml",
+        "words:\n  - { wrong: 安全生产月活动月, right: 安全生产月, note: 重复 }\n  - 绝对安全\nallow: [公安消防大队]\n",
+    )
+    .write(
+        "content/articles/w.md",
+        "---\ntitle: 用词\ndate: 2026-06-16\n---\n\n\
+         街道开展安全生产月活动月，确保绝对安全。\n\
+         区安监局和ＸＸ县公安消防支队到场指导。\n\
+         > 2017年，区安监局牵头……\n\
+         依据《通知》（临江应急[2026]12号），公安消防大队参加。\n\
+         正确：区应急管理局、消防救援支队、临江应急〔2026〕12号。\n",
+    );
+    let (code, v, err) = check_json(site.root(), &[]);
+    let got: Vec<(String, String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ["word", "outdated-name", "doc-no"].contains(&f["rule"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                format!("{}:{}", f["line"], f["col"]),
+                f["severity"].as_str().unwrap().to_owned(),
+                f["help"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("word", "6:5", "error", "应为“安全生产月”（重复）"),
+        ("word", "6:16", "error", "不宜使用"),
+        ("outdated-name", "7:2", "warning", "应为“应急管理局”"),
+        ("outdated-name", "7:9", "warning", "应为“消防救援支队”"),
+        ("doc-no", "9:8", "warning", "临江应急〔2026〕12号"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}\n{err}");
+    for ((rule, at, sev, help), (r, a, s, h)) in got.iter().zip(want) {
+        assert_eq!(
+            (rule.as_str(), at.as_str(), sev.as_str()),
+            (r, a, s),
+            "{got:#?}"
+        );
+        assert!(help.contains(h), "{help}");
+    }
+    assert_eq!(code, 1, "site words are errors: {err}");
+    // A file silences a rule; a bad words.yaml names its line.
+    site.write(
+        "content/articles/w.md",
+        "---\ntitle: 用词\ndate: 2026-06-16\ncheck_allow: [word, outdated-name, doc-no]\n---\n\n绝对安全，区安监局，临江应急[2026]12号。\n",
+    );
+    let (code, v, _) = check_json(site.root(), &[]);
+    let rules = json_rules(&v);
+    assert!(
+        !rules.contains("word") && !rules.contains("outdated-name") && !rules.contains("doc-no")
+    );
+    assert_eq!(code, 0);
+    site.write("check/words.yaml", "words:\n  - [a, b]\n");
+    let o = site.run(&["check", "--now", NOW]);
+    assert!(
+        stderr(&o).contains("check/words.yaml:2:5: error"),
+        "{}",
+        stderr(&o)
+    );
+}
