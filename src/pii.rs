@@ -93,9 +93,10 @@ fn runs(text: &str) -> Vec<Run> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
+        // Most bytes are not digits: skip to the next one.
+        match b[i..].iter().position(u8::is_ascii_digit) {
+            Some(n) => i += n,
+            None => break,
         }
         let start = i;
         let mut groups = Vec::new();

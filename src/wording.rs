@@ -1,8 +1,9 @@
 //! Wording an inspector fails a site for: the site's own list of wrong or
 //! forbidden words (`check/words.yaml`) and the built-in list of outdated
-//! official names (data: `outdated_names.yaml`, each entry with its
+//! official names (data: `outdated_names.txt`, each entry with its
 //! source), matched in one pass (Aho-Corasick) over text folded as the
 //! search folds it (full-width letters and digits as half-width).
+//! Also: 文号 written with the wrong brackets ([`doc_nos`]).
 //!
 //! Owns: [`WordList`], its matching, and the only use of aho-corasick.
 //! Imports: nothing of the crate (a leaf: `config` builds the list,
@@ -12,7 +13,7 @@
 //! is one hit, not also `安全生产监督管理局`; an outdated name inside a
 //! Markdown quote (`>`) is historical text and not reported.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// Where an entry comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,14 +76,29 @@ pub fn builtin() -> Vec<Entry> {
         .collect()
 }
 
-/// Full-width ASCII as half-width, the ideographic space as a space: one
-/// character for one, so offsets map back.
+/// Full-width letters and digits as half-width (`ＡＢＣ１２` → `ABC12`), as
+/// the search folds them: one character for one, so offsets map back.
+/// (Full-width punctuation, in every Chinese sentence, is left as it is:
+/// no word turns on it.)
 fn fold(c: char) -> char {
     match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
         c => c,
     }
+}
+
+/// Whether `text` has a character [`fold`] changes: `EF BC 90`–`99`,
+/// `EF BC A1`–`BA`, `EF BD 81`–`9A` in UTF-8, found by byte search.
+fn needs_fold(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(0xEF, b).any(|i| {
+        matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0xBC), Some(0x90..=0x99 | 0xA1..=0xBA)) | (Some(0xBD), Some(0x81..=0x9A))
+        )
+    })
 }
 
 fn fold_str(s: &str) -> String {
@@ -97,8 +113,12 @@ impl WordList {
             .filter(|e| !fold_str(&e.wrong).trim().is_empty())
             .collect();
         let patterns: Vec<String> = entries.iter().map(|e| fold_str(&e.wrong)).collect();
+        // A DFA without prefilter: Chinese words share their UTF-8 lead
+        // bytes with every Chinese text, so a prefilter only slows it.
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&patterns)
             .ok();
         WordList { entries, matcher }
@@ -119,7 +139,7 @@ impl WordList {
         let Some(m) = &self.matcher else {
             return Vec::new();
         };
-        let needs_fold = text.chars().any(|c| fold(c) != c);
+        let needs_fold = needs_fold(text);
         let (haystack, back): (std::borrow::Cow<'_, str>, Option<Vec<usize>>) = if needs_fold {
             // Folded byte offset -> original byte offset, at char starts.
             let mut folded = String::with_capacity(text.len());
@@ -186,11 +206,18 @@ pub fn corrected_doc_no(no: &str) -> Option<String> {
 /// each starts (its issuer's characters included) and the corrected form.
 pub fn doc_nos(text: &str) -> Vec<(usize, String)> {
     let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let b = text.as_bytes();
+    // Where an opening bracket is, found by byte search (most text has none).
+    let mut at: Vec<usize> = memchr::memchr2_iter(b'[', b'(', b).collect();
+    for wide in ["【", "（"] {
+        at.extend(memchr::memmem::find_iter(b, wide.as_bytes()));
+    }
+    at.sort_unstable();
     let mut out = Vec::new();
-    for (i, open) in text.char_indices() {
-        if !matches!(open, '[' | '【' | '(' | '（') {
+    for i in at {
+        let Some(open) = text[i..].chars().next() else {
             continue;
-        }
+        };
         let before = &text[..i];
         if !before.chars().next_back().is_some_and(is_han) {
             continue;
