@@ -134,6 +134,14 @@ fn wording(site: &Site) -> Vec<Finding> {
     out
 }
 
+/// How many levels of the review chain a page fills: its `review` names,
+/// and `reviewer` as the 终审 when `review` has no third.
+fn review_levels(p: &crate::content::Page) -> u64 {
+    let given = p.review.iter().filter(|r| !r.is_empty()).count();
+    let last = usize::from(p.review.len() < 3 && p.reviewer.is_some());
+    (given + last).min(3) as u64
+}
+
 fn is_public(site: &Site, id: PageId) -> bool {
     let p = &site.pages[id];
     !p.draft && p.date.is_none_or(|d| d.ts <= site.now)
@@ -172,7 +180,31 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
                 .with_help("政府网站信息应标明发布日期：请在前置元数据中加入 date: 2025-06-16"),
             ));
         }
-        if cfg.require_reviewer && !p.draft && p.reviewer.is_none() && is_public(site, id) {
+        let levels = review_levels(p);
+        if cfg.require_review > 0 && !p.draft && levels < cfg.require_review && is_public(site, id)
+        {
+            const NAMES: [&str; 3] = ["初审", "复审", "终审"];
+            out.push(Finding::error(
+                "review",
+                Diagnostic::error(
+                    Span::new(p.file.clone(), 1, 1),
+                    format!(
+                        "{levels} of the {} review levels site.yaml requires (`require_review`) are filled",
+                        cfg.require_review
+                    ),
+                )
+                .with_help(format!(
+                    "发布前须经三审：请在前置元数据中写 review: [{}]（依次为初审人、复审人、终审人）",
+                    NAMES[..cfg.require_review as usize].join(", ")
+                )),
+            ));
+        } else if cfg.require_review == 0
+            && cfg.require_reviewer
+            && !p.draft
+            && p.reviewer.is_none()
+            && p.review.get(2).is_none()
+            && is_public(site, id)
+        {
             out.push(Finding::error(
                 "missing-reviewer",
                 Diagnostic::error(

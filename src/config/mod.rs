@@ -107,6 +107,9 @@ pub struct Config {
     pub government_site: bool,
     /// A published article, drill or case without `reviewer` is an error.
     pub require_reviewer: bool,
+    /// How many levels of the 三审 chain (`review: [初审, 复审, 终审]`) every
+    /// published item must fill: 0 to 3 (`require_reviewer: true` means 1).
+    pub require_review: u64,
     /// Published numbers `check` must not report (digits only, `X`
     /// uppercase): an office's duty mobile, a public donation account.
     pub allow_numbers: Vec<String>,
@@ -191,6 +194,7 @@ const KEYS: &[&str] = &[
     "relative_urls",
     "government_site",
     "require_reviewer",
+    "require_review",
     "stale_days",
     "columns",
     "home_columns",
@@ -267,6 +271,7 @@ impl Config {
             relative_urls: false,
             government_site: false,
             require_reviewer: false,
+            require_review: 0,
             allow_numbers: Vec::new(),
             words: crate::wording::WordList::default(),
             stale_days: StaleDays::default(),
@@ -400,6 +405,17 @@ impl Config {
         }
         if let Some(v) = f.boolean("require_reviewer") {
             cfg.require_reviewer = v;
+        }
+        if let Some(node) = f.get("require_review") {
+            match f.count("require_review") {
+                Some(n @ 0..=3) => cfg.require_review = n,
+                Some(_) => f.error(
+                    node,
+                    "`require_review` must be 0, 1, 2 or 3",
+                    "三审三校：require_review 写需要填写的审核级数，例如 3（初审、复审、终审）",
+                ),
+                None => {}
+            }
         }
         if let Some(node) = f.get("stale_days") {
             let mut sf = Fields::new(path, node, "`stale_days`");

@@ -146,8 +146,10 @@ pub struct Page {
     pub author: Option<String>,
     /// 责编
     pub editor: Option<String>,
-    /// 审核
+    /// 审核 (the 终审 of the review chain, when `review` has no third)
     pub reviewer: Option<String>,
+    /// 三审: 初审, 复审, 终审, as far as given.
+    pub review: Vec<String>,
     pub draft: bool,
     pub expires: Option<When>,
     pub extra: serde_json::Value,
@@ -222,6 +224,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "author",
     "editor",
     "reviewer",
+    "review",
     "draft",
     "expires",
     "extra",
@@ -233,6 +236,7 @@ pub const ALLOWABLE_RULES: &[&str] = &[
     "personal-id",
     "bank-card",
     "mobile",
+    "review",
     "word",
     "outdated-name",
     "doc-no",
@@ -364,6 +368,24 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
     let author = f.string("author");
     let editor = f.string("editor");
     let reviewer = f.string("reviewer");
+    let review_node = f.get("review");
+    let review: Vec<String> = f
+        .string_list("review")
+        .into_iter()
+        .map(|(s, _)| s.trim().to_owned())
+        .collect();
+    if let Some(n) = review_node
+        && review.len() > 3
+    {
+        f.error(
+            n,
+            format!(
+                "`review` names {} reviewers; the chain has three levels",
+                review.len()
+            ),
+            "三审：review: [初审人, 复审人, 终审人]",
+        );
+    }
     let draft = f.boolean("draft").unwrap_or(false);
     let expires = when_field(&mut f, "expires", cfg);
     let mut check_allow = Vec::new();
@@ -462,6 +484,7 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
         author,
         editor,
         reviewer,
+        review,
         draft,
         expires,
         extra,

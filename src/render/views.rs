@@ -164,6 +164,8 @@ pub struct PageView<'a> {
     pub author: Option<&'a str>,
     pub editor: Option<&'a str>,
     pub reviewer: Option<&'a str>,
+    /// 初审, 复审, 终审, as far as given.
+    pub review: &'a [String],
     pub extra: &'a serde_json::Value,
     pub prev: Option<LinkView>,
     pub next: Option<LinkView>,
@@ -340,6 +342,7 @@ pub fn page_view<'a>(
         author: page.author.as_deref(),
         editor: page.editor.as_deref(),
         reviewer: page.reviewer.as_deref(),
+        review: &page.review,
         extra: &page.extra,
         prev: prev.map(link),
         next: next.map(link),

@@ -694,6 +694,7 @@ mod tests {
             author: None,
             editor: None,
             reviewer: None,
+            review: Vec::new(),
             draft: false,
             expires: None,
             extra: serde_json::Value::Null,

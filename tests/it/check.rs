@@ -473,3 +473,64 @@ fn wrong_words_outdated_names_and_doc_nos_are_reported_with_the_right_form() {
         stderr(&o)
     );
 }
+
+#[test]
+fn review_chain_levels_are_required_as_site_yaml_says() {
+    let site = TestSite::new();
+    site.write("site.yaml", &format!("{SITE_YAML}require_review: 3\n"))
+        .write(
+            "content/articles/full.md",
+            &article("review: [张三, 李四, 王五]\n", "正文"),
+        )
+        .write(
+            "content/articles/two.md",
+            &article("review: [张三, 李四]\n", "正文"),
+        )
+        .write(
+            "content/articles/alias.md",
+            &article("review: [张三, 李四]\nreviewer: 王五\n", "正文"),
+        )
+        .write("content/articles/none.md", &article("", "正文"))
+        .write(
+            "content/articles/draft.md",
+            &article("draft: true\n", "正文"),
+        );
+    let (code, v, err) = check_json(site.root(), &[]);
+    let files: BTreeSet<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "review")
+        .map(|f| f["file"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        files,
+        ["content/articles/none.md", "content/articles/two.md"]
+            .map(String::from)
+            .into(),
+        "{err}"
+    );
+    assert_eq!(code, 1, "missing reviews are errors: {err}");
+    let o = site.run(&["build", "--now", NOW]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the build refuses unreviewed items"
+    );
+    // The page shows the chain.
+    site.write("site.yaml", SITE_YAML);
+    let b = site.build().unwrap();
+    let page = main_of(&html(&b, "articles/full/index.html"));
+    assert!(
+        page.contains("初审：张三") && page.contains("复审：李四") && page.contains("终审：王五"),
+        "{page}"
+    );
+    // require_review must be 0..3.
+    site.write("site.yaml", &format!("{SITE_YAML}require_review: 4\n"));
+    let o = site.run(&["check", "--now", NOW]);
+    assert!(
+        stderr(&o).contains("site.yaml:3:17: error: `require_review` must be 0, 1, 2 or 3"),
+        "{}",
+        stderr(&o)
+    );
+}
