@@ -142,6 +142,9 @@ fn review_levels(p: &crate::content::Page) -> u64 {
     (given + last).min(3) as u64
 }
 
+/// Days the newest item of the whole site may be old (rule `stale-home`).
+const HOME_STALE_DAYS: i64 = 14;
+
 fn is_public(site: &Site, id: PageId) -> bool {
     let p = &site.pages[id];
     !p.draft && p.date.is_none_or(|d| d.ts <= site.now)
@@ -219,8 +222,9 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
         let days = match (col.declared, col.kind) {
             (true, kind) => col.stale_days.unwrap_or(match kind {
                 Kind::Article => StaleDays::default().articles,
-                Kind::Case => StaleDays::default().cases,
-                _ => 0,
+                Kind::Page => 0,
+                // Notices, documents, drills and cases: half a year.
+                _ => StaleDays::default().cases,
             }),
             (false, Kind::Article) => cfg.stale_days.articles,
             (false, Kind::Drill) => cfg.stale_days.drills,
@@ -229,6 +233,67 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
         };
         (col, days, &site.columns[c])
     });
+    let public_dates = |ids: &[PageId]| -> Option<dates::Timestamp> {
+        ids.iter()
+            .filter(|&&id| is_public(site, id))
+            .filter_map(|&id| site.pages[id].list_date())
+            .map(|w| w.ts)
+            .filter(|&ts| ts <= site.now)
+            .max()
+    };
+    // 空白栏目: a column or area page with nothing published.
+    for (c, col) in cfg.columns.iter().enumerate() {
+        if col.kind != Kind::Page && !site.columns[c].iter().any(|&id| is_public(site, id)) {
+            out.push(Finding::warning(
+                "empty-column",
+                Diagnostic::warning(
+                    Span::new(format!("content/{}", col.folder), 0, 0),
+                    format!(
+                        "the column {} ({}/) has nothing published",
+                        col.title, col.folder
+                    ),
+                )
+                .with_help(
+                    "政府网站检查中，空白栏目属于单项否决：请发布内容，或从 columns 中删去这个栏目",
+                ),
+            ));
+        }
+    }
+    for (i, area) in cfg.areas.iter().enumerate() {
+        if !site.areas[i].iter().any(|&id| is_public(site, id)) {
+            out.push(Finding::warning(
+                "empty-column",
+                Diagnostic::warning(
+                    Span::file(CONFIG_FILE),
+                    format!("the area page 进{} (areas/{}/) has nothing published", area.name, area.slug),
+                )
+                .with_help(format!(
+                    "五进专栏“进{}”还没有内容：在文章的 five_into 中加入“{}”，或从 site.yaml 的 areas 中删去",
+                    area.name, area.name
+                )),
+            ));
+        }
+    }
+    // The home page: its newest item is the site's newest.
+    let all: Vec<PageId> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].kind != Kind::Page)
+        .collect();
+    if let Some(ts) = public_dates(&all) {
+        let age = dates::days_between(ts, site.now);
+        if age > HOME_STALE_DAYS {
+            out.push(Finding::warning(
+                "stale-home",
+                Diagnostic::warning(
+                    Span::file(CONFIG_FILE),
+                    format!(
+                        "the newest item of the site is {age} days old, from {} (limit: {HOME_STALE_DAYS} days)",
+                        dates::ymd(ts, &cfg.tz)
+                    ),
+                )
+                .with_help("政府网站首页应保持更新（两周内须有新信息）：请发布新的工作动态或通知"),
+            ));
+        }
+    }
     for (col, days, ids) in columns {
         if days == 0 {
             continue;
@@ -242,7 +307,8 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
             .filter(|&ts| ts <= site.now)
             .max();
         let message = match newest {
-            None => format!("the {label} column ({key}/) has no published content"),
+            // Nothing published at all is `empty-column`.
+            None => continue,
             Some(ts) => {
                 let age = dates::days_between(ts, site.now);
                 if age <= days as i64 {

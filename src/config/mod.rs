@@ -64,7 +64,7 @@ impl Default for StaleDays {
     fn default() -> Self {
         StaleDays {
             articles: 14,
-            drills: 0,
+            drills: 180,
             cases: 180,
         }
     }

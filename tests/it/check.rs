@@ -43,6 +43,7 @@ fn every_rule_fires_on_the_checks_fixture() {
         "missing-alt",
         "missing-date",
         "stale-column",
+        "empty-column",
         "footer-mark",
     ] {
         assert!(
@@ -71,7 +72,7 @@ fn every_rule_fires_on_the_checks_fixture() {
     assert!(has("image `/articles/img/p.svg` has no alt text"));
     assert!(has("content/drills/nodate.md:1:1: warning:"));
     assert!(has("last updated 327 days ago"));
-    assert!(has("警示案例 column (cases/) has no published content"));
+    assert!(has("the column 警示案例 (cases/) has nothing published"));
     for mark in ["联系方式", "ICP备案号", "公安备案号", "网站标识码"] {
         assert!(has(&format!("the footer has no {mark}")), "{mark}");
     }
@@ -533,4 +534,47 @@ fn review_chain_levels_are_required_as_site_yaml_says() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn empty_columns_and_a_stale_home_page_are_found() {
+    let site = TestSite::new();
+    site.write(
+        "site.yaml",
+        &format!(
+            "{SITE_YAML}columns:\n  - {{folder: news, title: 工作动态, kind: article}}\n  - {{folder: notices, title: 通知公告, kind: notice}}\n"
+        ),
+    )
+    .write("content/news/old.md", "---\ntitle: 旧闻\ndate: 2026-10-01\nfive_into: [社区]\n---\n\n正文\n")
+    .write("content/notices/draft.md", "---\ntitle: 草稿\ndate: 2026-11-01\ndraft: true\n---\n\n正文\n");
+    let (_, v, err) = check_json(site.root(), &[]);
+    let msgs: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ["empty-column", "stale-home"].contains(&f["rule"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let has = |rule: &str, text: &str| {
+        assert!(
+            msgs.iter().any(|(r, m)| r == rule && m.contains(text)),
+            "{rule} {text}: {msgs:#?}\n{err}"
+        );
+    };
+    has("empty-column", "通知公告 (notices/)"); // only a draft there
+    has("empty-column", "进企业"); // the area pages without content
+    has("stale-home", "58 days old");
+    assert!(
+        !msgs.iter().any(|(_, m)| m.contains("工作动态 (news/)")),
+        "{msgs:#?}"
+    );
+    assert!(!msgs.iter().any(|(_, m)| m.contains("进社区")), "{msgs:#?}");
+    // Strict fails on them.
+    let (code, _, _) = check_json(site.root(), &["--strict"]);
+    assert_eq!(code, 1);
 }
