@@ -89,6 +89,9 @@ pub fn run(shell: &Shell, root: &Path, args: &CheckArgs) -> Result<()> {
         for f in &findings {
             shell.diagnostic(&f.diag);
         }
+        if !findings.is_empty() {
+            shell.block(&summary(&findings));
+        }
     }
     let all = || build.diags.iter().chain(findings.iter().map(|f| &f.diag));
     let errors = all().filter(|d| d.is_error()).count();
@@ -115,4 +118,58 @@ pub fn run(shell: &Shell, root: &Path, args: &CheckArgs) -> Result<()> {
         ),
     );
     Ok(())
+}
+
+/// The findings counted per rule, as a table for the end of the report:
+/// `rule  errors  warnings`, rules by name.
+fn summary(findings: &[check::Finding]) -> Vec<String> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for f in findings {
+        let c = counts.entry(f.rule).or_default();
+        if f.diag.is_error() {
+            c.0 += 1;
+        } else {
+            c.1 += 1;
+        }
+    }
+    let width = counts.keys().map(|r| r.len()).max().unwrap_or(4).max(4);
+    let mut lines = vec![format!(
+        "{:<width$}  {:>6}  {:>8}",
+        "rule", "errors", "warnings"
+    )];
+    for (rule, (e, w)) in counts {
+        lines.push(format!("{rule:<width$}  {e:>6}  {w:>8}"));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Diagnostic, Span};
+
+    #[test]
+    fn summary_counts_findings_per_rule() {
+        let f = |rule, error: bool| {
+            let d = Diagnostic::warning(Span::file("a.md"), "x");
+            if error {
+                check::Finding::error(rule, d)
+            } else {
+                check::Finding::warning(rule, d)
+            }
+        };
+        let lines = summary(&[
+            f("mobile", false),
+            f("personal-id", true),
+            f("mobile", false),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "rule         errors  warnings",
+                "mobile            0         2",
+                "personal-id       1         0",
+            ]
+        );
+    }
 }

@@ -359,6 +359,12 @@ fn personal_numbers_are_found_masked_and_silenced_where_allowed() {
         !console.contains("13800138000") && !console.contains("11010519491231002X"),
         "{console}"
     );
+    // The console ends with counts per rule.
+    let table = &console[console.find("rule ").expect("a summary table")..];
+    assert!(
+        table.contains("mobile") && table.contains("personal-id") && table.contains("bank-card"),
+        "{table}"
+    );
     // The build refuses to publish them and leaves the last output alone.
     let o = site.run(&["build", "--now", NOW]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
