@@ -1,6 +1,7 @@
 //! The site's files as anxuan may read them: inside the site root only.
 //!
-//! Owns: the only use of `walkdir`; the rule for symbolic links. Imports:
+//! Owns: the only use of `walkdir`; the rule for symbolic links; joining
+//! site paths without leaving the root ([`join_inside`]). Imports:
 //! `error`.
 //!
 //! The rule: a file or folder reached through a symbolic link is used only
@@ -236,6 +237,27 @@ fn real_path(f: &File, path: &Path) -> io::Result<PathBuf> {
     }
     let _ = f;
     path.canonicalize()
+}
+
+/// A `/`-separated path `reference` from the folder `dir` (both relative
+/// to the same root; a reference starting with `/` starts at the root),
+/// `.` and `..` applied: None when it would leave the root.
+pub fn join_inside(dir: &str, reference: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if reference.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in reference.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]

@@ -89,18 +89,8 @@ impl Assets {
 /// Resolves `reference` (relative, from the CSS file at `css_path`) to an
 /// output path, without `..` escaping the root.
 fn resolve(css_path: &str, reference: &str) -> Option<String> {
-    let mut parts: Vec<&str> = css_path.split('/').collect();
-    parts.pop();
-    for seg in reference.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    let dir = css_path.rsplit_once('/').map_or("", |(d, _)| d);
+    crate::sitefs::join_inside(dir, reference.trim_start_matches('/'))
 }
 
 /// Rewrites relative `url(…)` references in a stylesheet to hashed names.

@@ -2,7 +2,8 @@
 //! site) and the pages a document names (`replaced_by`, `interpretation`),
 //! with the links back (the article that explains a document shows it).
 //!
-//! Imports: `content`, `error`, the parent module. Reads no files: sizes
+//! Imports: `content`, `error`, `sitefs` (paths only), the parent module.
+//! Reads no files: sizes
 //! come from the caller.
 //!
 //! Invariants: an attachment is a file the build copies, found inside
@@ -35,26 +36,6 @@ pub struct Relations {
     pub interprets: Vec<PageId>,
     /// Documents this one replaced.
     pub replaces: Vec<PageId>,
-}
-
-/// `path` resolved against the folder `dir` (`notices/`), `..` and `.`
-/// applied; None when it leaves the root.
-fn join(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Every page's relations. `size_of(out)` is the size of the file the
@@ -91,7 +72,7 @@ pub fn resolve(
             .and_then(|f| f.rsplit_once('/'))
             .map_or("", |(d, _)| d);
         for a in page.attachments() {
-            let Some(out) = join(dir, &a.file) else {
+            let Some(out) = crate::sitefs::join_inside(dir, &a.file) else {
                 diags.push(
                     Diagnostic::error(
                         a.span.clone(),
@@ -145,7 +126,7 @@ pub fn resolve(
 
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use crate::sitefs::join_inside as join;
 
     #[test]
     fn attachment_paths_stay_inside_the_root() {
