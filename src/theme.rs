@@ -49,6 +49,7 @@ pub const EMBEDDED: &[EmbeddedFile] = embed![
     "templates/notice.html",
     "templates/document.html",
     "templates/attachments.html",
+    "templates/prev-next.html",
     "templates/page.html",
     "templates/list.html",
     "templates/drills.html",

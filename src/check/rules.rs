@@ -233,7 +233,8 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
         };
         (col, days, &site.columns[c])
     });
-    let public_dates = |ids: &[PageId]| -> Option<dates::Timestamp> {
+    // The newest publication date among `ids`' public pages.
+    let newest_public = |ids: &[PageId]| -> Option<dates::Timestamp> {
         ids.iter()
             .filter(|&&id| is_public(site, id))
             .filter_map(|&id| site.pages[id].list_date())
@@ -278,7 +279,7 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
     let all: Vec<PageId> = (0..site.pages.len())
         .filter(|&i| site.pages[i].kind != Kind::Page)
         .collect();
-    if let Some(ts) = public_dates(&all) {
+    if let Some(ts) = newest_public(&all) {
         let age = dates::days_between(ts, site.now);
         if age > HOME_STALE_DAYS {
             out.push(Finding::warning(
@@ -299,14 +300,7 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
             continue;
         }
         let (key, label) = (col.folder.as_str(), col.title.as_str());
-        let newest = ids
-            .iter()
-            .filter(|&&id| is_public(site, id))
-            .filter_map(|&id| site.pages[id].list_date())
-            .map(|w| w.ts)
-            .filter(|&ts| ts <= site.now)
-            .max();
-        let message = match newest {
+        let message = match newest_public(ids) {
             // Nothing published at all is `empty-column`.
             None => continue,
             Some(ts) => {

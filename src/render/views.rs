@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::attachment::size_label;
-use crate::content::{DocStatus, Kind, Page};
+use crate::content::{DocStatus, Page};
 use crate::dates::{self, When};
 use crate::markdown::{Body, TocEntry};
 use crate::site::relations::Relations;
@@ -368,10 +368,6 @@ pub fn page_view<'a>(
         interprets: rel.interprets.iter().map(|&i| link(i)).collect(),
         replaces: rel.replaces.iter().map(|&i| link(i)).collect(),
     }
-}
-
-pub fn is_listed(kind: Kind) -> bool {
-    kind != Kind::Page
 }
 
 #[cfg(test)]

@@ -170,16 +170,6 @@ impl Site {
         Some(self.url_of_dir(&self.tag_dir(tag)))
     }
 
-    /// The pages of the first column of `kind` (what a site without
-    /// `columns` calls articles, drills or cases).
-    pub fn first_of(&self, kind: Kind) -> &[PageId] {
-        self.config
-            .columns
-            .iter()
-            .position(|c| c.kind == kind)
-            .map_or(&[][..], |c| &self.columns[c])
-    }
-
     /// The root-relative URL of column `c`'s list.
     pub fn column_url(&self, c: usize) -> String {
         self.url_of_dir(&format!("{}/", self.config.columns[c].folder))
