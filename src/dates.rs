@@ -293,6 +293,16 @@ pub fn when_zh(w: When, tz: &SiteTz) -> String {
     )
 }
 
+/// `2025-06-16 09:30`: the `PubDate` of government page metadata (a date
+/// without a time reads 00:00).
+pub fn ymd_hm(ts: Timestamp, tz: &SiteTz) -> String {
+    let p = parts(ts, tz);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        p.year, p.month, p.day, p.hour, p.minute
+    )
+}
+
 /// `2025-06-16`, the date shown beside every list item.
 pub fn ymd(ts: Timestamp, tz: &SiteTz) -> String {
     let p = parts(ts, tz);

@@ -57,6 +57,7 @@ pub const EMBEDDED: &[EmbeddedFile] = embed![
     "templates/tags.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/sitemap.html",
     "templates/fontsize.html",
     "static/css/site.css",
     "static/js/search-core.js",

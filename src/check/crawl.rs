@@ -14,6 +14,7 @@
 //! internal ones. Repeated template links are reported once per URL.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -169,6 +170,34 @@ pub struct PageScan {
     no_alt: Vec<(String, u32)>,
     /// For each footer mark looked for: is it on the page?
     pub marks: Vec<bool>,
+    /// The government metadata tags the page carries with a value (a
+    /// `PubDate` only when well-formed).
+    pub meta: crate::render::meta::Set,
+}
+
+/// The metadata bit of a `<meta name content>` tag with a value (0 for
+/// any other meta tag).
+fn meta_tag(
+    html: &[u8],
+    attrs: &[(Range<usize>, Option<Range<usize>>)],
+) -> crate::render::meta::Set {
+    use crate::render::meta;
+    let value = |key: &[u8]| {
+        attrs
+            .iter()
+            .find(|(n, _)| html[n.clone()].eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_ref().map_or(&b""[..], |r| &html[r.clone()]))
+    };
+    let (Some(name), Some(content)) = (value(b"name"), value(b"content")) else {
+        return 0;
+    };
+    let bit = meta::bit(name);
+    let ok = if bit == meta::bit(b"PubDate") {
+        meta::is_pub_date(content)
+    } else {
+        !content.trim_ascii().is_empty()
+    };
+    if ok { bit } else { 0 }
 }
 
 /// Scans one HTML page; `marks` are the footer texts to look for (each as
@@ -199,6 +228,10 @@ pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
         let name = &html[t.name.clone()];
         let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
         let (img, form, a) = (is("img"), is("form"), is("a"));
+        if is("meta") {
+            page.meta |= meta_tag(html, &t.attrs);
+            return;
+        }
         let mut alt: Option<bool> = None;
         let mut src: Option<&std::ops::Range<usize>> = None;
         let (mut href, mut action, mut id, mut anchor_name) = (None, None, None, None);

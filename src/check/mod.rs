@@ -14,6 +14,7 @@
 
 pub mod crawl;
 pub mod external;
+mod meta;
 pub mod rules;
 
 use serde::Serialize;
@@ -135,6 +136,7 @@ pub struct Report {
 pub fn run(site: &Site, scanned: &Scanned, copies: &[Asset]) -> Report {
     let mut findings = rules::site_rules(site);
     findings.extend(rules::footer_rendered(site, scanned));
+    findings.extend(meta::rendered(site, scanned));
     let crawled = crawl::crawl(site, &scanned.paths, &scanned.pages, copies);
     findings.extend(crawled.findings);
     sort(&mut findings);

@@ -1,6 +1,7 @@
 //! Government-site rules on the assembled site: publication dates, stale
-//! columns, the footer marks of a government website, reviewers, and an
-//! absolute `base_url` for feeds and calendars.
+//! and empty columns, personal numbers and wording, the footer marks of a
+//! government website (and their presence on the rendered pages),
+//! reviewers, and an absolute `base_url` for feeds and calendars.
 //!
 //! Imports: `site`, `content`, `config`, `dates`, `error`, `render` (`Files`).
 //!
@@ -327,6 +328,18 @@ pub fn site_rules(site: &Site) -> Vec<Finding> {
             ),
         ));
     }
+    if cfg.government_site && cfg.footer.feedback_url.is_none() {
+        out.push(Finding::warning(
+            "footer-mark",
+            Diagnostic::warning(
+                Span::file(CONFIG_FILE),
+                "government_site: the footer has no 咨询建言 link (`footer.feedback_url`)",
+            )
+            .with_help(
+                "政府网站应提供互动交流渠道：请在 site.yaml 的 footer 下填写 feedback_url（如 12345 热线网站或本区的留言页），可用 feedback_label 改链接文字",
+            ),
+        ));
+    }
     if cfg.government_site {
         for (key, label) in FOOTER_MARKS {
             if footer_value(site, key).is_none() {
@@ -355,16 +368,26 @@ fn escape_html(s: &str) -> String {
         .replace('\'', "&#x27;")
 }
 
-/// The footer marks a government site must show on every page: (value
-/// from site.yaml, label), in `FOOTER_MARKS` order; none for other sites.
+/// The footer marks every page must show: (value from site.yaml, label):
+/// on a government site those of `FOOTER_MARKS` it gives and its
+/// feedback link; on any site the link of a 党政机关网站标识 it gives.
 fn shown_marks(site: &Site) -> Vec<(&str, &'static str)> {
-    if !site.config.government_site {
-        return Vec::new();
+    let footer = &site.config.footer;
+    let mut marks: Vec<(&str, &'static str)> = Vec::new();
+    if site.config.government_site {
+        marks.extend(
+            FOOTER_MARKS
+                .iter()
+                .filter_map(|(key, label)| Some((footer_value(site, key)?, *label))),
+        );
+        if let Some(url) = &footer.feedback_url {
+            marks.push((url, "咨询建言链接"));
+        }
     }
-    FOOTER_MARKS
-        .iter()
-        .filter_map(|(key, label)| Some((footer_value(site, key)?, *label)))
-        .collect()
+    if let Some(mark) = &footer.gov_mark {
+        marks.push((&mark.url, "党政机关网站标识"));
+    }
+    marks
 }
 
 /// The footer texts [`footer_rendered`] looks for, each as written and

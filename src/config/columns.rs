@@ -140,7 +140,7 @@ pub fn default_columns() -> Vec<Column> {
 
 /// Top-level URL segments anxuan's own outputs use: no column may take one.
 pub const RESERVED_FOLDERS: &[&str] = &[
-    "areas", "tags", "search", "assets", "css", "js", "images", "page", "__anxuan",
+    "areas", "tags", "search", "sitemap", "assets", "css", "js", "images", "page", "__anxuan",
 ];
 
 const COLUMN_KEYS: &[&str] = &[

@@ -1,15 +1,18 @@
 //! `site.yaml`: the site's configuration, its defaults and CLI overrides.
 //!
-//! Owns: [`Config`] and its validation; the columns in [`columns`].
+//! Owns: [`Config`] and its validation; the columns in [`columns`], the
+//! footer marks in [`footer`].
 //! Imports: `yaml`, `dates`, `error`.
 //!
 //! Invariants: unknown keys are errors (with a hint); `base_path` starts and
 //! ends with `/`; area slugs are unique lowercase ASCII; the time zone exists.
 
 mod columns;
+mod footer;
 pub mod words;
 
 pub use columns::{Column, Kind, RESERVED_FOLDERS, default_columns};
+pub use footer::{FEEDBACK_LABEL, Footer, GovMark};
 
 use crate::dates::SiteTz;
 use crate::error::Diagnostic;
@@ -27,27 +30,6 @@ pub struct Area {
     pub slug: String,
     /// One sentence shown on the area page.
     pub description: String,
-}
-
-/// The marks a Chinese government website must show in its footer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Footer {
-    /// 主办单位
-    pub organizer: Option<String>,
-    /// 承办单位
-    pub operator: Option<String>,
-    /// 联系方式
-    pub contact: Option<String>,
-    /// ICP备案号, e.g. 浙ICP备12345678号
-    pub icp: Option<String>,
-    /// 公安备案号, e.g. 浙公网安备 33010602000001号
-    pub police_record: Option<String>,
-    /// The digits of the 公安备案号, for the link to beian.gov.cn.
-    pub police_record_code: Option<String>,
-    /// 网站标识码
-    pub site_code: Option<String>,
-    /// 政府网站找错 link
-    pub error_report_url: Option<String>,
 }
 
 /// How many days a column may go without new content before `check`
@@ -202,16 +184,6 @@ const KEYS: &[&str] = &[
 ];
 
 const STALE_KEYS: &[&str] = &["articles", "drills", "cases"];
-
-const FOOTER_KEYS: &[&str] = &[
-    "organizer",
-    "operator",
-    "contact",
-    "icp",
-    "police_record",
-    "site_code",
-    "error_report_url",
-];
 
 /// Splits a base URL into (normalized base_url, origin, base_path).
 pub fn split_base_url(input: &str) -> Result<(String, String, String), String> {
@@ -376,23 +348,7 @@ impl Config {
             cfg.menu = Some(parse_menu(&mut f, node));
         }
         if let Some(node) = f.get("footer") {
-            let mut ff = Fields::new(path, node, "`footer`");
-            let footer = Footer {
-                organizer: ff.string("organizer"),
-                operator: ff.string("operator"),
-                contact: ff.string("contact"),
-                icp: ff.string("icp"),
-                police_record: ff.string("police_record"),
-                police_record_code: None,
-                site_code: ff.string("site_code"),
-                error_report_url: ff.string("error_report_url"),
-            };
-            cfg.footer = footer;
-            cfg.footer.police_record_code = cfg.footer.police_record.as_ref().and_then(|r| {
-                let digits: String = r.chars().filter(char::is_ascii_digit).collect();
-                (!digits.is_empty()).then_some(digits)
-            });
-            f.diags.extend(ff.finish(FOOTER_KEYS));
+            cfg.footer = footer::parse(&mut f, node);
         }
         if let Some(node) = f.get("extra") {
             cfg.extra = node.to_json();

@@ -306,6 +306,7 @@ fn drills<'a>(r: &'a Renderer<'a>, c: usize, jobs: &mut Vec<Job<'a>>) {
             let mut ctx = r.context(&col.folder, &title, intro, &d);
             ctx.insert("heading", heading);
             ctx.insert("intro", intro);
+            ctx.insert("gov_meta", &super::meta::column_tags(site, c));
             ctx.insert("upcoming", &upcoming);
             ctx.insert("past_months", &months);
             ctx.insert("total", &all.len());
@@ -364,6 +365,7 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
             Kind::Drill => drills(r, c, jobs),
             _ => {
                 let mut extra = KeyedContext::default();
+                extra.insert("gov_meta", &super::meta::column_tags(site, c));
                 if col.feed {
                     let mut links = super::feed_links(
                         site,
@@ -405,6 +407,7 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
         links.extend(super::feed_links(site, "", &cfg.title));
         let mut extra = KeyedContext::default();
         extra.insert("area", &area.name);
+        extra.insert("gov_meta", &super::meta::area_tags(site, i));
         extra.insert("feed_links", &links);
         extra.insert(
             "area_calendar",
@@ -472,6 +475,16 @@ pub fn jobs<'a>(r: &'a Renderer<'a>, jobs: &mut Vec<Job<'a>>) {
         ),
         "search/",
         KeyedContext::default(),
+    ));
+    let mut extra = KeyedContext::default();
+    extra.insert("heading", "网站地图");
+    extra.insert("groups", &super::sitemap::page_groups(site));
+    jobs.push(fixed(
+        r,
+        "sitemap.html",
+        ("sitemap", "网站地图", "本站全部栏目和页面。".to_owned()),
+        "sitemap/",
+        extra,
     ));
     jobs.push(fixed(
         r,

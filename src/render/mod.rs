@@ -13,6 +13,7 @@ pub mod feeds;
 pub mod ics;
 pub mod jsonld;
 pub mod lists;
+pub mod meta;
 pub mod pages;
 pub mod plan;
 pub mod sitemap;
@@ -74,6 +75,8 @@ struct SiteView<'a> {
     hotline: &'a str,
     footer: &'a Footer,
     menu: Vec<MenuView>,
+    /// The columns with a list (not the standalone pages'), in order.
+    columns: Vec<views::LinkView>,
     areas: Vec<AreaView<'a>>,
     extra: &'a serde_json::Value,
     generator: String,
@@ -268,6 +271,16 @@ impl<'a> Renderer<'a> {
             hotline: &cfg.hotline,
             footer: &cfg.footer,
             menu,
+            columns: cfg
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.kind != Kind::Page)
+                .map(|(c, col)| views::LinkView {
+                    name: col.title.clone(),
+                    url: site.column_url(c),
+                })
+                .collect(),
             areas: cfg
                 .areas
                 .iter()
@@ -310,6 +323,7 @@ impl<'a> Renderer<'a> {
             "drills_calendar",
             &calendar_link(site, &ics::site_calendar(site)),
         );
+        base.insert("gov_meta", &meta::site_tags(site));
         base.insert("og_type", "website");
         base.insert("og_image", "");
         base.insert("jsonld", "");

@@ -85,6 +85,10 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     if page.kind != Kind::Page {
         ctx.insert("og_type", "article");
     }
+    ctx.insert(
+        "gov_meta",
+        &super::meta::page_tags(site, id, image.as_deref()),
+    );
     if let Some(v) = jsonld::page_object(site, id, &view.description, image.as_deref()) {
         ctx.insert("jsonld", &jsonld::script_safe(&v));
     }

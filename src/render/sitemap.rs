@@ -1,7 +1,9 @@
-//! `/sitemap.xml` (sitemaps.org protocol 0.9) and `/robots.txt`.
+//! The site map: `/sitemap.xml` (sitemaps.org protocol 0.9) for search
+//! engines, `/robots.txt`, and the 网站地图 page for readers (`/sitemap/`,
+//! linked from every footer, as government sites have).
 //!
-//! Owns: which pages a sitemap lists and their `lastmod`. Imports: `site`,
-//! `content`, `dates`.
+//! Owns: which pages a sitemap lists and their `lastmod`; what the
+//! 网站地图 page shows. Imports: `site`, `content`, `dates`.
 //!
 //! Invariants: only first pages of lists are listed (no `page/n/`), plus
 //! every article, drill, case, standalone page, area and tag; every `loc`
@@ -18,6 +20,100 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use crate::content::Kind;
 use crate::dates::{self, Timestamp};
 use crate::site::{PageId, Site};
+
+/// One entry of the 网站地图 page.
+#[derive(Debug, serde::Serialize)]
+pub struct MapEntry {
+    pub name: String,
+    pub url: String,
+    pub description: String,
+    /// Items in it (columns and areas).
+    pub count: Option<usize>,
+}
+
+/// A group of the 网站地图 page: 栏目, 五进专栏, 单页, 其他.
+#[derive(Debug, serde::Serialize)]
+pub struct MapGroup {
+    pub heading: &'static str,
+    pub entries: Vec<MapEntry>,
+}
+
+/// The groups of the 网站地图 page: every column, area, standalone page,
+/// and the site's search, tags, feeds and calendar.
+pub fn page_groups(site: &Site) -> Vec<MapGroup> {
+    let cfg = &site.config;
+    let entry = |name: &str, dir: &str, description: &str, count: Option<usize>| MapEntry {
+        name: name.to_owned(),
+        url: site.url_of_dir(dir),
+        description: description.to_owned(),
+        count,
+    };
+    let columns = std::iter::once(entry("首页", "", &cfg.description, None))
+        .chain(
+            cfg.columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.kind != Kind::Page)
+                .map(|(c, col)| {
+                    let dir = format!("{}/", col.folder);
+                    entry(
+                        &col.title,
+                        &dir,
+                        &col.description,
+                        Some(site.columns[c].len()),
+                    )
+                }),
+        )
+        .collect();
+    let areas = std::iter::once(entry("五进专栏", "areas/", "", None))
+        .chain(cfg.areas.iter().enumerate().map(|(i, a)| {
+            let dir = format!("areas/{}/", a.slug);
+            let name = format!("安全生产宣传进{}", a.name);
+            entry(&name, &dir, &a.description, Some(site.areas[i].len()))
+        }))
+        .collect();
+    let pages: Vec<MapEntry> = site
+        .standalone
+        .iter()
+        .map(|&id| entry(&site.pages[id].title, &site.dirs[id], "", None))
+        .collect();
+    let mut other = vec![
+        entry("站内搜索", "search/", "", None),
+        entry("标签", "tags/", "按标签浏览全部内容", None),
+        entry("订阅（Atom）", "atom.xml", "用阅读器订阅本站更新", None),
+        entry("订阅（RSS）", "rss.xml", "", None),
+    ];
+    if cfg.columns.iter().any(|c| c.kind == Kind::Drill) {
+        let calendar = super::ics::site_calendar(site);
+        other.push(entry(
+            "应急演练日历",
+            &calendar,
+            "导入手机日历，演练前提醒",
+            None,
+        ));
+    }
+    let mut groups = vec![
+        MapGroup {
+            heading: "栏目",
+            entries: columns,
+        },
+        MapGroup {
+            heading: "五进专栏",
+            entries: areas,
+        },
+    ];
+    if !pages.is_empty() {
+        groups.push(MapGroup {
+            heading: "单页",
+            entries: pages,
+        });
+    }
+    groups.push(MapGroup {
+        heading: "其他",
+        entries: other,
+    });
+    groups
+}
 
 fn newest(site: &Site, ids: &[PageId]) -> Option<Timestamp> {
     ids.iter()

@@ -224,15 +224,25 @@ fn government_site_with_every_mark_is_silent() {
     site.write(
         "site.yaml",
         &format!(
-            "{SITE_YAML}government_site: true\nfooter:\n  organizer: 某街道办事处\n  contact: 电话 0000-0000\n  icp: 浙ICP备00000000号-1\n  police_record: 浙公网安备 33010000000000号\n  site_code: \"3301000000\"\n"
+            "{SITE_YAML}government_site: true\nfooter:\n  organizer: 某街道办事处\n  contact: 电话 0000-0000\n  icp: 浙ICP备00000000号-1\n  police_record: 浙公网安备 33010000000000号\n  site_code: \"3301000000\"\n  feedback_url: https://12345.example.gov.cn/liuyan?a=1&b=2\n  gov_mark:\n    image: images/dzjg.svg\n    url: https://bszs.conac.cn/sitename?method=show&id=AB12\n"
         ),
     )
-    .write("content/articles/a.md", &article("", "正文"));
+    .write("content/articles/a.md", &article("", "正文"))
+    .write("static/images/dzjg.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"55\" height=\"68\"/>");
     let b = site.build().unwrap();
     assert!(
-        !rules(&b).contains("footer-mark"),
+        !rules(&b).contains("footer-mark") && !rules(&b).contains("broken-image"),
         "{:#?}",
         b.check.findings
+    );
+    // The 党政机关网站标识 links its verification page; 咨询建言 is in the footer.
+    let home = html(&b, "index.html");
+    assert!(
+        home.contains(r#"<a href="https://bszs.conac.cn/sitename?method=show&amp;id=AB12"><img src="/images/dzjg.svg" alt="党政机关网站标识""#),
+        "{home}"
+    );
+    assert!(
+        home.contains(r#"<a href="https://12345.example.gov.cn/liuyan?a=1&amp;b=2">咨询建言</a>"#)
     );
     // A theme that drops the footer is caught on the rendered pages.
     site.write(
@@ -247,7 +257,9 @@ fn government_site_with_every_mark_is_silent() {
         .filter(|f| f.rule == "footer-mark")
         .map(|f| &f.diag.message)
         .collect();
-    assert_eq!(f.len(), 5, "{f:#?}");
+    // The five marks, the feedback link and the 党政机关网站标识.
+    assert_eq!(f.len(), 7, "{f:#?}");
+    assert!(f.iter().any(|m| m.contains("党政机关网站标识")), "{f:#?}");
 }
 
 #[test]
