@@ -160,6 +160,10 @@ pub struct CheckArgs {
     /// Seconds to wait for each external link (with --external).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub timeout: u64,
+    /// Also write the findings as one self-contained HTML page (for
+    /// supervisors), e.g. `--report check-report.html`.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

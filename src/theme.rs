@@ -243,5 +243,15 @@ impl Theme {
     }
 }
 
+/// Renders `source`, a template of anxuan's own (not of a theme: the
+/// `check --report` page), with autoescaping on.
+pub fn render_builtin(name: &str, source: &str, ctx: &Context) -> Result<String, Diagnostic> {
+    let mut tera = Tera::default();
+    tera.autoescape_on([".html"]);
+    tera.add_raw_template(name, source)
+        .and_then(|()| tera.render(name, ctx))
+        .map_err(|e| tera_diagnostic(&e, &BTreeMap::new(), &format!(" in {name}")))
+}
+
 pub use tera::Context as TemplateContext;
 pub use tera::Value as TemplateValue;

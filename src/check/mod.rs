@@ -15,6 +15,7 @@
 pub mod crawl;
 pub mod external;
 mod meta;
+pub mod report;
 pub mod rules;
 
 use serde::Serialize;
@@ -130,6 +131,8 @@ pub struct Report {
     /// External URLs linked from the site → the first place each is linked
     /// from (checked only with `--external`).
     pub external: Vec<(String, crawl::Place)>,
+    /// The column and page of each finding's file (`check --report`).
+    pub locator: report::Locator,
 }
 
 /// Runs every offline check on a built site.
@@ -143,6 +146,7 @@ pub fn run(site: &Site, scanned: &Scanned, copies: &[Asset]) -> Report {
     Report {
         findings,
         external: crawled.external,
+        locator: report::Locator::new(site),
     }
 }
 

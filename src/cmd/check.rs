@@ -4,7 +4,8 @@
 //!
 //! Findings are warnings unless `--strict`; `--format json` prints one JSON
 //! object on stdout (the only use of stdout) and keeps the summary on
-//! stderr; `--external` also fetches external links.
+//! stderr; `--external` also fetches external links; `--report FILE`
+//! also writes the findings as one HTML page for supervisors.
 
 use std::io::Write;
 use std::path::Path;
@@ -39,6 +40,24 @@ fn print_json(diags: &[Diagnostic], findings: &[Finding]) -> Result<()> {
         .map_err(|e| Error::io("<stdout>", e))
 }
 
+/// Writes the `--report` page, if asked for.
+fn write_report(
+    shell: &Shell,
+    args: &CheckArgs,
+    locator: &check::report::Locator,
+    diags: &[Diagnostic],
+    findings: &[Finding],
+) -> Result<()> {
+    let Some(path) = &args.report else {
+        return Ok(());
+    };
+    let html = check::report::render(locator, diags, findings, args.strict)
+        .map_err(|d| Error::Other(d.to_string()))?;
+    crate::output::write_file(path, html.as_bytes())?;
+    shell.status("Wrote", &format!("report {}", display(path)));
+    Ok(())
+}
+
 pub fn run(shell: &Shell, root: &Path, args: &CheckArgs) -> Result<()> {
     let json = args.format == OutputFormat::Json;
     shell.status("Checking", &format!("site in {}", display(root)));
@@ -55,6 +74,7 @@ pub fn run(shell: &Shell, root: &Path, args: &CheckArgs) -> Result<()> {
             } else {
                 shell.diagnostics(&diags);
             }
+            write_report(shell, args, &Default::default(), &diags, &[])?;
             let errors = diags.iter().filter(|d| d.is_error()).count();
             shell.error(&format!(
                 "the site has problems: {}",
@@ -93,6 +113,7 @@ pub fn run(shell: &Shell, root: &Path, args: &CheckArgs) -> Result<()> {
             shell.block(&summary(&findings));
         }
     }
+    write_report(shell, args, &build.check.locator, &build.diags, &findings)?;
     let all = || build.diags.iter().chain(findings.iter().map(|f| &f.diag));
     let errors = all().filter(|d| d.is_error()).count();
     let warnings = all().count() - errors;

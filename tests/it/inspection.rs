@@ -236,3 +236,73 @@ fn footer_links_must_be_web_addresses_and_a_government_site_needs_feedback() {
         b.check.findings
     );
 }
+
+#[test]
+fn the_report_groups_findings_by_rule_and_column_masked_and_self_contained() {
+    let site = columns_site();
+    site.write(
+        "content/news/b.md",
+        "---\ntitle: 联系人\ndate: 2026-11-22\n---\n\n申请人身份证 11010519491231002X，见[附件](missing.pdf)。\n",
+    );
+    let report = site.root().join("out/check-report.html");
+    let o = site.run(&["check", "--now", NOW, "--report", "out/check-report.html"]);
+    // A personal number is an error: check fails, and the report is written.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&report).unwrap();
+    assert!(!page.contains("11010519491231002X"), "unmasked: {page}");
+    assert!(page.contains("110105********002X"), "{page}");
+    let doc = scraper::Html::parse_document(&page);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    // Self-contained: nothing that loads anything.
+    for s in [
+        "script",
+        "link",
+        "img",
+        "iframe",
+        "object",
+        "embed",
+        "[style*='url(']",
+    ] {
+        assert_eq!(doc.select(&sel(s)).count(), 0, "{s}");
+    }
+    assert!(!page.contains("@import") && !page.contains("url("));
+    // Counts at the top equal the JSON's.
+    let o = site.run(&["check", "--now", NOW, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let totals: Vec<String> = doc
+        .select(&sel(".totals strong"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(totals[0], v["errors"].to_string());
+    assert_eq!(totals[1], v["warnings"].to_string());
+    // One section per rule, each finding with file:line and page URL.
+    let ids: Vec<&str> = doc
+        .select(&sel("section h2"))
+        .filter_map(|h| h.value().attr("id"))
+        .collect();
+    assert!(ids.contains(&"rule-personal-id"), "{ids:?}");
+    assert!(ids.contains(&"rule-broken-link"), "{ids:?}");
+    let section: String = doc
+        .select(&sel("section[aria-labelledby='rule-personal-id'] li"))
+        .flat_map(|e| e.text())
+        .collect();
+    assert!(section.contains("content/news/b.md:6:"), "{section}");
+    assert!(section.contains("栏目：工作动态"), "{section}");
+    assert!(
+        section.contains("https://aq.example.gov.cn/news/b/"),
+        "{section}"
+    );
+    // By column: the news column holds both findings of b.md.
+    let rows: Vec<String> = doc
+        .select(&sel("#by-column ~ table tbody tr"))
+        .map(|r| r.text().collect::<Vec<_>>().join("|"))
+        .collect();
+    assert!(rows.iter().any(|r| r.starts_with("工作动态|")), "{rows:?}");
+    // A site that does not build still gets its report, with the errors.
+    site.write("content/news/c.md", "---\ntitle: [坏\n---\n");
+    let o = site.run(&["check", "--now", NOW, "--report", "out/check-report.html"]);
+    assert_eq!(o.status.code(), Some(1));
+    let page = std::fs::read_to_string(&report).unwrap();
+    assert!(page.contains("content/news/c.md:2:"), "{page}");
+    assert!(page.contains("内容错误"), "{page}");
+}
