@@ -233,6 +233,8 @@ pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
             return;
         }
         let mut alt: Option<bool> = None;
+        // A decorative image hidden from screen readers needs no text.
+        let mut hidden = false;
         let mut src: Option<&std::ops::Range<usize>> = None;
         let (mut href, mut action, mut id, mut anchor_name) = (None, None, None, None);
         // The first of each attribute counts, as browsers read them.
@@ -251,6 +253,11 @@ pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
                 &mut id
             } else if a && n.eq_ignore_ascii_case(b"name") {
                 &mut anchor_name
+            } else if img && n.eq_ignore_ascii_case(b"aria-hidden") {
+                hidden = v
+                    .as_ref()
+                    .is_some_and(|r| html[r.clone()].eq_ignore_ascii_case(b"true"));
+                continue;
             } else if img && n.eq_ignore_ascii_case(b"alt") {
                 if alt.is_none() {
                     alt = Some(v.as_ref().is_some_and(|r| !decoded(r).trim().is_empty()));
@@ -266,7 +273,7 @@ pub fn scan(html: &[u8], marks: &[(String, String)]) -> PageScan {
         for r in [&id, &anchor_name].into_iter().flatten() {
             page.ids.insert(decoded(r));
         }
-        let missing_alt = img && alt != Some(true);
+        let missing_alt = img && alt != Some(true) && !hidden;
         if !missing_alt && href.is_none() && src.is_none() && action.is_none() {
             return;
         }

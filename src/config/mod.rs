@@ -52,6 +52,13 @@ impl Default for StaleDays {
     }
 }
 
+/// `images` in site.yaml.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImagesConfig {
+    /// Publish every photo's original too (else only those a page links).
+    pub keep_originals: bool,
+}
+
 /// A navigation entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MenuItem {
@@ -99,6 +106,8 @@ pub struct Config {
     /// site's `check/words.yaml` (set by the caller that reads it).
     pub words: crate::wording::WordList,
     pub stale_days: StaleDays,
+    /// How photos are published.
+    pub images: ImagesConfig,
     /// The columns, in navigation order.
     pub columns: Vec<Column>,
     /// The columns the home page shows, in order (indexes of `columns`).
@@ -178,6 +187,7 @@ const KEYS: &[&str] = &[
     "require_reviewer",
     "require_review",
     "stale_days",
+    "images",
     "columns",
     "home_columns",
     "allow_numbers",
@@ -247,6 +257,7 @@ impl Config {
             allow_numbers: Vec::new(),
             words: crate::wording::WordList::default(),
             stale_days: StaleDays::default(),
+            images: ImagesConfig::default(),
             columns: default_columns(),
             home: vec![0, 1, 2],
             extra: serde_json::Value::Object(Default::default()),
@@ -385,6 +396,13 @@ impl Config {
                 cfg.stale_days.cases = n;
             }
             f.diags.extend(sf.finish(STALE_KEYS));
+        }
+        if let Some(node) = f.get("images") {
+            let mut imf = Fields::new(path, node, "`images`");
+            if let Some(v) = imf.boolean("keep_originals") {
+                cfg.images.keep_originals = v;
+            }
+            f.diags.extend(imf.finish(&["keep_originals"]));
         }
         for (n, _) in f.string_list("allow_numbers") {
             cfg.allow_numbers.push(

@@ -142,6 +142,9 @@ pub struct Page {
     pub areas: Vec<usize>,
     /// 来源
     pub source: Option<String>,
+    /// The cover image (`cover:`, or the older `extra.cover`) as written:
+    /// relative to the page's folder, site-absolute, or a web URL.
+    pub cover: Option<String>,
     /// 作者
     pub author: Option<String>,
     /// 责编
@@ -221,6 +224,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "tags",
     "five_into",
     "source",
+    "cover",
     "author",
     "editor",
     "reviewer",
@@ -365,6 +369,7 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
     }
     areas.sort_unstable();
     let source = f.string("source");
+    let cover = f.string("cover");
     let author = f.string("author");
     let editor = f.string("editor");
     let reviewer = f.string("reviewer");
@@ -407,12 +412,22 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
             f.error(
                 n,
                 "`extra` must be a mapping",
-                "例如\nextra:\n  cover: images/a.jpg",
+                "例如\nextra:\n  banner: images/a.jpg",
             );
             serde_json::Value::Null
         }
         None => serde_json::Value::Object(Default::default()),
     };
+    // `extra.cover` was the cover before `cover` was a field.
+    let cover = cover
+        .or_else(|| {
+            extra
+                .get("cover")
+                .and_then(|c| c.as_str())
+                .map(str::to_owned)
+        })
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
 
     let (data, date, mut kind_warnings) = match file.kind {
         Kind::Article => {
@@ -481,6 +496,7 @@ pub fn load(file: &SourceFile, bytes: &[u8], cfg: &Config) -> Loaded {
         tags,
         areas,
         source,
+        cover,
         author,
         editor,
         reviewer,

@@ -82,6 +82,9 @@ pub struct Body {
     pub anchors: Vec<String>,
     pub links: Vec<PageLink>,
     pub has_code: bool,
+    /// The page's cover as published: set by the image stage, not by
+    /// Markdown (it travels with the body to lists, pages and the memo).
+    pub cover: Option<crate::images::Shown>,
 }
 
 /// A 64-bit hash of a body's text (SipHash; never 0).

@@ -18,8 +18,10 @@ const TABLE_WRAP: &str =
 const FOOTNOTE_BACKREF: &str = "Back to reference ";
 const FOOTNOTE_BACKREF_ZH: &str = "返回正文引用处 ";
 
-/// `html` with the adjustments made: every `<img>` loads lazily and
-/// decodes asynchronously (unless it says otherwise), every `<table>` is
+/// `html` with the adjustments made: every `<img>` but the first loads
+/// lazily (the first is often the page's largest paint, and above the
+/// fold), every one decodes asynchronously (unless it says otherwise),
+/// every `<table>` is
 /// wrapped in [`TABLE_WRAP`], every footnote back-link is labelled in
 /// Chinese.
 pub(super) fn post_process(html: String) -> String {
@@ -34,9 +36,11 @@ pub(super) fn post_process(html: String) -> String {
     }
     // Tables wrapped and not closed yet.
     let mut open_tables = 0usize;
+    let mut images = 0usize;
     let edited = html::rewrite_tags(&html, &["img", "table", "a"], |t| {
         if t.is("img") {
-            if !t.has_attr("loading") {
+            images += 1;
+            if images > 1 && !t.has_attr("loading") {
                 t.add_attr("loading", "lazy");
             }
             if !t.has_attr("decoding") {
@@ -68,13 +72,14 @@ mod tests {
 
     #[test]
     fn post_process_edits_what_comrak_writes() {
-        let html = "<p><img src=\"/a.png\" alt=\"甲\" /></p>\n<table>\n<tr><td>1</td></tr>\n</table>\n\
+        let html = "<p><img src=\"/a.png\" alt=\"甲\" /><img src=\"/b.png\" alt=\"乙\" /></p>\n<table>\n<tr><td>1</td></tr>\n</table>\n\
                     <a href=\"#fnref-1\" class=\"footnote-backref\" data-footnote-backref \
                     data-footnote-backref-idx=\"1\" aria-label=\"Back to reference 1\">↩</a>";
         assert_eq!(
             post_process(html.to_owned()),
             format!(
-                "<p><img loading=\"lazy\" decoding=\"async\" src=\"/a.png\" alt=\"甲\" /></p>\n\
+                "<p><img decoding=\"async\" src=\"/a.png\" alt=\"甲\" />\
+                 <img loading=\"lazy\" decoding=\"async\" src=\"/b.png\" alt=\"乙\" /></p>\n\
                  {TABLE_WRAP}<table>\n<tr><td>1</td></tr>\n</table></div>\n\
                  <a href=\"#fnref-1\" class=\"footnote-backref\" data-footnote-backref \
                  data-footnote-backref-idx=\"1\" aria-label=\"返回正文引用处 1\">↩</a>"

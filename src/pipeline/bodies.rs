@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::images::Images;
 use super::links::{Recorder, SiteLinks, still_true};
 use super::memo::{self, BodyEntry, BodyInputs, Memo, Stamp};
 use crate::content::Asset;
@@ -25,12 +26,27 @@ pub(super) struct Bodies {
     pub bodies: Vec<Body>,
     /// What each was made from (their bodies moved to `bodies`).
     pub entries: Vec<BodyEntry>,
+    /// The published sizes of the photos the bodies show.
+    pub image_copies: Vec<Asset>,
+    /// Output paths of originals not to publish.
+    pub hidden_originals: std::collections::BTreeSet<String>,
+    /// Images that cannot be published (errors at the image's file).
+    pub image_diags: Vec<Diagnostic>,
+    /// How many photos were decoded and encoded (not found in the cache).
+    pub images_processed: usize,
 }
 
 impl Bodies {
-    /// The key of page `id`'s body (pages showing it include it in theirs).
+    /// The key of page `id`'s body and cover (pages showing it include
+    /// it in theirs).
     pub fn key(&self, id: usize) -> u64 {
-        self.entries[id].key
+        match &self.bodies[id].cover {
+            None => self.entries[id].key,
+            Some(c) => Key::new()
+                .add(&self.entries[id].key)
+                .add(&format!("{c:?}"))
+                .finish(),
+        }
     }
 
     pub fn diags(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -92,6 +108,7 @@ impl ImageSizes<'_> {
 /// Markdown when the site's pages no longer do (one-shot builds hand it
 /// over to be dropped once rendered).
 pub(super) fn render(
+    root: &Path,
     site: &Site,
     links: &SiteLinks<'_>,
     assets: &[Asset],
@@ -109,6 +126,8 @@ pub(super) fn render(
         known: Mutex::default(),
         kept: keep.then(|| Mutex::new(std::mem::take(&mut memo.image_sizes))),
     };
+    let size_of = |src: &str| sizes.of(src);
+    let images = Images::new(root, &site.config.base_path, assets, &size_of);
     let md_opts = MarkdownOptions {
         highlighter: &memo.highlighter,
         unsafe_html: site.config.unsafe_html,
@@ -138,7 +157,10 @@ pub(super) fn render(
             if let Some(mut e) = old
                 && e.inputs.source == source_key
                 && e.inputs.queries.iter().all(|q| still_true(q, links))
-                && e.inputs.images.iter().all(|(src, v)| sizes.of(src) == *v)
+                && e.inputs
+                    .images
+                    .iter()
+                    .all(|(src, v)| images.shown(&p.file, src) == *v)
             {
                 let body = std::mem::take(&mut e.body);
                 return (e, body);
@@ -147,23 +169,34 @@ pub(super) fn render(
             let rec = Recorder::new(links);
             let (mut body, diags) =
                 markdown::render(&p.file, markdown, p.body_line_offset, &rec, &md_opts);
-            let images = Mutex::new(Vec::new());
-            if crate::html::contains_tag_ci(body.html.as_bytes(), b"<img") {
-                let size_of = |src: &str| {
-                    let v = sizes.of(src);
-                    if let Ok(mut i) = images.lock() {
-                        i.push((src.to_owned(), v));
+            let shown = Mutex::new(Vec::new());
+            let mut originals = Vec::new();
+            if crate::html::contains_tag_ci(body.html.as_bytes(), b"<img")
+                || crate::html::contains_tag_ci(body.html.as_bytes(), b"<a")
+            {
+                let shown_of = |src: &str| {
+                    let v = images.shown(&p.file, src);
+                    if let Ok(mut i) = shown.lock() {
+                        i.push((src.to_owned(), v.clone()));
                     }
                     v
                 };
-                if let Some(html) = crate::images::add_sizes(&body.html, &size_of) {
+                let mut on_link = |href: &str| {
+                    if images.is_original(href) {
+                        originals.push(percent_decode(href));
+                    }
+                };
+                if let Some(html) =
+                    crate::images::rewrite_images(&body.html, &shown_of, &mut on_link)
+                {
                     body.html = html;
                 }
             }
             let inputs = BodyInputs {
                 source: source_key,
                 queries: rec.into_log(),
-                images: images.into_inner().unwrap_or_default(),
+                images: shown.into_inner().unwrap_or_default(),
+                originals,
             };
             let (key, text_hash) = if keep {
                 let key = Key::new()
@@ -185,11 +218,35 @@ pub(super) fn render(
             (e, body)
         })
         .collect();
+    let (entries, mut bodies): (Vec<BodyEntry>, Vec<Body>) = made.into_iter().unzip();
+    // Covers: a published photo shows in its sizes (the body's key names
+    // them: see `key`).
+    for (id, p) in site.pages.iter().enumerate() {
+        let shown = p
+            .cover
+            .as_ref()
+            .and_then(|c| site.cover_url(p, c))
+            .and_then(|u| images.shown(&p.file, &u))
+            .filter(|s| s.sizes.iter().any(|z| !z.url.is_empty()));
+        bodies[id].cover = shown;
+    }
+    let linked = entries
+        .iter()
+        .flat_map(|e| e.inputs.originals.iter().cloned())
+        .collect();
+    let (image_copies, hidden_originals, image_diags, images_processed) =
+        images.finish(&linked, site.config.images.keep_originals);
     if let Some(kept) = sizes.kept {
         memo.image_sizes = kept.into_inner().unwrap_or_default();
     }
-    let (entries, bodies) = made.into_iter().unzip();
-    Bodies { bodies, entries }
+    Bodies {
+        bodies,
+        entries,
+        image_copies,
+        hidden_originals,
+        image_diags,
+        images_processed,
+    }
 }
 
 /// Warnings for links to a heading that the target page does not have.

@@ -85,8 +85,11 @@ pub(super) struct BodyInputs {
     pub source: u64,
     /// The link questions rendering asked, with their answers.
     pub queries: Vec<Query>,
-    /// The site images the body shows, with the size written for each.
-    pub images: Vec<(String, Option<(u32, u32)>)>,
+    /// The site images the body shows, with what was written for each.
+    pub images: Vec<(String, Option<crate::images::Shown>)>,
+    /// The originals of published photos the body links (`<a href>`,
+    /// decoded): published with the sizes.
+    pub originals: Vec<String>,
 }
 
 /// A rendered body with what it was made from.
@@ -250,7 +253,9 @@ impl Memo {
         if !self.keep {
             return Box::new((loaded, pages, bodies));
         }
-        let super::bodies::Bodies { bodies, entries } = bodies;
+        let super::bodies::Bodies {
+            bodies, entries, ..
+        } = bodies;
         let now = self.builds;
         // Bodies are by page id: the published pages come first in `pages`.
         for ((page, mut entry), body) in pages.iter().zip(entries).zip(bodies) {

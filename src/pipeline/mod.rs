@@ -18,6 +18,7 @@
 mod assemble;
 mod bodies;
 mod emit;
+mod images;
 mod items;
 mod links;
 mod load;
@@ -291,7 +292,9 @@ fn run(
     } else {
         Vec::new()
     };
+    let mut stats = stats;
     let mut bodies = bodies::render(
+        root,
         &site,
         &site_links,
         &found.assets,
@@ -300,6 +303,8 @@ fn run(
         memo,
     );
     diags.extend(bodies.diags().cloned());
+    diags.append(&mut bodies.image_diags);
+    stats.images_processed = bodies.images_processed;
     diags.extend(bodies::anchor_warnings(&site, &bodies.bodies));
     timer.lap("markdown");
 
@@ -508,7 +513,11 @@ fn finish(s: Stages<'_>, memo: &mut Memo) -> Result<Ran, Vec<Diagnostic>> {
         return Err(vec![e]);
     }
     timer.lap("search");
+    // Photos are published in their sizes; an original only when linked.
     let mut copies = found.assets;
+    copies.retain(|a| !bodies.hidden_originals.contains(&a.out));
+    copies.append(&mut bodies.image_copies);
+    copies.sort_by(|a, b| a.out.cmp(&b.out));
     take_replaced(&mut copies, &mut diags, |out| {
         emitted.outputs.contains_key(out)
     });

@@ -12,6 +12,8 @@ pub struct Stats {
     pub cases: usize,
     pub pages: usize,
     pub unpublished: usize,
+    /// Photos decoded and encoded by this build (not in the image cache).
+    pub images_processed: usize,
 }
 
 impl Stats {
@@ -33,7 +35,11 @@ impl Stats {
         parts.push(format!("{} drills", self.drills));
         parts.push(format!("{} cases", self.cases));
         parts.push(format!("{} pages", self.pages));
-        format!("{} pages ({})", self.total(), parts.join(", "))
+        let mut s = format!("{} pages ({})", self.total(), parts.join(", "));
+        if self.images_processed > 0 {
+            s.push_str(&format!(", {} new photo(s) resized", self.images_processed));
+        }
+        s
     }
 }
 

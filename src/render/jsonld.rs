@@ -16,7 +16,7 @@ use crate::content::{DrillStatus, Kind, Page};
 use crate::dates;
 use crate::html;
 use crate::markdown::Body;
-use crate::site::{PageId, Site, join_url};
+use crate::site::{PageId, Site};
 use crate::weburl;
 
 /// Serializes `v` so that it is safe as the text of a `<script>` element.
@@ -36,45 +36,26 @@ pub fn script_safe(v: &Value) -> String {
     out
 }
 
-/// The page's share image as an absolute URL (when `base_url` is): the
-/// `extra.cover` of the front matter, else the first image of the body.
+/// The page's share image as an absolute URL (when `base_url` is): its
+/// cover's share size when the cover is a published photo, else the cover
+/// as written, else the first image of the body.
 pub fn cover(site: &Site, page: &Page, body: &Body) -> Option<String> {
     let cfg = &site.config;
-    let explicit = page
-        .extra
-        .get("cover")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let url = match explicit {
-        Some(c) if weburl::absolute_web(c).is_some() => return Some(c.to_owned()),
-        Some(c) if c.starts_with('/') => join_url(&cfg.base_path, c),
-        Some(c) => {
-            // Relative to the page's source folder, as Markdown images are.
-            let folder = page
-                .file
-                .strip_prefix("content/")
-                .unwrap_or(&page.file)
-                .rsplit_once('/')
-                .map_or("", |(d, _)| d);
-            let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
-            for seg in c.split('/') {
-                match seg {
-                    "" | "." => {}
-                    ".." => {
-                        parts.pop();
-                    }
-                    s => parts.push(s),
-                }
-            }
-            join_url(&cfg.base_path, &parts.join("/"))
+    let url = if let Some(shown) = &body.cover
+        && let Some(share) = crate::images::share_size(shown)
+    {
+        share.url.clone()
+    } else if let Some(c) = &page.cover {
+        match site.cover_url(page, c) {
+            Some(u) => u,
+            None => c.clone(),
         }
-        None if !html::contains_tag_ci(body.html.as_bytes(), b"<img") => return None,
-        None => {
-            let tags = html::tags(&body.html);
-            let img = tags.iter().find(|t| t.is("img"))?;
-            html::decode_entities(img.attr("src")?).into_owned()
-        }
+    } else if !html::contains_tag_ci(body.html.as_bytes(), b"<img") {
+        return None;
+    } else {
+        let tags = html::tags(&body.html);
+        let img = tags.iter().find(|t| t.is("img"))?;
+        html::decode_entities(img.attr("src")?).into_owned()
     };
     if weburl::absolute_web(&url).is_some() {
         Some(url)

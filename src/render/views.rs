@@ -126,6 +126,16 @@ pub struct ItemView {
     pub case: Option<CaseView>,
     pub notice: Option<NoticeItem>,
     pub document: Option<DocItem>,
+    /// The cover's thumbnail, when the cover is a published photo.
+    pub cover: Option<ImageView>,
+}
+
+/// One size of an image as a template shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Hash)]
+pub struct ImageView {
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// An attachment as a page lists it.
@@ -307,6 +317,15 @@ pub fn item_view(site: &Site, id: PageId, body: &Body) -> ItemView {
         case: case_view(site, page),
         notice: notice_item(site, page),
         document: doc_item(page),
+        cover: body
+            .cover
+            .as_ref()
+            .and_then(crate::images::thumbnail_size)
+            .map(|z| ImageView {
+                src: z.url.clone(),
+                width: z.width,
+                height: z.height,
+            }),
     }
 }
 

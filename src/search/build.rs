@@ -691,6 +691,7 @@ mod tests {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             areas: vec![],
             source: None,
+            cover: None,
             author: None,
             editor: None,
             reviewer: None,

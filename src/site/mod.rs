@@ -150,6 +150,35 @@ impl Site {
         join_url(&self.config.base_path, dir)
     }
 
+    /// The site URL of a page's `cover` as written (relative to the page's
+    /// source folder, as Markdown images are, or site-absolute); `None`
+    /// for a web URL.
+    pub fn cover_url(&self, page: &crate::content::Page, cover: &str) -> Option<String> {
+        if crate::weburl::absolute_web(cover).is_some() {
+            return None;
+        }
+        if cover.starts_with('/') {
+            return Some(join_url(&self.config.base_path, cover));
+        }
+        let folder = page
+            .file
+            .strip_prefix("content/")
+            .unwrap_or(&page.file)
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d);
+        let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+        for seg in cover.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        Some(join_url(&self.config.base_path, &parts.join("/")))
+    }
+
     pub fn url(&self, id: PageId) -> String {
         self.url_of_dir(&self.dirs[id])
     }

@@ -489,11 +489,7 @@ fn site_images_get_their_intrinsic_size() {
         "site.yaml",
         "title: 测试\nbase_url: https://a.example.cn/sub/\n",
     );
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend_from_slice(&800u32.to_be_bytes());
-    png.extend_from_slice(&600u32.to_be_bytes());
-    png.extend_from_slice(&[8, 6, 0, 0, 0]);
-    site.write_bytes("content/articles/images/现场 照片.png", &png);
+    site.write_bytes("content/articles/images/现场 照片.png", &png(800, 600));
     site.write(
         "content/articles/a.md",
         &article(
@@ -503,11 +499,23 @@ fn site_images_get_their_intrinsic_size() {
     );
     let b = site.build().unwrap();
     let html = html(&b, "articles/a/index.html");
+    // Published in its sizes (480 and its own 800), named by the largest
+    // up to 960, under the base path.
+    let name = "/sub/articles/images/%E7%8E%B0%E5%9C%BA%20%E7%85%A7%E7%89%87";
     assert!(
-        html.contains("<img width=\"800\" height=\"600\" loading=\"lazy\""),
+        html.contains(&format!("{name}.480.")) && html.contains(&format!("{name}.800.")),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "width=\"800\" height=\"600\" decoding=\"async\" src=\"/sub/articles/images/"
+        ),
         "{html}"
     );
     // A size written by hand is kept; an external image gets none.
     assert!(html.contains("width=\"10\""), "{html}");
-    assert!(!html.contains("height=\"600\" loading=\"lazy\" decoding=\"async\" src=\"https://img"));
+    assert!(
+        !html.contains("src=\"https://img.example.cn/x.png\" width"),
+        "{html}"
+    );
 }

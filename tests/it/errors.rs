@@ -311,7 +311,7 @@ fn date_in_chinese_form_is_refused_with_the_iso_form() {
 #[test]
 fn missing_image_is_one_error_as_written_and_fails_the_build() {
     let site = TestSite::new();
-    site.write_bytes("content/articles/images/现场.jpg", b"\xff\xd8");
+    site.write_bytes("content/articles/images/现场.jpg", &png(8, 6));
     site.write(
         "content/articles/a.md",
         &article("", "现场照片：\n\n![现场](images/现场.jpg)\n"),
@@ -341,7 +341,7 @@ fn missing_image_is_one_error_as_written_and_fails_the_build() {
 #[test]
 fn image_differing_in_case_or_extension_suggests_the_file() {
     let site = TestSite::new();
-    site.write_bytes("content/articles/images/现场.jpg", b"\xff\xd8");
+    site.write_bytes("content/articles/images/现场.jpg", &png(8, 6));
     site.write(
         "content/articles/a.md",
         &article(

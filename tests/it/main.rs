@@ -25,6 +25,7 @@ mod feeds;
 mod fuzz_replay;
 mod hostile;
 mod ics;
+mod images;
 mod inspection;
 mod metadata;
 mod publishing;

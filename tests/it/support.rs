@@ -238,3 +238,15 @@ pub fn chromium() -> Option<String> {
                 .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
         })
 }
+
+/// A real PNG `w`×`h` pixels (a gradient), written by the `image` crate.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}

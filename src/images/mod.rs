@@ -1,13 +1,18 @@
-//! Intrinsic sizes of the site's own images, so pages reserve their space
-//! (`<img width height>`: no layout jump on slow phones while they load).
+//! The site's images: their intrinsic sizes, so pages reserve their space
+//! (`<img width height>`: no layout jump on slow phones while they load),
+//! and the published sizes of photos ([`process`], kept in [`cache`]).
 //!
 //! Owns: the only use of `imagesize` (dimensions of PNG, GIF, JPEG, WebP
-//! … from their headers); SVG sizes from its attributes; adding them to
-//! the `<img>` tags of rendered bodies.
-//! Imports: `html` (the tag rewriter).
+//! … from their headers); SVG sizes from its attributes; rewriting the
+//! `<img>` tags of rendered bodies. Imports: `html` (the tag rewriter),
+//! `error`, `hash`.
 //!
 //! Invariants: an `<img>` that already has a width or height is left as
 //! it is; unknown formats and unreadable files add nothing.
+
+pub mod cache;
+pub mod exif;
+pub mod process;
 
 /// (width, height) in pixels from the first bytes of an image file: the
 /// raster formats by `imagesize`, SVG by its own attributes.
@@ -64,6 +69,114 @@ fn svg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
         }
         _ => None,
     }
+}
+
+/// One size of an image as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Size {
+    /// Its URL; empty for an image shown as it is.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What an `<img>` shows: the published sizes of a photo (narrowest
+/// first), or one size without URL for an image shown as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub sizes: Vec<Size>,
+}
+
+/// The `sizes` attribute of body images: the text column is at most 42rem
+/// wide, the page's padding 1rem each side.
+pub const BODY_SIZES: &str = "(max-width: 44rem) calc(100vw - 2rem), 42rem";
+
+impl Shown {
+    pub fn plain(width: u32, height: u32) -> Shown {
+        Shown {
+            sizes: vec![Size {
+                url: String::new(),
+                width,
+                height,
+            }],
+        }
+    }
+
+    /// The size an `<img src>` names: the widest up to
+    /// [`process::DEFAULT_WIDTH`], else the narrowest.
+    pub fn default_size(&self) -> Option<&Size> {
+        self.sizes
+            .iter()
+            .rev()
+            .find(|s| s.width <= process::DEFAULT_WIDTH)
+            .or(self.sizes.first())
+    }
+
+    /// `url 480w, url 960w, …` (empty for an image shown as it is).
+    pub fn srcset(&self) -> String {
+        self.sizes
+            .iter()
+            .filter(|s| !s.url.is_empty())
+            .map(|s| format!("{} {}w", s.url, s.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The size of a published photo to share (`og:image`): the narrowest
+/// at least [`process::SHARE_WIDTH`] wide, else the widest; `None` for an
+/// image shown as it is.
+pub fn share_size(shown: &Shown) -> Option<&Size> {
+    shown
+        .sizes
+        .iter()
+        .filter(|s| !s.url.is_empty())
+        .find(|s| s.width >= process::SHARE_WIDTH)
+        .or_else(|| shown.sizes.iter().rfind(|s| !s.url.is_empty()))
+}
+
+/// The size of a published photo for a list's thumbnail: the narrowest.
+pub fn thumbnail_size(shown: &Shown) -> Option<&Size> {
+    shown.sizes.first()
+}
+
+/// Rewrites the `<img>` tags of a body: a published photo's `src` names
+/// its default size, with `srcset` and `sizes` (the Markdown stage has
+/// set `loading` and `decoding`); every known image gets `width` and
+/// `height` unless it has one. `on_link` sees every `<a href>`. `None`
+/// when nothing changed.
+pub fn rewrite_images(
+    html: &str,
+    shown_of: &dyn Fn(&str) -> Option<Shown>,
+    on_link: &mut dyn FnMut(&str),
+) -> Option<String> {
+    crate::html::rewrite_tags(html, &["img", "a"], |t| {
+        if t.is_end() {
+            return;
+        }
+        if t.is("a") {
+            if let Some(href) = t.attr("href") {
+                on_link(href);
+            }
+            return;
+        }
+        let Some(shown) = t.attr("src").and_then(shown_of) else {
+            return;
+        };
+        let Some(size) = shown.default_size().cloned() else {
+            return;
+        };
+        let srcset = shown.srcset();
+        if !srcset.is_empty() && !t.has_attr("srcset") {
+            t.set_attr("src", &size.url);
+            t.add_attr("srcset", &srcset);
+            t.add_attr("sizes", BODY_SIZES);
+        }
+        if !t.has_attr("width") && !t.has_attr("height") {
+            t.add_attr("width", &size.width.to_string());
+            t.add_attr("height", &size.height.to_string());
+        }
+    })
 }
 
 /// Adds `width` and `height` to every `<img src="…">` of `html` whose size

@@ -1,0 +1,300 @@
+//! Photos from phones: published upright, in a few sizes, without any
+//! metadata, from a cache on the second build; bad images are errors at
+//! their file.
+
+use std::io::Cursor;
+
+use crate::support::*;
+
+/// A JPEG `w`×`h` pixels as stored (a gradient, so it compresses like a
+/// photo, not like a flat colour).
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            ((x ^ y) & 0xff) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .unwrap();
+    out
+}
+
+/// `jpeg` with an EXIF block right after SOI: orientation `orientation`
+/// and a GPS latitude, as a phone writes them.
+fn phone_jpeg(w: u32, h: u32, orientation: u16) -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    // IFD0: Orientation, GPSInfo → the GPS IFD at 8 + 30.
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+    tiff.extend_from_slice(&3u16.to_le_bytes());
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&u32::from(orientation).to_le_bytes());
+    tiff.extend_from_slice(&0x8825u16.to_le_bytes());
+    tiff.extend_from_slice(&4u16.to_le_bytes());
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&38u32.to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    // GPS IFD: GPSLatitudeRef "N".
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&2u32.to_le_bytes());
+    tiff.extend_from_slice(b"N\0\0\0");
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    let mut app1 = vec![0xff, 0xe1];
+    app1.extend_from_slice(&((tiff.len() + 8) as u16).to_be_bytes());
+    app1.extend_from_slice(b"Exif\0\0");
+    app1.extend_from_slice(&tiff);
+    let plain = jpeg(w, h);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+fn photo_site() -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "content/articles/a.md",
+        &article("", "![消防演练现场](img/site.jpg)\n\n第二张：\n\n![疏散](img/wide.jpg)\n\n[查看原图](img/wide.jpg)\n"),
+    )
+    // Stored 2000×1500 with orientation 6: a portrait shot, 1500×2000 upright.
+    .write_bytes("content/articles/img/site.jpg", &phone_jpeg(2000, 1500, 6))
+    .write_bytes("content/articles/img/wide.jpg", &jpeg(1300, 700));
+    site
+}
+
+/// The `<img>` attributes of a page's body, in order.
+fn imgs(page: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let doc = scraper::Html::parse_document(page);
+    let sel = scraper::Selector::parse("main img").unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            e.value()
+                .attrs()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn phone_photos_are_published_upright_in_sizes_without_metadata() {
+    let site = photo_site();
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 new photo(s) resized"),
+        "{}",
+        stderr(&o)
+    );
+    let public = site.root().join("public");
+    let page = std::fs::read_to_string(public.join("articles/a/index.html")).unwrap();
+    let imgs = imgs(&page);
+    assert_eq!(imgs.len(), 2, "{page}");
+    let first = &imgs[0];
+    // Upright: 1500 wide, so 480, 960, 1200 and its own 1500 — never wider.
+    let srcset = &first["srcset"];
+    let widths: Vec<u32> = srcset
+        .split(", ")
+        .map(|c| {
+            c.rsplit_once(' ')
+                .unwrap()
+                .1
+                .trim_end_matches('w')
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(widths, [480, 960, 1200, 1500], "{srcset}");
+    assert_eq!(first["width"], "960");
+    assert_eq!(first["height"], "1280");
+    assert!(
+        first["src"].ends_with(".jpg") && first["src"].contains("site.960."),
+        "{first:?}"
+    );
+    assert!(first.contains_key("sizes") && first["decoding"] == "async");
+    assert!(
+        !first.contains_key("loading"),
+        "the first image is not lazy: {imgs:#?}"
+    );
+    assert_eq!(imgs[1]["loading"], "lazy");
+    for candidate in srcset.split(", ") {
+        let url = candidate.split(' ').next().unwrap();
+        let bytes = std::fs::read(public.join(url.trim_start_matches('/'))).unwrap();
+        let img = image::load_from_memory(&bytes).unwrap();
+        let w: u32 = candidate
+            .rsplit_once(' ')
+            .unwrap()
+            .1
+            .trim_end_matches('w')
+            .parse()
+            .unwrap();
+        assert_eq!(img.width(), w);
+        assert!(img.width() < img.height(), "a portrait shot stays upright");
+        assert!(
+            !anxuan::images::exif::has_exif(&bytes),
+            "metadata left in {url}"
+        );
+        assert!(!anxuan::images::exif::has_gps(&bytes));
+        // Progressive JPEG: a SOF2 marker.
+        assert!(
+            bytes.windows(2).any(|m| m == [0xff, 0xc2]),
+            "{url} is not progressive"
+        );
+    }
+    // The original with GPS is not published; the linked one is.
+    assert!(!public.join("articles/img/site.jpg").exists());
+    assert!(public.join("articles/img/wide.jpg").exists());
+    // The source was a phone photo with GPS: the test is honest.
+    let src = std::fs::read(site.root().join("content/articles/img/site.jpg")).unwrap();
+    assert!(anxuan::images::exif::has_gps(&src));
+    // The check finds every size (no broken image).
+    let b = site.build().unwrap();
+    assert!(
+        !b.check
+            .findings
+            .iter()
+            .any(|f| f.rule.starts_with("broken")),
+        "{:#?}",
+        b.check.findings
+    );
+}
+
+#[test]
+fn a_second_build_takes_every_size_from_the_cache() {
+    let site = photo_site();
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = snapshot_dir(&site.root().join("public"));
+    let cache = site.root().join(".anxuan-cache/images");
+    assert!(cache.join("sources.json").is_file());
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("resized"), "{}", stderr(&o));
+    assert_eq!(first, snapshot_dir(&site.root().join("public")));
+    // A damaged cache entry is made again, to the same bytes.
+    for e in std::fs::read_dir(&cache).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "jpg") {
+            std::fs::remove_file(p).unwrap();
+            break;
+        }
+    }
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(
+        stderr(&o).contains("1 new photo(s) resized"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(first, snapshot_dir(&site.root().join("public")));
+}
+
+#[test]
+fn corrupt_huge_and_heic_images_are_errors_at_their_file_and_keep_the_site() {
+    let site = TestSite::new();
+    site.write("content/articles/a.md", &article("", "正文"));
+    let o = site.run(&["build", "--now", NOW]);
+    assert!(o.status.success());
+    let before = snapshot_dir(&site.root().join("public"));
+    let mut truncated = jpeg(800, 600);
+    truncated.truncate(truncated.len() / 3);
+    // A PNG header claiming 100,000 × 100,000 pixels.
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut crc = flate2::Crc::new();
+    crc.update(&ihdr);
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\r".to_vec();
+    bomb.extend_from_slice(&ihdr);
+    bomb.extend_from_slice(&crc.sum().to_be_bytes());
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    site.write(
+        "content/articles/b.md",
+        &article(
+            "",
+            "![坏](img/cut.jpg)\n\n![大](img/bomb.png)\n\n![苹果](img/iphone.heic)\n",
+        ),
+    )
+    .write_bytes("content/articles/img/cut.jpg", &truncated)
+    .write_bytes("content/articles/img/bomb.png", &bomb)
+    .write_bytes("content/articles/img/iphone.heic", &heic);
+    let o = site.run(&["build", "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/articles/img/cut.jpg: error: cannot read the image"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/articles/img/bomb.png: error: 100000×100000 pixels"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/articles/img/iphone.heic: error: HEIC"),
+        "{err}"
+    );
+    assert!(err.contains("兼容性最佳"), "{err}");
+    assert!(err.contains("shown on content/articles/b.md"), "{err}");
+    assert_eq!(before, snapshot_dir(&site.root().join("public")));
+}
+
+#[test]
+fn a_cover_is_the_list_thumbnail_and_the_share_image() {
+    let site = TestSite::new();
+    site.write(
+        "content/articles/a.md",
+        &article("cover: img/cover.jpg\n", "正文没有图片。"),
+    )
+    .write_bytes("content/articles/img/cover.jpg", &phone_jpeg(3000, 2000, 1));
+    let b = site.build().unwrap();
+    let list = html(&b, "articles/index.html");
+    let doc = scraper::Html::parse_document(&list);
+    let sel = scraper::Selector::parse("li.item img.item-thumb").unwrap();
+    let thumb = doc.select(&sel).next().unwrap_or_else(|| panic!("{list}"));
+    let src = thumb.value().attr("src").unwrap();
+    assert!(
+        src.starts_with("/articles/img/cover.480.") && src.ends_with(".jpg"),
+        "{src}"
+    );
+    assert_eq!(thumb.value().attr("width"), Some("480"));
+    assert_eq!(thumb.value().attr("height"), Some("320"));
+    // The share image: the 1200-pixel size, as an absolute URL.
+    let page = html(&b, "articles/a/index.html");
+    let og = scraper::Selector::parse("meta[property='og:image']").unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let og = doc
+        .select(&og)
+        .next()
+        .unwrap()
+        .value()
+        .attr("content")
+        .unwrap();
+    assert!(
+        og.starts_with("https://aq.example.gov.cn/articles/img/cover.1200."),
+        "{og}"
+    );
+    // The government metadata's Image too; the original is not published.
+    assert!(
+        page.contains(&format!("<meta name=\"Image\" content=\"{og}\">")),
+        "{page}"
+    );
+    assert!(!b.copies.iter().any(|a| a.out == "articles/img/cover.jpg"));
+    assert!(
+        b.copies
+            .iter()
+            .any(|a| a.out.starts_with("articles/img/cover.1200."))
+    );
+    assert!(
+        !b.check.findings.iter().any(|f| f.rule == "missing-alt"),
+        "{:#?}",
+        b.check.findings
+    );
+}
