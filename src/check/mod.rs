@@ -14,6 +14,7 @@
 
 pub mod crawl;
 pub mod external;
+mod files;
 mod meta;
 pub mod report;
 pub mod rules;
@@ -140,6 +141,7 @@ pub fn run(site: &Site, scanned: &Scanned, copies: &[Asset]) -> Report {
     let mut findings = rules::site_rules(site);
     findings.extend(rules::footer_rendered(site, scanned));
     findings.extend(meta::rendered(site, scanned));
+    findings.extend(files::published(copies));
     let crawled = crawl::crawl(site, &scanned.paths, &scanned.pages, copies);
     findings.extend(crawled.findings);
     sort(&mut findings);

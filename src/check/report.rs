@@ -43,6 +43,9 @@ pub const RULE_NAMES: &[(&str, &str)] = &[
     ("broken-anchor", "页内锚点不可用"),
     ("broken-image", "图片缺失"),
     ("missing-alt", "图片缺少替代文字"),
+    ("image-gps", "照片带拍摄位置"),
+    ("image-size", "图片过大"),
+    ("attachment-size", "附件过大"),
     ("external-link", "外部链接不可用"),
 ];
 

@@ -298,3 +298,56 @@ fn a_cover_is_the_list_thumbnail_and_the_share_image() {
         b.check.findings
     );
 }
+
+#[test]
+fn static_files_with_gps_and_heavy_files_are_reported() {
+    let site = TestSite::new();
+    // Noise compresses badly: a PNG over 1 MB.
+    let noisy = image::RgbImage::from_fn(700, 700, |x, y| {
+        let v =
+            (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)).wrapping_mul(2_246_822_519);
+        image::Rgb([(v >> 8) as u8, (v >> 16) as u8, (v >> 24) as u8])
+    });
+    let mut heavy = Vec::new();
+    image::DynamicImage::ImageRgb8(noisy)
+        .write_to(&mut Cursor::new(&mut heavy), image::ImageFormat::Png)
+        .unwrap();
+    assert!(heavy.len() > 1024 * 1024, "{}", heavy.len());
+    site.write(
+        "content/articles/a.md",
+        &article("", "![现场](img/site.jpg)\n\n[附件](files/big.zip)\n"),
+    )
+    .write_bytes("content/articles/img/site.jpg", &phone_jpeg(800, 600, 1))
+    .write_bytes(
+        "content/articles/files/big.zip",
+        &vec![0u8; 21 * 1024 * 1024],
+    )
+    .write_bytes("static/images/banner.jpg", &phone_jpeg(400, 300, 1))
+    .write_bytes("static/images/clean.jpg", &jpeg(400, 300))
+    .write_bytes("static/images/heavy.png", &heavy);
+    let b = site.build().unwrap();
+    let found: Vec<(String, String)> = b
+        .check
+        .findings
+        .iter()
+        .filter(|f| ["image-gps", "image-size", "attachment-size"].contains(&f.rule))
+        .map(|f| (f.rule.to_owned(), f.diag.to_string()))
+        .collect();
+    let has = |rule: &str, text: &str| {
+        assert!(
+            found.iter().any(|(r, m)| r == rule && m.contains(text)),
+            "{rule} {text}: {found:#?}"
+        );
+    };
+    has("image-gps", "static/images/banner.jpg: warning:");
+    has(
+        "image-size",
+        "static/images/heavy.png: warning: published image `images/heavy.png` is",
+    );
+    has(
+        "attachment-size",
+        "attachment `articles/files/big.zip` is 21.0 MB",
+    );
+    // The content photo's GPS is stripped; a clean static JPEG passes.
+    assert_eq!(found.len(), 3, "{found:#?}");
+}
