@@ -5,7 +5,7 @@
 //! into a crash.
 //!
 //! Imports: `content`, `config`, `markdown`, `highlight`, `search`,
-//! `render::ics`, `serve::http`.
+//! `render::ics`, `serve::http`, `images`.
 
 use std::path::PathBuf;
 
@@ -169,4 +169,36 @@ pub fn url_router(target: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The image path: any bytes as a photo. Either published sizes that
+/// decode back to the size they claim, never wider than the source, with
+/// no EXIF, or an error with a message and Chinese help; never a panic.
+pub fn image(bytes: &[u8]) -> Result<(), String> {
+    use crate::images::process::{self, ImageError};
+    match process::process(bytes, &[16, 64]) {
+        Ok(p) => {
+            for v in &p.variants {
+                let (w, h) = crate::images::dimensions(&v.bytes)
+                    .ok_or_else(|| "a published size has no readable size".to_owned())?;
+                if (w, h) != (v.width, v.height) {
+                    return Err(format!("claims {}×{}, is {w}×{h}", v.width, v.height));
+                }
+                if w > p.width {
+                    return Err(format!("upscaled: {w} > {}", p.width));
+                }
+                if crate::images::exif::has_exif(&v.bytes) {
+                    return Err("EXIF left in a published size".to_owned());
+                }
+            }
+            Ok(())
+        }
+        Err(e @ (ImageError::Heic | ImageError::TooLarge(..) | ImageError::Corrupt(_))) => {
+            if e.message().is_empty() || e.help().is_empty() {
+                return Err(format!("{e:?} without message or help"));
+            }
+            Ok(())
+        }
+        Err(e @ ImageError::Cache(_)) => Err(format!("no cache here: {e:?}")),
+    }
 }

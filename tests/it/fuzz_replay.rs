@@ -47,6 +47,11 @@ fn ics_fold_corpus() {
 }
 
 #[test]
+fn image_corpus() {
+    replay("image", anxuan::fuzzing::image);
+}
+
+#[test]
 fn url_router_corpus() {
     replay("url_router", |b| {
         anxuan::fuzzing::url_router(&String::from_utf8_lossy(b))
