@@ -308,13 +308,20 @@ impl Stage {
     fn apply(mut self, copies: &[Asset], listing: Listing) -> Result<Written> {
         let mut copied = 0;
         for c in copies {
+            let len = fs::metadata(&c.abs).map(|m| m.len()).unwrap_or(0);
             self.record(
                 &listing,
                 &c.out,
-                |target| same_file(target, &c.abs),
+                // A content-hashed name of the same length: not read again.
+                |target| {
+                    (c.hashed
+                        && fs::symlink_metadata(target)
+                            .is_ok_and(|m| m.is_file() && m.len() == len))
+                        || same_file(target, &c.abs)
+                },
                 |staged| sitefs::copy(&c.abs, staged).map(|_| ()),
             )?;
-            copied += fs::metadata(&c.abs).map(|m| m.len()).unwrap_or(0);
+            copied += len;
         }
         let marker = self.out.join(MARKER);
         if !same_bytes(&marker, MARKER_TEXT.as_bytes()) {

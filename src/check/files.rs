@@ -70,7 +70,9 @@ pub fn published(copies: &[Asset]) -> Vec<Finding> {
                 .with_help("附件超过 20 MB，居民用手机很难下载：请压缩（如 PDF 另存为“最小文件”）或拆分后再上传"),
             ));
         }
-        if matches!(e.as_str(), "jpg" | "jpeg") {
+        // Published sizes are made without metadata: only files copied
+        // as they are can carry a position.
+        if !a.hashed && matches!(e.as_str(), "jpg" | "jpeg") {
             let mut head = Vec::new();
             let read = std::fs::File::open(&a.abs)
                 .and_then(|f| f.take(EXIF_WINDOW).read_to_end(&mut head));

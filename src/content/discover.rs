@@ -38,6 +38,9 @@ pub struct Asset {
     /// Relative to the site root, for messages.
     pub rel: String,
     pub abs: PathBuf,
+    /// Its output name holds a hash of its content (a photo's published
+    /// size): a file of that name and length is the same file.
+    pub hashed: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -102,6 +105,7 @@ pub fn discover(root: &Path, cfg: &Config) -> Discovery {
                 out: rel_s,
                 rel: site_rel,
                 abs,
+                hashed: false,
             });
         }
     });
@@ -146,6 +150,7 @@ pub fn discover(root: &Path, cfg: &Config) -> Discovery {
             rel: format!("static/{rel_s}"),
             out: rel_s,
             abs,
+            hashed: false,
         });
     });
     diags.append(&mut ignored);

@@ -43,7 +43,11 @@ pub struct Entry {
 impl Entry {
     /// The cache file of the size `width` pixels wide.
     pub fn file(&self, dir: &Path, width: u32) -> PathBuf {
-        dir.join(format!("{}.{width}.{}", self.key, self.format.ext()))
+        dir.join(self.file_name(width))
+    }
+
+    fn file_name(&self, width: u32) -> String {
+        format!("{}.{width}.{}", self.key, self.format.ext())
     }
 }
 
@@ -64,6 +68,9 @@ pub struct Cache {
     params: String,
     sources: Mutex<BTreeMap<String, Known>>,
     sources_changed: std::sync::atomic::AtomicBool,
+    /// The names in the folder when it was opened: one directory read
+    /// instead of a `stat` per published size.
+    present: crate::hash::FxSet<String>,
     /// How many sources were decoded and encoded by this cache value.
     processed: AtomicUsize,
 }
@@ -104,7 +111,14 @@ impl Cache {
                 format!("{PARAMS_VERSION} {widths:?} q{}", process::JPEG_QUALITY).as_bytes()
             ) >> 32
         );
+        let present = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
         Cache {
+            present,
             dir,
             widths: widths.to_vec(),
             params,
@@ -175,7 +189,10 @@ impl Cache {
             .ok()
             .and_then(|b| serde_json::from_slice::<Entry>(&b).ok())
             .filter(|e| {
-                e.key == key && e.sizes.iter().all(|(w, _)| e.file(&self.dir, *w).is_file())
+                e.key == key
+                    && e.sizes
+                        .iter()
+                        .all(|(w, _)| self.present.contains(&e.file_name(*w)))
             })
         {
             return Ok(entry);

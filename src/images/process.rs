@@ -19,14 +19,18 @@ use fast_image_resize as fr;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
 /// The widths pages offer (`srcset`); an image narrower than the largest
-/// is also offered at its own width, never wider.
-pub const WIDTHS: [u32; 4] = [480, 960, 1200, 1600];
+/// is also offered at its own width, never wider. Chosen for the text
+/// column (at most 42rem, 328 CSS px on a 360 px phone): 720 for phones
+/// at pixel ratio 2 and desktops, 1080 for phones at 3, 1600 for desktops
+/// at 2; 480 for list thumbnails and old phones.
+pub const WIDTHS: [u32; 4] = [480, 720, 1080, 1600];
 
-/// The width of a cover's share image (`og:image`).
-pub const SHARE_WIDTH: u32 = 1200;
+/// The width of a cover's share image (`og:image`): the narrowest size at
+/// least this wide.
+pub const SHARE_WIDTH: u32 = 1080;
 
 /// The width an `<img src>` names (browsers without `srcset`).
-pub const DEFAULT_WIDTH: u32 = 960;
+pub const DEFAULT_WIDTH: u32 = 720;
 
 /// JPEG quality of the published sizes.
 pub const JPEG_QUALITY: u8 = 80;
@@ -270,10 +274,10 @@ mod tests {
 
     #[test]
     fn widths_never_upscale() {
-        assert_eq!(widths_for(4000, &WIDTHS), [480, 960, 1200, 1600]);
-        assert_eq!(widths_for(1300, &WIDTHS), [480, 960, 1200, 1300]);
-        assert_eq!(widths_for(1200, &WIDTHS), [480, 960, 1200]);
-        assert_eq!(widths_for(960, &WIDTHS), [480, 960]);
+        assert_eq!(widths_for(4000, &WIDTHS), [480, 720, 1080, 1600]);
+        assert_eq!(widths_for(1300, &WIDTHS), [480, 720, 1080, 1300]);
+        assert_eq!(widths_for(1080, &WIDTHS), [480, 720, 1080]);
+        assert_eq!(widths_for(720, &WIDTHS), [480, 720]);
         assert_eq!(widths_for(300, &WIDTHS), [300]);
     }
 

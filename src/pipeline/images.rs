@@ -173,6 +173,7 @@ impl<'a> Images<'a> {
                             out: size_out(a, e, w),
                             rel: a.rel.clone(),
                             abs: e.file(self.cache.dir(), w),
+                            hashed: true,
                         });
                     }
                     let link = join_url(self.base_path, &a.out);

@@ -499,8 +499,8 @@ fn site_images_get_their_intrinsic_size() {
     );
     let b = site.build().unwrap();
     let html = html(&b, "articles/a/index.html");
-    // Published in its sizes (480 and its own 800), named by the largest
-    // up to 960, under the base path.
+    // Published in its sizes (480, 720 and its own 800), named by the largest
+    // up to 720, under the base path.
     let name = "/sub/articles/images/%E7%8E%B0%E5%9C%BA%20%E7%85%A7%E7%89%87";
     assert!(
         html.contains(&format!("{name}.480.")) && html.contains(&format!("{name}.800.")),
@@ -508,7 +508,7 @@ fn site_images_get_their_intrinsic_size() {
     );
     assert!(
         html.contains(
-            "width=\"800\" height=\"600\" decoding=\"async\" src=\"/sub/articles/images/"
+            "width=\"720\" height=\"540\" decoding=\"async\" src=\"/sub/articles/images/"
         ),
         "{html}"
     );

@@ -98,7 +98,7 @@ fn phone_photos_are_published_upright_in_sizes_without_metadata() {
     let imgs = imgs(&page);
     assert_eq!(imgs.len(), 2, "{page}");
     let first = &imgs[0];
-    // Upright: 1500 wide, so 480, 960, 1200 and its own 1500 — never wider.
+    // Upright: 1500 wide, so 480, 720, 1080 and its own 1500 — never wider.
     let srcset = &first["srcset"];
     let widths: Vec<u32> = srcset
         .split(", ")
@@ -111,11 +111,11 @@ fn phone_photos_are_published_upright_in_sizes_without_metadata() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(widths, [480, 960, 1200, 1500], "{srcset}");
-    assert_eq!(first["width"], "960");
-    assert_eq!(first["height"], "1280");
+    assert_eq!(widths, [480, 720, 1080, 1500], "{srcset}");
+    assert_eq!(first["width"], "720");
+    assert_eq!(first["height"], "960");
     assert!(
-        first["src"].ends_with(".jpg") && first["src"].contains("site.960."),
+        first["src"].ends_with(".jpg") && first["src"].contains("site.720."),
         "{first:?}"
     );
     assert!(first.contains_key("sizes") && first["decoding"] == "async");
@@ -266,7 +266,7 @@ fn a_cover_is_the_list_thumbnail_and_the_share_image() {
     );
     assert_eq!(thumb.value().attr("width"), Some("480"));
     assert_eq!(thumb.value().attr("height"), Some("320"));
-    // The share image: the 1200-pixel size, as an absolute URL.
+    // The share image: the 1080-pixel size, as an absolute URL.
     let page = html(&b, "articles/a/index.html");
     let og = scraper::Selector::parse("meta[property='og:image']").unwrap();
     let doc = scraper::Html::parse_document(&page);
@@ -278,7 +278,7 @@ fn a_cover_is_the_list_thumbnail_and_the_share_image() {
         .attr("content")
         .unwrap();
     assert!(
-        og.starts_with("https://aq.example.gov.cn/articles/img/cover.1200."),
+        og.starts_with("https://aq.example.gov.cn/articles/img/cover.1080."),
         "{og}"
     );
     // The government metadata's Image too; the original is not published.
@@ -290,7 +290,7 @@ fn a_cover_is_the_list_thumbnail_and_the_share_image() {
     assert!(
         b.copies
             .iter()
-            .any(|a| a.out.starts_with("articles/img/cover.1200."))
+            .any(|a| a.out.starts_with("articles/img/cover.1080."))
     );
     assert!(
         !b.check.findings.iter().any(|f| f.rule == "missing-alt"),
