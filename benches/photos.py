@@ -18,7 +18,6 @@ JS and the image the browser picks (benches/photo_bytes.mjs).
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -30,18 +29,9 @@ import functools
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from build_speed import timed  # noqa: E402  (/usr/bin/time -v: seconds, peak MB)
 NOW = "2026-11-28T12:00:00+08:00"
-
-
-def timed(cmd):
-    out = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr[-3000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", out.stderr)
-    h, m, s = wall.groups()
-    secs = int(h or 0) * 3600 + int(m) * 60 + float(s)
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))
-    return secs, rss / 1024
 
 
 def write_site(root, photos, with_photos):
@@ -74,7 +64,7 @@ def main():
     for d, w in ((with_dir, True), (without_dir, False)):
         shutil.rmtree(d, ignore_errors=True)
         write_site(d, a.photos, w)
-    build = lambda d: timed([a.bin, "-q", "build", "--root", d, "--now", NOW])
+    build = lambda d: timed([a.bin, "-q", "build", "--root", d, "--now", NOW], cwd=d)
     cold, warm, plain = [], [], []
     for _ in range(a.runs):
         shutil.rmtree(os.path.join(with_dir, ".anxuan-cache"), ignore_errors=True)
