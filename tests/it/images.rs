@@ -351,3 +351,39 @@ fn static_files_with_gps_and_heavy_files_are_reported() {
     // The content photo's GPS is stripped; a clean static JPEG passes.
     assert_eq!(found.len(), 3, "{found:#?}");
 }
+
+#[test]
+fn a_cmyk_jpeg_from_a_print_shop_is_published_in_its_colours() {
+    // A CMYK JPEG (as print shops and Photoshop export posters): left
+    // half red (C 0, M 100 %, Y 100 %, K 0), right half blue (C 100 %,
+    // M 100 %, Y 0, K 0).
+    let (w, h) = (64u16, 32u16);
+    let mut cmyk = Vec::new();
+    for _y in 0..h {
+        for x in 0..w {
+            cmyk.extend_from_slice(if x < w / 2 {
+                &[0, 255, 255, 0]
+            } else {
+                &[255, 255, 0, 0]
+            });
+        }
+    }
+    let mut jpeg = Vec::new();
+    jpeg_encoder::Encoder::new(&mut jpeg, 95)
+        .encode(&cmyk, w, h, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let p = anxuan::images::process::process(&jpeg, &[64]).unwrap();
+    let img = image::load_from_memory(&p.variants[0].bytes)
+        .unwrap()
+        .to_rgb8();
+    let [r, g, b] = img.get_pixel(8, 16).0;
+    assert!(
+        r > 180 && g < 80 && b < 80,
+        "left should be red: {r} {g} {b}"
+    );
+    let [r, g, b] = img.get_pixel(56, 16).0;
+    assert!(
+        b > 100 && r < 100 && g < 100,
+        "right should be blue: {r} {g} {b}"
+    );
+}
