@@ -49,6 +49,7 @@ pub(crate) fn build_options(args: &SiteArgs) -> BuildOptions {
         base_url: args.base_url.clone(),
         relative: args.relative,
         render: Default::default(),
+        background_images: None,
     }
 }
 

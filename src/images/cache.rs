@@ -171,6 +171,31 @@ impl Cache {
         Some(hash)
     }
 
+    /// The published sizes of source `rel` when the cache holds them
+    /// (nothing is decoded or encoded).
+    pub fn cached(
+        &self,
+        rel: &str,
+        abs: &Path,
+        read: &dyn Fn() -> Option<Vec<u8>>,
+    ) -> Option<Entry> {
+        let hash = self.source_hash(rel, abs, read, &mut None)?;
+        self.entry(&format!("{hash}-{}", self.params))
+    }
+
+    fn entry(&self, key: &str) -> Option<Entry> {
+        let index = self.dir.join(format!("{key}.json"));
+        std::fs::read(index)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Entry>(&b).ok())
+            .filter(|e| {
+                e.key == key
+                    && e.sizes
+                        .iter()
+                        .all(|(w, _)| self.present.contains(&e.file_name(*w)))
+            })
+    }
+
     /// The published sizes of source `rel` (at `abs`, read by `read`):
     /// from the cache when it holds them, else made and kept.
     pub fn get(
@@ -184,19 +209,10 @@ impl Cache {
             .source_hash(rel, abs, read, &mut bytes)
             .ok_or_else(|| ImageError::Corrupt("the file cannot be read".into()))?;
         let key = format!("{hash}-{}", self.params);
-        let index = self.dir.join(format!("{key}.json"));
-        if let Some(entry) = std::fs::read(&index)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Entry>(&b).ok())
-            .filter(|e| {
-                e.key == key
-                    && e.sizes
-                        .iter()
-                        .all(|(w, _)| self.present.contains(&e.file_name(*w)))
-            })
-        {
+        if let Some(entry) = self.entry(&key) {
             return Ok(entry);
         }
+        let index = self.dir.join(format!("{key}.json"));
         let bytes = match bytes {
             Some(b) => b,
             None => read().ok_or_else(|| ImageError::Corrupt("the file cannot be read".into()))?,

@@ -107,8 +107,10 @@ impl ImageSizes<'_> {
 /// questions and the sizes of its images. `sources` holds each page's
 /// Markdown when the site's pages no longer do (one-shot builds hand it
 /// over to be dropped once rendered).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn render(
     root: &Path,
+    background: Option<&super::images::Background>,
     site: &Site,
     links: &SiteLinks<'_>,
     assets: &[Asset],
@@ -127,7 +129,7 @@ pub(super) fn render(
         kept: keep.then(|| Mutex::new(std::mem::take(&mut memo.image_sizes))),
     };
     let size_of = |src: &str| sizes.of(src);
-    let images = Images::new(root, &site.config.base_path, assets, &size_of);
+    let images = Images::new(root, &site.config.base_path, assets, &size_of, background);
     let md_opts = MarkdownOptions {
         highlighter: &memo.highlighter,
         unsafe_html: site.config.unsafe_html,

@@ -40,8 +40,74 @@ fn ext_of(path: &str) -> String {
         .unwrap_or_default()
 }
 
-/// One processed source: its sizes or its error.
-type Made = Result<Entry, ImageError>;
+/// One processed source: its sizes, its error, or `None` while it is
+/// being made in the background.
+type Made = Result<Entry, Option<ImageError>>;
+
+/// Photos made off the build (`anxuan serve`): a build that finds a
+/// photo's sizes missing from the cache shows the original, hands the
+/// photo to one worker thread (one decoded photo at a time), and `done`
+/// is called with the photo's path once its sizes are in the cache — the
+/// server then rebuilds, and the pages reload with the sizes.
+#[derive(Clone)]
+pub struct Background(Arc<BackgroundInner>);
+
+struct BackgroundInner {
+    jobs: Mutex<Option<std::sync::mpsc::Sender<(std::path::PathBuf, String, std::path::PathBuf)>>>,
+    pending: Mutex<crate::hash::FxSet<String>>,
+    done: Box<dyn Fn(String) + Send + Sync>,
+}
+
+impl std::fmt::Debug for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Background")
+    }
+}
+
+impl Background {
+    pub fn new(done: impl Fn(String) + Send + Sync + 'static) -> Background {
+        Background(Arc::new(BackgroundInner {
+            jobs: Mutex::default(),
+            pending: Mutex::default(),
+            done: Box::new(done),
+        }))
+    }
+
+    /// Queues source `rel` (at `abs`) of the site at `root`, once.
+    fn submit(&self, root: &Path, rel: &str, abs: &Path) {
+        let Ok(mut pending) = self.0.pending.lock() else {
+            return;
+        };
+        if !pending.insert(rel.to_owned()) {
+            return;
+        }
+        drop(pending);
+        let Ok(mut jobs) = self.0.jobs.lock() else {
+            return;
+        };
+        let tx = jobs.get_or_insert_with(|| {
+            let (tx, rx) =
+                std::sync::mpsc::channel::<(std::path::PathBuf, String, std::path::PathBuf)>();
+            let inner = Arc::downgrade(&self.0);
+            std::thread::spawn(move || {
+                while let Ok((root, rel, abs)) = rx.recv() {
+                    let cache = Cache::open(&root, &process::WIDTHS);
+                    let read = || crate::sitefs::read(&abs).ok();
+                    // An error is reported by the next build, which makes it again.
+                    let _ = cache.get(&rel, &abs, &read);
+                    cache.save();
+                    let Some(inner) = inner.upgrade() else { break };
+                    if let Ok(mut p) = inner.pending.lock() {
+                        p.remove(&rel);
+                    }
+                    (inner.done)(rel);
+                }
+            });
+            tx
+        });
+        let _ = tx.send((root.to_path_buf(), rel.to_owned(), abs.to_path_buf()));
+    }
+}
 
 /// The images of one build.
 pub(super) struct Images<'a> {
@@ -54,14 +120,17 @@ pub(super) struct Images<'a> {
     shown_by: Mutex<BTreeMap<String, String>>,
     /// Intrinsic sizes of other images (read once per build).
     sizes: &'a (dyn Fn(&str) -> Option<(u32, u32)> + Sync),
+    root: &'a Path,
+    background: Option<&'a Background>,
 }
 
 impl<'a> Images<'a> {
     pub fn new(
-        root: &Path,
+        root: &'a Path,
         base_path: &'a str,
         assets: &'a [Asset],
         sizes: &'a (dyn Fn(&str) -> Option<(u32, u32)> + Sync),
+        background: Option<&'a Background>,
     ) -> Images<'a> {
         Images {
             base_path,
@@ -70,6 +139,8 @@ impl<'a> Images<'a> {
             made: Mutex::default(),
             shown_by: Mutex::default(),
             sizes,
+            root,
+            background,
         }
     }
 
@@ -98,8 +169,17 @@ impl<'a> Images<'a> {
         cell.get_or_init(|| {
             let _working = crate::crash::working_on(&a.rel);
             let abs = a.abs.clone();
-            self.cache
-                .get(&a.rel, &a.abs, &move || crate::sitefs::read(&abs).ok())
+            let read = move || crate::sitefs::read(&abs).ok();
+            if let Some(bg) = self.background {
+                return match self.cache.cached(&a.rel, &a.abs, &read) {
+                    Some(e) => Ok(e),
+                    None => {
+                        bg.submit(self.root, &a.rel, &a.abs);
+                        Err(None)
+                    }
+                };
+            }
+            self.cache.get(&a.rel, &a.abs, &read).map_err(Some)
         })
         .clone()
     }
@@ -125,7 +205,12 @@ impl<'a> Images<'a> {
             self.remember_error(a, ImageError::Heic);
             return None;
         }
-        let e = self.made(a).ok()?;
+        let e = match self.made(a) {
+            Ok(e) => e,
+            // Being made: the original, as it is, until then.
+            Err(None) => return (self.sizes)(src).map(|(w, h)| Shown::plain(w, h)),
+            Err(Some(_)) => return None,
+        };
         let sizes: Vec<Size> = e
             .sizes
             .iter()
@@ -141,7 +226,7 @@ impl<'a> Images<'a> {
     fn remember_error(&self, a: &Asset, err: ImageError) {
         if let Ok(mut m) = self.made.lock() {
             let cell = m.entry(a.out.clone()).or_default();
-            let _ = cell.set(Err(err));
+            let _ = cell.set(Err(Some(err)));
         }
     }
 
@@ -181,7 +266,9 @@ impl<'a> Images<'a> {
                         hidden.insert(out);
                     }
                 }
-                Some(Err(err)) => {
+                // Being made in the background: the original is published.
+                Some(Err(None)) | None => {}
+                Some(Err(Some(err))) => {
                     let page = shown_by.get(&out).map_or("", String::as_str);
                     diags.push(
                         Diagnostic::error(
@@ -191,7 +278,6 @@ impl<'a> Images<'a> {
                         .with_help(err.help()),
                     );
                 }
-                None => {}
             }
         }
         (copies, hidden, diags, self.cache.processed())

@@ -19,6 +19,7 @@ mod assemble;
 mod bodies;
 mod emit;
 mod images;
+pub use images::Background;
 mod items;
 mod links;
 mod load;
@@ -51,6 +52,8 @@ pub struct BuildOptions {
     /// `--relative`: links relative to each page (as `relative_urls: true`).
     pub relative: bool,
     pub render: RenderOptions,
+    /// `anxuan serve`: new photos are made off the build.
+    pub background_images: Option<images::Background>,
 }
 
 /// A successful one-shot build.
@@ -295,6 +298,7 @@ fn run(
     let mut stats = stats;
     let mut bodies = bodies::render(
         root,
+        opts.background_images.as_ref(),
         &site,
         &site_links,
         &found.assets,

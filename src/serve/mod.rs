@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::content::Asset;
@@ -367,7 +367,17 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
 
     shell.status("Building", &format!("site in {}", opts.root.display()));
     let started = Instant::now();
-    let mut rb = Rebuilder::new(opts.root.clone(), opts.build.clone());
+    // Changed files arrive here from the watcher, and photos whose sizes
+    // were made in the background (a rebuild then shows the sizes).
+    let (tx, rx) = mpsc::channel();
+    let mut build_opts = opts.build.clone();
+    let made = Mutex::new(tx.clone());
+    build_opts.background_images = Some(crate::pipeline::Background::new(move |rel| {
+        if let Ok(tx) = made.lock() {
+            let _ = tx.send(vec![rel]);
+        }
+    }));
+    let mut rb = Rebuilder::new(opts.root.clone(), build_opts);
     let base = base_path(&opts.root, &opts.build);
     let (first, diags, stats) = first_snapshot(&mut rb, base.clone());
     if rb.in_memory() {
@@ -423,7 +433,6 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
         limits,
     });
 
-    let (tx, rx) = mpsc::channel();
     let mut watcher = watch::Watcher::start(&opts.root, opts.poll, tx)
         .map_err(|e| Error::Other(format!("cannot watch {}: {e}", opts.root.display())))?;
 

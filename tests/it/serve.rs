@@ -1693,3 +1693,60 @@ fn serve_low_descriptor_limit_answers_503_instead_of_hanging() {
         assert!(Instant::now() < deadline, "the server did not recover");
     }
 }
+
+/// A photo added while previewing is made off the build: the rebuild
+/// serves the original at once, and once the background worker has put
+/// its sizes in the cache (it says so on the channel the server listens
+/// to), the next rebuild serves the sizes and equals a fresh build.
+#[test]
+fn a_new_photo_is_resized_in_the_background_and_then_served_in_sizes() {
+    let site = TestSite::new();
+    let root = site.root();
+    site.write("content/articles/a.md", &article("", "正文。"));
+    let (done_tx, done_rx) = mpsc::channel();
+    let done_tx = std::sync::Mutex::new(done_tx);
+    let mut o = serve_opts();
+    o.background_images = Some(pipeline::Background::new(move |rel| {
+        let _ = done_tx.lock().unwrap().send(rel);
+    }));
+    let (server, mut rb) = serve::state_for(root, &o);
+    site.write_bytes(
+        "content/articles/img/p.png",
+        &crate::support::png(1000, 800),
+    )
+    .write(
+        "content/articles/a.md",
+        &article("", "![现场](img/p.png)\n"),
+    );
+    let changed = [
+        "content/articles/a.md".to_owned(),
+        "content/articles/img/p.png".to_owned(),
+    ];
+    assert!(matches!(
+        serve::rebuild(&server, &mut rb, &changed),
+        Outcome::Built { .. }
+    ));
+    let (files, copies) = served(&server);
+    let page = String::from_utf8_lossy(&files["articles/a/index.html"]).into_owned();
+    assert!(
+        page.contains("src=\"/articles/img/p.png\" alt=\"现场\""),
+        "the original first: {page}"
+    );
+    assert!(page.contains("width=\"1000\" height=\"800\""), "{page}");
+    assert!(copies.contains_key("articles/img/p.png"));
+    // The worker reports the photo done (no sleeping: the channel waits).
+    let rel = done_rx.recv_timeout(Duration::from_secs(120)).unwrap();
+    assert_eq!(rel, "content/articles/img/p.png");
+    assert!(matches!(
+        serve::rebuild(&server, &mut rb, &[rel]),
+        Outcome::Built { .. }
+    ));
+    let (files, copies) = served(&server);
+    let page = String::from_utf8_lossy(&files["articles/a/index.html"]).into_owned();
+    assert!(page.contains("srcset=\"/articles/img/p.480."), "{page}");
+    assert!(
+        !copies.contains_key("articles/img/p.png"),
+        "the original is no longer published"
+    );
+    assert_same(&server, root, "after the background sizes");
+}
