@@ -308,7 +308,9 @@ impl Stage {
     fn apply(mut self, copies: &[Asset], listing: Listing) -> Result<Written> {
         let mut copied = 0;
         for c in copies {
-            let len = fs::metadata(&c.abs).map(|m| m.len()).unwrap_or(0);
+            let len = c
+                .len
+                .unwrap_or_else(|| fs::metadata(&c.abs).map(|m| m.len()).unwrap_or(0));
             self.record(
                 &listing,
                 &c.out,

@@ -42,30 +42,33 @@ fn mb(bytes: u64) -> String {
 pub fn published(copies: &[Asset]) -> Vec<Finding> {
     let mut out = Vec::new();
     for a in copies {
-        let Ok(meta) = std::fs::metadata(&a.abs) else {
+        let Some(len) = a
+            .len
+            .or_else(|| std::fs::metadata(&a.abs).ok().map(|m| m.len()))
+        else {
             continue;
         };
         let e = ext(&a.out);
         let image = IMAGE_EXTS.contains(&e.as_str());
         let span = Span::file(a.rel.clone());
-        if image && meta.len() > IMAGE_LIMIT {
+        if image && len > IMAGE_LIMIT {
             out.push(Finding::warning(
                 "image-size",
                 Diagnostic::warning(
                     span.clone(),
-                    format!("published image `{}` is {}", a.out, mb(meta.len())),
+                    format!("published image `{}` is {}", a.out, mb(len)),
                 )
                 .with_help(
                     "图片超过 1 MB，手机流量下打开很慢：把照片放在 content/ 下由 anxuan 自动压缩，或先缩小再放入 static/",
                 ),
             ));
         }
-        if !image && a.rel.starts_with("content/") && meta.len() > ATTACHMENT_LIMIT {
+        if !image && a.rel.starts_with("content/") && len > ATTACHMENT_LIMIT {
             out.push(Finding::warning(
                 "attachment-size",
                 Diagnostic::warning(
                     span.clone(),
-                    format!("attachment `{}` is {}", a.out, mb(meta.len())),
+                    format!("attachment `{}` is {}", a.out, mb(len)),
                 )
                 .with_help("附件超过 20 MB，居民用手机很难下载：请压缩（如 PDF 另存为“最小文件”）或拆分后再上传"),
             ));

@@ -41,6 +41,8 @@ pub struct Asset {
     /// Its output name holds a hash of its content (a photo's published
     /// size): a file of that name and length is the same file.
     pub hashed: bool,
+    /// Its length, when known without asking the file system.
+    pub len: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -106,6 +108,7 @@ pub fn discover(root: &Path, cfg: &Config) -> Discovery {
                 rel: site_rel,
                 abs,
                 hashed: false,
+                len: None,
             });
         }
     });
@@ -151,6 +154,7 @@ pub fn discover(root: &Path, cfg: &Config) -> Discovery {
             out: rel_s,
             abs,
             hashed: false,
+            len: None,
         });
     });
     diags.append(&mut ignored);

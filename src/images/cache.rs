@@ -5,7 +5,10 @@
 //! at one set of parameters) beside `<key>.<width>.<ext>` files, where
 //! the key is the source's content hash and the parameters' hash — and
 //! `sources.json`, which remembers each source file's hash by its size
-//! and modification time so an unchanged photo is not even read again.
+//! and modification time so an unchanged photo is not even read again,
+//! and `entries.json`, the entries the last build used in one file (read
+//! once instead of one `.json` per photo; the per-photo files stay the
+//! record, so a lost or stale `entries.json` costs only time).
 //! Imports: `hash`, [`super::process`].
 //!
 //! Invariants: an entry is written files first, its `.json` last (each
@@ -38,6 +41,10 @@ pub struct Entry {
     pub height: u32,
     /// (width, height) of each size, narrowest first.
     pub sizes: Vec<(u32, u32)>,
+    /// The byte length of each size's file (empty in entries written
+    /// before it was kept).
+    #[serde(default)]
+    pub lens: Vec<u64>,
 }
 
 impl Entry {
@@ -71,6 +78,9 @@ pub struct Cache {
     /// The names in the folder when it was opened: one directory read
     /// instead of a `stat` per published size.
     present: crate::hash::FxSet<String>,
+    /// `entries.json` as read, and the entries this cache value used.
+    loaded: BTreeMap<String, Entry>,
+    used: Mutex<BTreeMap<String, Entry>>,
     /// How many sources were decoded and encoded by this cache value.
     processed: AtomicUsize,
 }
@@ -117,7 +127,13 @@ impl Cache {
                     .collect()
             })
             .unwrap_or_default();
+        let loaded = std::fs::read(dir.join("entries.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
         Cache {
+            loaded,
+            used: Mutex::default(),
             present,
             dir,
             widths: widths.to_vec(),
@@ -184,16 +200,27 @@ impl Cache {
     }
 
     fn entry(&self, key: &str) -> Option<Entry> {
-        let index = self.dir.join(format!("{key}.json"));
-        std::fs::read(index)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Entry>(&b).ok())
-            .filter(|e| {
-                e.key == key
-                    && e.sizes
-                        .iter()
-                        .all(|(w, _)| self.present.contains(&e.file_name(*w)))
-            })
+        let complete = |e: &Entry| {
+            e.key == key
+                && e.sizes
+                    .iter()
+                    .all(|(w, _)| self.present.contains(&e.file_name(*w)))
+        };
+        let entry = match self.loaded.get(key).filter(|e| complete(e)) {
+            Some(e) => e.clone(),
+            None => std::fs::read(self.dir.join(format!("{key}.json")))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Entry>(&b).ok())
+                .filter(complete)?,
+        };
+        self.use_entry(&entry);
+        Some(entry)
+    }
+
+    fn use_entry(&self, e: &Entry) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(e.key.clone(), e.clone());
+        }
     }
 
     /// The published sizes of source `rel` (at `abs`, read by `read`):
@@ -225,6 +252,7 @@ impl Cache {
             width: made.width,
             height: made.height,
             sizes: made.variants.iter().map(|v| (v.width, v.height)).collect(),
+            lens: made.variants.iter().map(|v| v.bytes.len() as u64).collect(),
         };
         // The build copies the published files from here: a cache that
         // cannot be written is an error.
@@ -236,11 +264,20 @@ impl Cache {
             write_atomic(&index, &json)
         });
         written.map_err(|e| ImageError::Cache(format!("{}: {e}", self.dir.display())))?;
+        self.use_entry(&entry);
         Ok(entry)
     }
 
-    /// Writes `sources.json` when this build learnt a new hash.
+    /// Writes `sources.json` when this build learnt a new hash, and
+    /// `entries.json` when it used other entries than it read.
     pub fn save(&self) {
+        if let Ok(used) = self.used.lock()
+            && *used != self.loaded
+            && let Ok(json) = serde_json::to_vec(&*used)
+        {
+            let _ = std::fs::create_dir_all(&self.dir)
+                .and_then(|()| write_atomic(&self.dir.join("entries.json"), &json));
+        }
         if !self.sources_changed.load(Ordering::Relaxed) {
             return;
         }

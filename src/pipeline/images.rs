@@ -253,12 +253,13 @@ impl<'a> Images<'a> {
             };
             match cell.get() {
                 Some(Ok(e)) => {
-                    for &(w, _) in &e.sizes {
+                    for (i, &(w, _)) in e.sizes.iter().enumerate() {
                         copies.push(Asset {
                             out: size_out(a, e, w),
                             rel: a.rel.clone(),
                             abs: e.file(self.cache.dir(), w),
                             hashed: true,
+                            len: e.lens.get(i).copied(),
                         });
                     }
                     let link = join_url(self.base_path, &a.out);
