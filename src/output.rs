@@ -314,13 +314,10 @@ impl Stage {
             self.record(
                 &listing,
                 &c.out,
-                // A content-hashed name of the same length: not read again.
-                |target| {
-                    (c.hashed
-                        && fs::symlink_metadata(target)
-                            .is_ok_and(|m| m.is_file() && m.len() == len))
-                        || same_file(target, &c.abs)
-                },
+                // A content-hashed name the output already lists (as a
+                // regular file) is that content: anxuan wrote it whole,
+                // through a rename.
+                |target| c.hashed || same_file(target, &c.abs),
                 |staged| sitefs::copy(&c.abs, staged).map(|_| ()),
             )?;
             copied += len;

@@ -259,15 +259,12 @@ fn index_has_manifest_shards_and_no_markup() {
 #[test]
 fn search_page_finds_results_in_headless_chromium() {
     let browser = chromium();
-    let missing: &[&str] = if browser.is_some() {
-        &[]
-    } else {
-        &["chromium"]
-    };
+    let has_driver = repo_root().join("node_modules/playwright-core").is_dir();
+    let missing = browser_missing(browser.is_some(), has_driver);
     if !can_run(
         "search_page_finds_results_in_headless_chromium",
-        missing,
-        "apt-get install chromium",
+        &missing,
+        "apt-get install chromium nodejs; npm ci (playwright-core)",
     ) {
         return;
     }
@@ -284,50 +281,50 @@ fn search_page_finds_results_in_headless_chromium() {
 }
 
 /// Two searches on the search page at `origin`: one with results (several,
-/// highlighted, announced) and one without.
+/// highlighted, announced) and one without. Playwright waits for the
+/// search's answer (tests/browser/search_page.mjs).
 fn search_page_in_chromium(chromium: &str, origin: &str) {
     let profile = tempfile::tempdir().unwrap();
-    let url = format!("{origin}/search/?q=%E5%8D%81%E4%BA%8C%E4%B8%89%E4%BA%94%E9%9B%B6&kind=page");
-    let url_main = format!("{origin}/search/?q=%E7%87%83%E6%B0%94%E8%BD%AF%E7%AE%A1");
-    for (url, expect) in [(url_main.as_str(), "燃气软管"), (url.as_str(), "没有找到")] {
-        let o = Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-            ])
-            .args([
-                "--disable-component-update",
-                "--disable-sync",
-                "--virtual-time-budget=15000",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(["--dump-dom", url])
-            .output()
-            .unwrap();
-        let dom = String::from_utf8_lossy(&o.stdout);
-        assert!(
-            dom.contains("id=\"search-results\""),
-            "no search page in DOM: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        assert!(
-            dom.contains(expect),
-            "expected {expect:?} in the rendered page:\n{dom}"
-        );
-        if expect == "燃气软管" {
-            let results = dom.matches("class=\"result result-").count();
-            assert!(
-                results >= 2,
-                "expected several results, got {results}:\n{dom}"
-            );
-            assert!(
-                dom.contains("<mark>燃气软管</mark>"),
-                "matches are highlighted"
-            );
-            assert!(dom.contains("找到"), "the live region announces the count");
-        }
-    }
+    let none =
+        format!("{origin}/search/?q=%E5%8D%81%E4%BA%8C%E4%B8%89%E4%BA%94%E9%9B%B6&kind=page");
+    let found = format!("{origin}/search/?q=%E7%87%83%E6%B0%94%E8%BD%AF%E7%AE%A1");
+    let o = Command::new("node")
+        .arg(repo_root().join("tests/browser/search_page.mjs"))
+        .arg(chromium)
+        .arg(profile.path())
+        .args([&found, &none])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let pages: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(pages.len(), 2);
+    let (status, results) = (
+        pages[0]["status"].as_str().unwrap(),
+        pages[0]["results"].as_str().unwrap(),
+    );
+    let n = results.matches("class=\"result result-").count();
+    assert!(n >= 2, "expected several results, got {n}:\n{results}");
+    assert!(
+        results.contains("<mark>燃气软管</mark>"),
+        "matches are highlighted: {results}"
+    );
+    assert!(
+        status.contains("找到"),
+        "the live region announces the count: {status}"
+    );
+    let status = pages[1]["status"].as_str().unwrap();
+    let results = pages[1]["results"].as_str().unwrap();
+    assert!(
+        status.contains("没有找到") || results.contains("没有找到"),
+        "{status}\n{results}"
+    );
 }
