@@ -13,7 +13,8 @@
 //! Invariants: each source is processed at most once per build, however
 //! many pages show it (a per-image once-cell); processing runs on the
 //! Markdown stage's threads, so at most one decoded photo per thread is
-//! in memory.
+//! in memory — or, in `anxuan serve` ([`Background`]), on one worker
+//! thread while the page shows the original.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
