@@ -43,31 +43,6 @@ fn scene(w: u32, h: u32, seed: u32) -> image::RgbImage {
     })
 }
 
-/// An EXIF APP1 segment: orientation, and a GPS IFD with a latitude.
-fn exif(orientation: u16) -> Vec<u8> {
-    let mut t: Vec<u8> = b"II*\0".to_vec();
-    t.extend_from_slice(&8u32.to_le_bytes());
-    t.extend_from_slice(&2u16.to_le_bytes());
-    for (tag, ty, value) in [(0x0112u16, 3u16, u32::from(orientation)), (0x8825, 4, 38)] {
-        t.extend_from_slice(&tag.to_le_bytes());
-        t.extend_from_slice(&ty.to_le_bytes());
-        t.extend_from_slice(&1u32.to_le_bytes());
-        t.extend_from_slice(&value.to_le_bytes());
-    }
-    t.extend_from_slice(&0u32.to_le_bytes());
-    t.extend_from_slice(&1u16.to_le_bytes());
-    t.extend_from_slice(&1u16.to_le_bytes());
-    t.extend_from_slice(&2u16.to_le_bytes());
-    t.extend_from_slice(&2u32.to_le_bytes());
-    t.extend_from_slice(b"N\0\0\0");
-    t.extend_from_slice(&0u32.to_le_bytes());
-    let mut seg = vec![0xff, 0xe1];
-    seg.extend_from_slice(&((t.len() + 8) as u16).to_be_bytes());
-    seg.extend_from_slice(b"Exif\0\0");
-    seg.extend_from_slice(&t);
-    seg
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let out = std::path::PathBuf::from(args.get(1).ok_or("usage: OUT_DIR COUNT [W H]")?);
@@ -79,9 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut jpeg = Vec::new();
         let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(Cursor::new(&mut jpeg), 92);
         image::DynamicImage::ImageRgb8(scene(w, h, i)).write_with_encoder(enc)?;
-        let mut file = jpeg[..2].to_vec();
-        file.extend_from_slice(&exif(6));
-        file.extend_from_slice(&jpeg[2..]);
+        let file = anxuan::images::exif::as_phone_photo(&jpeg, 6);
         std::fs::write(out.join(format!("IMG_{:04}.jpg", i + 1)), file)?;
     }
     Ok(())

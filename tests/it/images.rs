@@ -26,35 +26,7 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
 /// `jpeg` with an EXIF block right after SOI: orientation `orientation`
 /// and a GPS latitude, as a phone writes them.
 fn phone_jpeg(w: u32, h: u32, orientation: u16) -> Vec<u8> {
-    let mut tiff: Vec<u8> = b"II*\0".to_vec();
-    tiff.extend_from_slice(&8u32.to_le_bytes());
-    // IFD0: Orientation, GPSInfo → the GPS IFD at 8 + 30.
-    tiff.extend_from_slice(&2u16.to_le_bytes());
-    tiff.extend_from_slice(&0x0112u16.to_le_bytes());
-    tiff.extend_from_slice(&3u16.to_le_bytes());
-    tiff.extend_from_slice(&1u32.to_le_bytes());
-    tiff.extend_from_slice(&u32::from(orientation).to_le_bytes());
-    tiff.extend_from_slice(&0x8825u16.to_le_bytes());
-    tiff.extend_from_slice(&4u16.to_le_bytes());
-    tiff.extend_from_slice(&1u32.to_le_bytes());
-    tiff.extend_from_slice(&38u32.to_le_bytes());
-    tiff.extend_from_slice(&0u32.to_le_bytes());
-    // GPS IFD: GPSLatitudeRef "N".
-    tiff.extend_from_slice(&1u16.to_le_bytes());
-    tiff.extend_from_slice(&1u16.to_le_bytes());
-    tiff.extend_from_slice(&2u16.to_le_bytes());
-    tiff.extend_from_slice(&2u32.to_le_bytes());
-    tiff.extend_from_slice(b"N\0\0\0");
-    tiff.extend_from_slice(&0u32.to_le_bytes());
-    let mut app1 = vec![0xff, 0xe1];
-    app1.extend_from_slice(&((tiff.len() + 8) as u16).to_be_bytes());
-    app1.extend_from_slice(b"Exif\0\0");
-    app1.extend_from_slice(&tiff);
-    let plain = jpeg(w, h);
-    let mut out = plain[..2].to_vec();
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&plain[2..]);
-    out
+    anxuan::images::exif::as_phone_photo(&jpeg(w, h), orientation)
 }
 
 fn photo_site() -> TestSite {
