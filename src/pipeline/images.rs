@@ -56,6 +56,9 @@ pub struct Background(Arc<BackgroundInner>);
 struct BackgroundInner {
     jobs: Mutex<Option<std::sync::mpsc::Sender<(std::path::PathBuf, String, std::path::PathBuf)>>>,
     pending: Mutex<crate::hash::FxSet<String>>,
+    /// Sources the worker could not make: the build makes them itself,
+    /// so their error is reported (and no rebuild loop follows).
+    failed: Mutex<crate::hash::FxSet<String>>,
     done: Box<dyn Fn(String) + Send + Sync>,
 }
 
@@ -70,8 +73,21 @@ impl Background {
         Background(Arc::new(BackgroundInner {
             jobs: Mutex::default(),
             pending: Mutex::default(),
+            failed: Mutex::default(),
             done: Box::new(done),
         }))
+    }
+
+    /// Whether the worker could not make source `rel`; `forget` clears
+    /// it (the build made it after all).
+    fn failed(&self, rel: &str, forget: bool) -> bool {
+        self.0.failed.lock().is_ok_and(|mut f| {
+            if forget {
+                f.remove(rel)
+            } else {
+                f.contains(rel)
+            }
+        })
     }
 
     /// Queues source `rel` (at `abs`) of the site at `root`, once.
@@ -94,10 +110,15 @@ impl Background {
                 while let Ok((root, rel, abs)) = rx.recv() {
                     let cache = Cache::open(&root, &process::WIDTHS);
                     let read = || crate::sitefs::read(&abs).ok();
-                    // An error is reported by the next build, which makes it again.
-                    let _ = cache.get(&rel, &abs, &read);
+                    let made = cache.get(&rel, &abs, &read);
                     cache.save();
                     let Some(inner) = inner.upgrade() else { break };
+                    // The next build makes a failed one itself and reports it.
+                    if made.is_err()
+                        && let Ok(mut f) = inner.failed.lock()
+                    {
+                        f.insert(rel.clone());
+                    }
                     if let Ok(mut p) = inner.pending.lock() {
                         p.remove(&rel);
                     }
@@ -171,7 +192,9 @@ impl<'a> Images<'a> {
             let _working = crate::crash::working_on(&a.rel);
             let abs = a.abs.clone();
             let read = move || crate::sitefs::read(&abs).ok();
-            if let Some(bg) = self.background {
+            if let Some(bg) = self.background
+                && !bg.failed(&a.rel, false)
+            {
                 return match self.cache.cached(&a.rel, &a.abs, &read) {
                     Some(e) => Ok(e),
                     None => {
@@ -180,7 +203,13 @@ impl<'a> Images<'a> {
                     }
                 };
             }
-            self.cache.get(&a.rel, &a.abs, &read).map_err(Some)
+            let made = self.cache.get(&a.rel, &a.abs, &read).map_err(Some);
+            if made.is_ok()
+                && let Some(bg) = self.background
+            {
+                bg.failed(&a.rel, true);
+            }
+            made
         })
         .clone()
     }

@@ -1750,3 +1750,45 @@ fn a_new_photo_is_resized_in_the_background_and_then_served_in_sizes() {
     );
     assert_same(&server, root, "after the background sizes");
 }
+
+/// A photo the background worker cannot make (cut short) is made by the
+/// next build itself, which reports it: an error at the file, not a
+/// page waiting for sizes that never come.
+#[test]
+fn a_broken_photo_made_in_the_background_is_reported_by_the_next_rebuild() {
+    let site = TestSite::new();
+    let root = site.root();
+    site.write("content/articles/a.md", &article("", "正文。"));
+    let (done_tx, done_rx) = mpsc::channel();
+    let done_tx = std::sync::Mutex::new(done_tx);
+    let mut o = serve_opts();
+    o.background_images = Some(pipeline::Background::new(move |rel| {
+        let _ = done_tx.lock().unwrap().send(rel);
+    }));
+    let (server, mut rb) = serve::state_for(root, &o);
+    let mut cut = crate::support::png(400, 300);
+    cut.truncate(cut.len() / 2);
+    site.write_bytes("content/articles/img/cut.png", &cut)
+        .write(
+            "content/articles/a.md",
+            &article("", "![坏图](img/cut.png)\n"),
+        );
+    let changed = [
+        "content/articles/a.md".to_owned(),
+        "content/articles/img/cut.png".to_owned(),
+    ];
+    assert!(matches!(
+        serve::rebuild(&server, &mut rb, &changed),
+        Outcome::Built { .. }
+    ));
+    let rel = done_rx.recv_timeout(Duration::from_secs(120)).unwrap();
+    match serve::rebuild(&server, &mut rb, &[rel]) {
+        Outcome::Failed(d) => assert!(
+            d.iter().any(|d| d
+                .to_string()
+                .starts_with("content/articles/img/cut.png: error:")),
+            "{d:?}"
+        ),
+        Outcome::Built { .. } => panic!("the broken photo was not reported"),
+    }
+}
