@@ -28,12 +28,6 @@ const IMAGE_EXTS: &[&str] = &[
     "jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp", "tif", "tiff",
 ];
 
-fn ext(path: &str) -> String {
-    path.rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
 fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
@@ -48,7 +42,7 @@ pub fn published(copies: &[Asset]) -> Vec<Finding> {
         else {
             continue;
         };
-        let e = ext(&a.out);
+        let e = crate::images::extension(&a.out);
         let image = IMAGE_EXTS.contains(&e.as_str());
         let span = Span::file(a.rel.clone());
         if image && len > IMAGE_LIMIT {

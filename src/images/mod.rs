@@ -7,8 +7,8 @@
 //! `<img>` tags of rendered bodies. Imports: `html` (the tag rewriter),
 //! `error`, `hash`.
 //!
-//! Invariants: an `<img>` that already has a width or height is left as
-//! it is; unknown formats and unreadable files add nothing.
+//! Invariants: an `<img>` keeps a width or height it has; unknown formats
+//! and unreadable files add nothing.
 
 pub mod cache;
 pub mod exif;
@@ -69,6 +69,13 @@ fn svg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
         }
         _ => None,
     }
+}
+
+/// The lower-case extension of a file name or path (`""` without one).
+pub fn extension(path: &str) -> String {
+    path.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// One size of an image as a page shows it.
@@ -179,21 +186,6 @@ pub fn rewrite_images(
     })
 }
 
-/// Adds `width` and `height` to every `<img src="…">` of `html` whose size
-/// `size_of(src)` knows and that has neither yet, right after `<img`.
-/// `None` when nothing changed.
-pub fn add_sizes(html: &str, size_of: &dyn Fn(&str) -> Option<(u32, u32)>) -> Option<String> {
-    crate::html::rewrite_tags(html, &["img"], |t| {
-        if t.is_end() || t.has_attr("width") || t.has_attr("height") {
-            return;
-        }
-        if let Some((w, h)) = t.attr("src").and_then(size_of) {
-            t.add_attr("width", &w.to_string());
-            t.add_attr("height", &h.to_string());
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +218,47 @@ mod tests {
         j.extend_from_slice(&[0; 14]);
         j.extend_from_slice(&[0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0xc8, 0x01, 0x2c, 0x03]);
         assert_eq!(dimensions(&j), Some((300, 200)));
+    }
+
+    /// [`rewrite_images`] with intrinsic sizes only.
+    fn add_sizes(html: &str, size_of: &dyn Fn(&str) -> Option<(u32, u32)>) -> Option<String> {
+        rewrite_images(
+            html,
+            &|src| size_of(src).map(|(w, h)| Shown::plain(w, h)),
+            &mut |_| {},
+        )
+    }
+
+    #[test]
+    fn published_sizes_name_the_default_and_offer_all() {
+        let size = |url: &str, width, height| Size {
+            url: url.into(),
+            width,
+            height,
+        };
+        let shown = Shown {
+            sizes: vec![
+                size("/p.480.h.jpg", 480, 360),
+                size("/p.720.h.jpg", 720, 540),
+                size("/p.1080.h.jpg", 1080, 810),
+            ],
+        };
+        let mut links = Vec::new();
+        let got = rewrite_images(
+            r#"<p><img src="/p.jpg" alt="现场"><a href="/p.jpg">原图</a></p>"#,
+            &|src| (src == "/p.jpg").then(|| shown.clone()),
+            &mut |href| links.push(href.to_owned()),
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            format!(
+                r#"<p><img srcset="/p.480.h.jpg 480w, /p.720.h.jpg 720w, /p.1080.h.jpg 1080w" sizes="{BODY_SIZES}" width="720" height="540" src="/p.720.h.jpg" alt="现场"><a href="/p.jpg">原图</a></p>"#
+            )
+        );
+        assert_eq!(links, ["/p.jpg"]);
+        assert_eq!(share_size(&shown).map(|s| s.width), Some(1080));
+        assert_eq!(thumbnail_size(&shown).map(|s| s.width), Some(480));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::error::{Diagnostic, Span};
 use crate::hash::FxMap;
 use crate::images::cache::{Cache, Entry};
 use crate::images::process::{self, ImageError};
-use crate::images::{Shown, Size};
+use crate::images::{Shown, Size, extension as ext_of};
 use crate::site::join_url;
 
 /// The extensions of the photos and graphics anxuan publishes in sizes.
@@ -34,12 +34,6 @@ const PROCESSED: &[&str] = &["jpg", "jpeg", "png", "webp"];
 
 /// Extensions of images browsers cannot show (refused when shown).
 const REFUSED: &[&str] = &["heic", "heif"];
-
-fn ext_of(path: &str) -> String {
-    path.rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
-}
 
 /// One processed source: its sizes, its error, or `None` while it is
 /// being made in the background.
