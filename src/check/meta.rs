@@ -64,12 +64,23 @@ pub fn rendered(site: &Site, scanned: &Scanned) -> Vec<Finding> {
         .enumerate()
         .map(|(id, d)| (out_path(d), id))
         .collect();
+    // What each class needs, undated and dated: worked out once, not per page.
+    const CLASSES: [Class; 4] = [Class::Site, Class::Column, Class::Item, Class::Standalone];
+    let need: Vec<meta::Set> = CLASSES
+        .iter()
+        .flat_map(|&c| {
+            [
+                meta::required(site, c, false),
+                meta::required(site, c, true),
+            ]
+        })
+        .collect();
     // (class, tag) → (pages without it, the first of them by path).
     let mut missing: BTreeMap<(u8, &'static str), (usize, &str, Option<PageId>)> = BTreeMap::new();
     for (path, scan) in &scanned.pages {
         let (class, id) = classify(site, &items, path);
         let dated = id.is_some_and(|id| site.pages[id].date.is_some());
-        let lacking = meta::required(site, class, dated) & !scan.meta;
+        let lacking = need[class as usize * 2 + usize::from(dated)] & !scan.meta;
         for name in meta::names(lacking) {
             let e = missing
                 .entry((class as u8, name))
@@ -81,7 +92,7 @@ pub fn rendered(site: &Site, scanned: &Scanned) -> Vec<Finding> {
         }
     }
     let class_of = |c: u8| {
-        [Class::Site, Class::Column, Class::Item, Class::Standalone]
+        CLASSES
             .into_iter()
             .find(|&k| k as u8 == c)
             .unwrap_or(Class::Site)
