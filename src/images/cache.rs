@@ -96,10 +96,15 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
     Some((m.len(), ns))
 }
 
-/// Writes `bytes` to `path` through a temporary sibling.
+/// Writes `bytes` to `path` through a temporary sibling of this call's
+/// own: two threads may write one file (the same photo in two folders
+/// has one cache entry), and a shared temporary name let the second
+/// rename fail once the first had moved it.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
     let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".{}.tmp", std::process::id()));
+    tmp.push(format!(".{}.{n}.tmp", std::process::id()));
     let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
@@ -287,5 +292,35 @@ impl Cache {
             let _ = std::fs::create_dir_all(&self.dir)
                 .and_then(|()| write_atomic(&self.dir.join("sources.json"), &json));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_from_several_threads_at_once_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.480.png");
+        std::thread::scope(|s| {
+            let writers: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        (0..50)
+                            .map(|_| write_atomic(&path, b"same"))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for w in writers {
+                for r in w.join().unwrap() {
+                    r.unwrap();
+                }
+            }
+        });
+        assert_eq!(std::fs::read(&path).unwrap(), b"same");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left");
     }
 }
