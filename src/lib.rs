@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod output;
 pub mod pii;
 pub mod pipeline;
+pub mod qr;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -59,11 +59,16 @@ pub const EMBEDDED: &[EmbeddedFile] = embed![
     "templates/search.html",
     "templates/sitemap.html",
     "templates/fontsize.html",
+    "templates/page-tools.html",
+    "templates/print-notice.html",
     "static/css/site.css",
     "static/js/search-core.js",
     "static/js/search.js",
     "static/js/prefs.js",
+    "static/js/page-tools.js",
     "static/img/favicon.ico",
+    "static/img/cursor-large.svg",
+    "static/img/cursor-hand-large.svg",
 ];
 
 /// Compiled templates plus the theme's static files.

@@ -87,6 +87,43 @@ pub fn absolute_web(raw: &str) -> Option<Url> {
     (matches!(u.scheme(), "http" | "https") && u.host().is_some()).then_some(u)
 }
 
+/// Where a page is, for resolving the references written in it the way a
+/// browser showing that page would ([`PageBase::join`]).
+#[derive(Debug, Clone)]
+pub struct PageBase {
+    url: Url,
+    /// The page has no host (a site whose `base_url` is a path): what
+    /// stays on the site is given back root-relative.
+    rooted: bool,
+}
+
+impl PageBase {
+    /// The base of the page at `page`: an absolute http(s) URL, or a path
+    /// starting with `/` for a site without a host; `None` otherwise.
+    pub fn new(page: &str) -> Option<PageBase> {
+        if let Some(url) = absolute_web(page) {
+            return Some(PageBase { url, rooted: false });
+        }
+        if !page.starts_with('/') || page.starts_with("//") || page.starts_with("/\\") {
+            return None;
+        }
+        let url = HERE.as_ref()?.join(page).ok()?;
+        Some(PageBase { url, rooted: true })
+    }
+
+    /// `reference` resolved against the page: an absolute URL, except on
+    /// a page without a host, where a reference that stays on the site
+    /// comes back as a root-relative path (with its query and fragment).
+    /// `None` when a browser could not parse it.
+    pub fn join(&self, reference: &str) -> Option<String> {
+        let u = self.url.join(reference).ok()?;
+        if self.rooted && u.origin() == self.url.origin() {
+            return Some(u[url::Position::BeforePath..].to_owned());
+        }
+        Some(u.into())
+    }
+}
+
 /// A validated entry of an allow-list of hosts: `v.qq.com` (that host
 /// only) or `*.qq.com` (any host below qq.com, not qq.com itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +199,53 @@ mod tests {
             .iter()
             .map(|e| HostRule::parse(e).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn page_base_joins_like_a_browser() {
+        let b = PageBase::new("https://aq.example.gov.cn/aq/articles/x/").unwrap();
+        assert_eq!(
+            b.join("images/a.png").unwrap(),
+            "https://aq.example.gov.cn/aq/articles/x/images/a.png"
+        );
+        assert_eq!(
+            b.join("/aq/drills/y/#h").unwrap(),
+            "https://aq.example.gov.cn/aq/drills/y/#h"
+        );
+        assert_eq!(
+            b.join("#fn-1").unwrap(),
+            "https://aq.example.gov.cn/aq/articles/x/#fn-1"
+        );
+        assert_eq!(
+            b.join("//cdn.example.cn/a.png").unwrap(),
+            "https://cdn.example.cn/a.png"
+        );
+        assert_eq!(
+            b.join("../../消防/").unwrap(),
+            "https://aq.example.gov.cn/aq/%E6%B6%88%E9%98%B2/"
+        );
+        assert!(b.join("http://[::1").is_none());
+    }
+
+    #[test]
+    fn page_base_without_a_host_stays_root_relative() {
+        let b = PageBase::new("/aq/articles/x/").unwrap();
+        assert_eq!(
+            b.join("images/a.png").unwrap(),
+            "/aq/articles/x/images/a.png"
+        );
+        assert_eq!(b.join("/aq/y/?q=1#h").unwrap(), "/aq/y/?q=1#h");
+        assert_eq!(
+            b.join("https://x.example.cn/p").unwrap(),
+            "https://x.example.cn/p"
+        );
+        assert_eq!(
+            b.join("//x.example.cn/p").unwrap(),
+            "https://x.example.cn/p"
+        );
+        assert!(PageBase::new("articles/x/").is_none());
+        assert!(PageBase::new("//evil.example/").is_none());
+        assert!(PageBase::new("mailto:a@b.cn").is_none());
     }
 
     #[test]

@@ -29,6 +29,13 @@ use crate::error::{Diagnostic, Severity};
 use crate::render::Files;
 use crate::site::Site;
 
+/// Whether the output `path` is scanned as a page of the site: an HTML
+/// file that is not a 公众号 export (a document for an editor, which no
+/// page links and whose links are absolute; `render::wechat`).
+pub fn is_page(path: &str) -> bool {
+    path.ends_with(".html") && !crate::render::wechat::is_export(path)
+}
+
 /// What the checks know of a build's output: every rendered path, and a
 /// scan of every HTML page taken while it was in memory.
 #[derive(Debug, Default)]
@@ -48,7 +55,7 @@ impl Scanned {
         let marks = rules::footer_marks(site);
         let pages: Vec<_> = files
             .par_iter()
-            .filter(|(p, _)| p.ends_with(".html"))
+            .filter(|(p, _)| is_page(p))
             .map(|(p, bytes)| (p.clone(), crawl::scan(bytes, &marks)))
             .collect();
         let mut scanned = Scanned {

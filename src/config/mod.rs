@@ -1,7 +1,8 @@
 //! `site.yaml`: the site's configuration, its defaults and CLI overrides.
 //!
 //! Owns: [`Config`] and its validation; the columns in [`columns`], the
-//! footer marks in [`footer`].
+//! footer marks in [`footer`], the printed notices' phone numbers in
+//! [`phones`].
 //! Imports: `yaml`, `dates`, `error`.
 //!
 //! Invariants: unknown keys are errors (with a hint); `base_path` starts and
@@ -9,10 +10,12 @@
 
 mod columns;
 mod footer;
+mod phones;
 pub mod words;
 
 pub use columns::{Column, Kind, RESERVED_FOLDERS, default_columns};
 pub use footer::{FEEDBACK_LABEL, Footer, GovMark};
+pub use phones::{Phone, known_label};
 
 use crate::dates::SiteTz;
 use crate::error::Diagnostic;
@@ -81,6 +84,8 @@ pub struct Config {
     pub theme: String,
     pub paginate: usize,
     pub hotline: String,
+    /// The numbers a printed notice lists beside the hotline (119, 110, …).
+    pub emergency_numbers: Vec<Phone>,
     pub areas: Vec<Area>,
     pub drill_types: Vec<String>,
     pub unsafe_html: bool,
@@ -175,6 +180,7 @@ const KEYS: &[&str] = &[
     "theme",
     "paginate",
     "hotline",
+    "emergency_numbers",
     "areas",
     "drill_types",
     "unsafe_html",
@@ -241,6 +247,7 @@ impl Config {
             theme: "default".into(),
             paginate: 20,
             hotline: "12350".into(),
+            emergency_numbers: Vec::new(),
             areas: default_areas(),
             drill_types: DEFAULT_DRILL_TYPES
                 .iter()
@@ -332,6 +339,7 @@ impl Config {
         if let Some(v) = f.string("hotline") {
             cfg.hotline = v;
         }
+        cfg.emergency_numbers = phones::parse(&mut f);
         if let Some(v) = f.boolean("unsafe_html") {
             cfg.unsafe_html = v;
         }

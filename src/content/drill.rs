@@ -24,6 +24,7 @@ pub const KEYS: &[&str] = &[
     "drill_type",
     "participants",
     "audience",
+    "bring",
     "contact",
     "status",
 ];
@@ -82,6 +83,8 @@ pub struct Drill {
     pub drill_type: String,
     pub participants: Option<u64>,
     pub audience: Option<String>,
+    /// What participants bring (证件, 口罩, 湿毛巾), for the printed notice.
+    pub bring: Option<String>,
     pub contact: Option<String>,
     pub status: Option<DrillStatus>,
 }
@@ -167,6 +170,7 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
     };
     let participants = f.count("participants");
     let audience = f.string("audience");
+    let bring = f.string("bring");
     let contact = f.string("contact");
     let status = match (f.get("status"), f.string("status")) {
         (Some(node), Some(s)) => match s.trim() {
@@ -196,6 +200,7 @@ pub fn read(f: &mut Fields<'_>, cfg: &Config) -> (Option<Drill>, Option<When>) {
                 drill_type,
                 participants,
                 audience,
+                bring,
                 contact,
                 status,
             })
@@ -228,6 +233,7 @@ mod tests {
             drill_type: "防汛".into(),
             participants: None,
             audience: None,
+            bring: None,
             contact: None,
             status: None,
         }

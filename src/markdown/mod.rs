@@ -4,9 +4,11 @@
 //! tree, and the [`Body`] it fills. Its parts: `links` (link targets),
 //! `headings` (ids and the table of contents' anchors), `text` (plain
 //! text, the CJK soft-break rule), `code` (the highlighter hook),
-//! `sanitize` (raw HTML, the only use of `ammonia`), `post` (HTML
-//! adjustments after rendering) and `columns` (character columns for
-//! diagnostics). Imports: `error`, `highlight`, `weburl`, `html`.
+//! `sanitize` (raw HTML, cleaned with `ammonia`), `post` (HTML
+//! adjustments after rendering), `columns` (character columns for
+//! diagnostics) and `wechat` (a body restyled with inline styles for the
+//! 公众号 editor, also cleaned with `ammonia`). Imports: `error`,
+//! `highlight`, `weburl`, `html`.
 //!
 //! What it does beyond CommonMark+GFM: CJK-friendly emphasis
 //! (`**注意：**请按时参加` is bold); a soft line break between two CJK
@@ -26,6 +28,7 @@ mod links;
 mod post;
 mod sanitize;
 mod text;
+pub mod wechat;
 
 use std::collections::VecDeque;
 use std::sync::Mutex;

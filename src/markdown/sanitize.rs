@@ -2,7 +2,8 @@
 //! (iframes only from the site's `iframe_hosts`), and what cleaning will
 //! remove, for the warnings that tell the editor.
 //!
-//! Owns: the only use of `ammonia`. Imports: `weburl`.
+//! Owns: the body sanitizer (with `wechat`, the only users of `ammonia`).
+//! Imports: `weburl`.
 
 use crate::weburl::{self, HostRule};
 

@@ -61,9 +61,8 @@ pub struct Scanning<'a> {
 
 impl Sink for Scanning<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-        let scan = path
-            .ends_with(".html")
-            .then(|| crate::check::crawl::scan(&bytes, &self.marks));
+        let scan =
+            crate::check::is_page(&path).then(|| crate::check::crawl::scan(&bytes, &self.marks));
         self.inner.put(path.clone(), bytes)?;
         let mut s = self.scanned.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(scan) = scan {

@@ -251,6 +251,9 @@ pub fn event(site: &Site, bodies: &[Body], id: PageId, stamp: &str) -> String {
     if let Some(a) = &d.audience {
         desc.push(format!("参加对象：{a}"));
     }
+    if let Some(b) = &d.bring {
+        desc.push(format!("请携带：{b}"));
+    }
     if let Some(ct) = &d.contact {
         desc.push(format!("联系方式：{ct}"));
     }

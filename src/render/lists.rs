@@ -241,6 +241,14 @@ fn home<'a>(r: &'a Renderer<'a>) -> Job<'a> {
                 }
             })
             .collect();
+        // The next drill goes first, above the columns: on a phone it is
+        // in the first screen whatever the columns' order.
+        let next_drill = blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Drill.name())
+            .find_map(|b| b.items.first());
+        ctx.insert("next_drill", &next_drill);
+        ctx.insert("is_home", &true);
         ctx.insert("home_blocks", &blocks);
         r.emit("index.html", &ctx, "", "the home page")
             .map(|(_, bytes)| bytes)

@@ -19,13 +19,14 @@ pub mod plan;
 pub mod sitemap;
 pub mod urls;
 pub mod views;
+pub mod wechat;
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Footer, MenuItem};
+use crate::config::{Footer, MenuItem, Phone};
 use crate::content::Kind;
 use crate::dates;
 use crate::error::Diagnostic;
@@ -73,6 +74,8 @@ struct SiteView<'a> {
     base_path: &'a str,
     language: &'a str,
     hotline: &'a str,
+    /// The numbers a printed notice lists beside the hotline.
+    emergency_numbers: &'a [Phone],
     footer: &'a Footer,
     menu: Vec<MenuView>,
     /// The columns with a list (not the standalone pages'), in order.
@@ -89,6 +92,7 @@ struct AssetsView {
     search_core_js: String,
     search_js: String,
     prefs_js: String,
+    tools_js: String,
     favicon: String,
 }
 
@@ -269,6 +273,7 @@ impl<'a> Renderer<'a> {
             base_path: &cfg.base_path,
             language: &cfg.language,
             hotline: &cfg.hotline,
+            emergency_numbers: &cfg.emergency_numbers,
             footer: &cfg.footer,
             menu,
             columns: cfg
@@ -306,6 +311,7 @@ impl<'a> Renderer<'a> {
             search_core_js: url("js/search-core.js"),
             search_js: url("js/search.js"),
             prefs_js: url("js/prefs.js"),
+            tools_js: url("js/page-tools.js"),
             favicon: if theme.statics.contains_key(crate::theme::THEME_ICON) {
                 url(crate::theme::THEME_ICON)
             } else {
@@ -327,6 +333,12 @@ impl<'a> Renderer<'a> {
         base.insert("og_type", "website");
         base.insert("og_image", "");
         base.insert("jsonld", "");
+        // Item pages that print as a notice for the 公示栏 set these.
+        base.insert("printable", &false);
+        base.insert("print_qr", "");
+        base.insert("next_drill", &None::<()>);
+        // The home page: the header's site name is its <h1>.
+        base.insert("is_home", &false);
         let keys = keys.map(|k| {
             let mut chrome = base.key.clone();
             chrome.add(&k.seed).add_serialized(&hashed.names);

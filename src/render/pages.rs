@@ -1,12 +1,21 @@
 //! Single pages: one article, drill, case or standalone page.
 //!
-//! Imports: the parent module, `content`, `error`.
+//! Imports: the parent module, `content`, `error`, `qr`, `weburl`.
 
 use super::{Job, Renderer, calendar_link, ics, jsonld, out_path, views};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::site::PageId;
 use crate::weburl;
+
+/// The kinds that print as a notice for a 公示栏 (an A4 sheet with the
+/// key facts, the hotlines and a QR code of the page).
+pub fn printable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Drill | Kind::Notice | Kind::Case | Kind::Document
+    )
+}
 
 fn template(kind: Kind) -> &'static str {
     match kind {
@@ -94,6 +103,17 @@ pub fn single(r: &Renderer<'_>, id: PageId) -> Result<(String, Vec<u8>), Diagnos
     }
     if page.kind == Kind::Drill {
         ctx.insert("calendar", &calendar_link(site, &ics::drill_file(site, id)));
+    }
+    if printable(page.kind) {
+        ctx.insert("printable", &true);
+        // A printed notice's QR code opens the page on a phone: only an
+        // absolute URL can.
+        let permalink = site.permalink(id);
+        if weburl::absolute_web(&permalink).is_some()
+            && let Some(svg) = crate::qr::svg(&permalink, "本页二维码：用手机扫码查看原文")
+        {
+            ctx.insert("print_qr", &svg);
+        }
     }
     r.emit(template(page.kind), &ctx, dir, &page.file)
 }

@@ -9,7 +9,7 @@
 //! Invariants: a job's bytes are a pure function of the render's inputs;
 //! its key, when it has one, changes whenever those bytes may.
 
-use super::{Renderer, feeds, ics, lists, pages, sitemap};
+use super::{Renderer, feeds, ics, lists, pages, sitemap, wechat};
 use crate::error::{Diagnostic, Severity};
 
 /// How a job makes its file.
@@ -45,7 +45,8 @@ impl<'a> Job<'a> {
 }
 
 /// Every output of the site except the search index: the theme's static
-/// files, single pages, lists, then the files for programs. A later job
+/// files, single pages and their 公众号 exports, lists, then the files for
+/// programs. A later job
 /// for a path replaces an earlier one (a rendered page wins over a theme
 /// file of the same name).
 pub fn plan<'a>(r: &'a Renderer<'a>) -> Vec<Job<'a>> {
@@ -58,6 +59,7 @@ pub fn plan<'a>(r: &'a Renderer<'a>) -> Vec<Job<'a>> {
         jobs.push(Job::new(path.clone(), key, move || Ok(bytes.clone())));
     }
     jobs.extend((0..r.site.pages.len()).map(|id| pages::job(r, id)));
+    jobs.extend((0..r.site.pages.len()).filter_map(|id| wechat::job(r, id)));
     lists::jobs(r, &mut jobs);
     machine(r, &mut jobs);
     jobs

@@ -63,6 +63,7 @@ pub struct DrillView {
     pub drill_type: String,
     pub participants: Option<u64>,
     pub audience: Option<String>,
+    pub bring: Option<String>,
     pub contact: Option<String>,
     /// upcoming / ongoing / finished / cancelled / postponed
     pub status: &'static str,
@@ -247,6 +248,7 @@ fn drill_view(site: &Site, page: &Page) -> Option<DrillView> {
         drill_type: d.drill_type.clone(),
         participants: d.participants,
         audience: d.audience.clone(),
+        bring: d.bring.clone(),
         contact: d.contact.clone(),
         status: status.name(),
         status_label: status.label(),

@@ -2,22 +2,14 @@
 //! preview can be opened at from other devices, a QR code of one for a
 //! phone's camera, and the browser opened at the preview.
 //!
-//! Owns: the only uses of `qrcode`, `opener` and `if-addrs` (the
-//! machine's addresses, also for the Host rule). Imports nothing from the
-//! crate.
+//! Owns: the only uses of `opener` and `if-addrs` (the machine's
+//! addresses, also for the Host rule). Imports nothing from the crate.
 //!
-//! Invariants: [`lan_urls`] is sorted and free of duplicates; every line
-//! of [`qr_lines`] has the same number of characters (the code and its
-//! 4-module quiet zone), drawn with dark modules as blocks.
+//! Invariants: [`lan_urls`] is sorted and free of duplicates. The QR code
+//! printed beside them is drawn by [`crate::qr`].
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
-
-use qrcode::{Color, EcLevel, QrCode};
-
-/// The width of the light border a scanner needs around a QR code, in
-/// modules (ISO/IEC 18004).
-const QUIET_ZONE: usize = 4;
 
 /// The URLs of a preview listening on `bind`:`port` under `base_path`
 /// (`/` or a sub-path such as `/aq/`). For an unspecified `bind` (`0.0.0.0`
@@ -66,42 +58,6 @@ fn urls_for(bind: IpAddr, port: u16, base_path: &str, own: &[IpAddr]) -> Vec<Str
         .map(|ip| match ip {
             IpAddr::V4(v4) => format!("http://{v4}:{port}{path}"),
             IpAddr::V6(v6) => format!("http://[{v6}]:{port}{path}"),
-        })
-        .collect()
-}
-
-/// A QR code of `url` for a terminal: each character is one module wide
-/// and two modules high (`▀` upper dark, `▄` lower dark, `█` both, space
-/// neither), with a 4-module quiet zone on every side. Dark modules are
-/// the drawn blocks, so the code reads right where the terminal draws
-/// dark text on a light background, and inverted (which phone scanners
-/// read too) on a dark one. Empty when `url` is too long for a QR code.
-pub fn qr_lines(url: &str) -> Vec<String> {
-    // Level L (7 % recovery): a screen is not a worn sticker, and the
-    // smaller code fits more terminals.
-    let Ok(code) = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::L) else {
-        return Vec::new();
-    };
-    let width = code.width();
-    let colors = code.to_colors();
-    let size = width + 2 * QUIET_ZONE;
-    let dark = |x: usize, y: usize| {
-        let (Some(cx), Some(cy)) = (x.checked_sub(QUIET_ZONE), y.checked_sub(QUIET_ZONE)) else {
-            return false;
-        };
-        cx < width && cy < width && colors.get(cy * width + cx) == Some(&Color::Dark)
-    };
-    (0..size)
-        .step_by(2)
-        .map(|y| {
-            (0..size)
-                .map(|x| match (dark(x, y), dark(x, y + 1)) {
-                    (true, true) => '█',
-                    (true, false) => '▀',
-                    (false, true) => '▄',
-                    (false, false) => ' ',
-                })
-                .collect()
         })
         .collect()
 }
@@ -158,31 +114,6 @@ mod tests {
             urls_for(Ipv6Addr::LOCALHOST.into(), 1, "/", &[]),
             ["http://[::1]:1/"]
         );
-    }
-
-    #[test]
-    fn qr_lines_are_rectangular_with_a_quiet_zone() {
-        let lines = qr_lines("http://192.168.1.20:1111/");
-        // Version 2 at level L: 25 modules, plus the quiet zone.
-        let size = 25 + 2 * QUIET_ZONE;
-        assert_eq!(lines.len(), size.div_ceil(2));
-        for l in &lines {
-            assert_eq!(l.chars().count(), size, "{l:?}");
-            assert!(l.chars().all(|c| " ▀▄█".contains(c)), "{l:?}");
-            assert!(l.starts_with("    ") && l.ends_with("    "), "{l:?}");
-        }
-        // Rows 0-3 are quiet; row 4 starts the finder pattern (7 dark).
-        assert!(lines[0].trim().is_empty() && lines[1].trim().is_empty());
-        assert_eq!(
-            &lines[2].chars().skip(4).take(7).collect::<String>(),
-            "█▀▀▀▀▀█"
-        );
-        assert_eq!(lines.last().map(|l| l.trim().is_empty()), Some(true));
-    }
-
-    #[test]
-    fn qr_lines_of_an_overlong_url_are_empty() {
-        assert!(qr_lines(&"x".repeat(8000)).is_empty());
     }
 
     #[test]

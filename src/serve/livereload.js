@@ -1,4 +1,5 @@
-// anxuan serve: live reload and the error overlay.
+// anxuan serve: live reload and the error overlay; it also loads the
+// editors' preview tools (wechat-copy.js).
 // Served as /__anxuan/livereload.js only by `anxuan serve`; `anxuan build`
 // output never links it. No inline script or style attribute is used, so a
 // strict Content-Security-Policy holds (styles are set through the CSSOM).
@@ -156,4 +157,11 @@
   }
 
   connect();
+
+  // The preview's tools for editors (the 复制到公众号 button): loaded from
+  // here, so a served page differs from the built one by this script only.
+  var tools = document.createElement("script");
+  tools.src = base + "wechat-copy.js";
+  tools.defer = true;
+  document.head.appendChild(tools);
 })();

@@ -21,6 +21,7 @@
 
 pub mod announce;
 mod changes;
+pub mod editor;
 pub mod host;
 pub mod http;
 pub mod limits;
@@ -471,7 +472,7 @@ pub fn run(shell: &Shell, opts: ServeOptions) -> Result<()> {
                 "Scan",
                 &format!("{first} 用手机扫码打开预览 / to open it on a phone:"),
             );
-            shell.block(&announce::qr_lines(first));
+            shell.block(&crate::qr::terminal_lines(first));
         }
     } else {
         shell.status(

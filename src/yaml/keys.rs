@@ -30,6 +30,8 @@ const CHINESE_KEYS: &[(&str, &str)] = &[
     ("演练类型", "drill_type"),
     ("参加人数", "participants"),
     ("参加对象", "audience"),
+    ("携带物品", "bring"),
+    ("需携带", "bring"),
     ("联系人", "contact"),
     ("状态", "status"),
     ("事故日期", "accident_date"),

@@ -6,12 +6,15 @@
 // Serves the built site on 127.0.0.1 (a few lines of node:http, no other
 // server needed) and renders home, an article, a drill, a case and the
 // search page with results at 360 px (phone) and 1280 px (desktop), one
-// viewport high, as PNG files named <page>-<width>.png.
+// viewport high, as PNG files named <page>-<width>.png; and the drill as
+// printed for a 公示栏 (A4, drill-print.png; needs pdftoppm from
+// poppler-utils).
 import { createServer } from "node:http";
 import { readFile, readdir, stat, mkdir } from "node:fs/promises";
 import { join, extname, normalize } from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { launch } from "./launch.mjs";
 
 const [site, outDir, executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
@@ -67,6 +70,12 @@ try {
       console.log(file);
     }
   }
+  await page.goto(origin + pages.drill, { waitUntil: "load" });
+  const pdf = join(mkdtempSync(join(tmpdir(), "anxuan-print-")), "drill.pdf");
+  await page.pdf({ path: pdf, format: "A4", preferCSSPageSize: true });
+  const png = join(outDir, "drill-print");
+  execFileSync("pdftoppm", ["-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1", pdf, png]);
+  console.log(png + ".png");
 } finally {
   await browser.close();
   server.close();

@@ -86,6 +86,7 @@ const LAYERS: &[&[&str]] = &[
         "highlight",
         "pii",
         "wording",
+        "qr",
     ],
     // `images` edits `<img>` tags with `html`.
     &["yaml", "dates", "sitefs", "shell", "images"],

@@ -1,9 +1,9 @@
-//! The preview's QR code (`serve::announce::qr_lines`), drawn back as an
+//! The preview's QR code (`qr::terminal_lines`), drawn back as an
 //! image and read by a real decoder, `zbarimg` (Debian's zbar-tools).
 
 use std::process::Command;
 
-use anxuan::serve::announce::qr_lines;
+use anxuan::qr::terminal_lines as qr_lines;
 
 use crate::support::{can_run, have};
 

@@ -967,9 +967,9 @@ fn incremental_rebuilds_equal_fresh_builds() {
     let a04 = root.join("content/articles/a04.md");
     let text = std::fs::read_to_string(&a04).unwrap();
     std::fs::write(&a04, format!("{text}\n最后补充一段。\n")).unwrap();
-    // The page and the four feeds carrying it (the site's and its area's,
-    // Atom and RSS).
-    assert_eq!(step(&server, &mut rb, root, "paragraph added"), 5);
+    // The page, its 公众号 export and the four feeds carrying it (the
+    // site's and its area's, Atom and RSS).
+    assert_eq!(step(&server, &mut rb, root, "paragraph added"), 6);
     // Nothing changed at all: nothing is rendered.
     assert_eq!(step(&server, &mut rb, root, "no change"), ALWAYS);
     // The watcher names the file: only it is read again.
@@ -980,7 +980,7 @@ fn incremental_rebuilds_equal_fresh_builds() {
     )
     .unwrap();
     let a04_rel = "content/articles/a04.md";
-    assert_eq!(told(&server, &mut rb, root, "body patch", &[a04_rel]), 5);
+    assert_eq!(told(&server, &mut rb, root, "body patch", &[a04_rel]), 6);
     // The drill gets a first paragraph: its list entry changes too.
     let drill = root.join("content/drills/fire.md");
     let long = "演练前请各班主任提前检查疏散通道。".repeat(10);
@@ -1791,4 +1791,38 @@ fn a_broken_photo_made_in_the_background_is_reported_by_the_next_rebuild() {
         ),
         Outcome::Built { .. } => panic!("the broken photo was not reported"),
     }
+}
+
+/// The 复制到公众号 button is the preview's: the live-reload script brings
+/// it, built pages never have it; in Chromium it puts the page's export on
+/// the clipboard as HTML with inline styles only.
+#[test]
+fn browser_copies_the_wechat_export_as_html() {
+    let name = "browser_copies_the_wechat_export_as_html";
+    let site = copy_fixture("minimal");
+    let built = site.build().unwrap();
+    let page = crate::support::html(&built, "articles/news/index.html");
+    assert!(
+        !page.contains("data-wechat-copy") && !page.contains("wechat-copy.js"),
+        "a built page carries the preview's button"
+    );
+    let Some(browser) = crate::support::browser_for(name) else {
+        return;
+    };
+    let s = serve(site.root(), &[]);
+    let script = request(s.port, "GET", b"/__anxuan/wechat-copy.js", &[]);
+    assert_eq!(script.status, 200);
+    assert!(script.text().contains("ClipboardItem"));
+    let profile = tempfile::tempdir().unwrap();
+    let (ok, log) = crate::support::run_node(
+        "wechat_copy.mjs",
+        &[
+            format!("http://127.0.0.1:{}/articles/news/", s.port),
+            browser,
+            profile.path().to_string_lossy().into_owned(),
+            "会议传达了上级".to_owned(),
+        ],
+    );
+    assert!(ok, "copy problems:\n{log}");
+    assert!(log.contains("\"problems\":0"), "{log}");
 }

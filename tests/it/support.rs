@@ -250,3 +250,86 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// The example site (the repository root) built at [`NOW`] into the
+/// returned folder's `public/`.
+pub fn build_example() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let o = anxuan(
+        &repo_root(),
+        &[
+            "build",
+            "--now",
+            NOW,
+            "--out",
+            out.path().join("public").to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    out
+}
+
+/// The first sub-folder (by name) of `dir` that has an index.html.
+pub fn first_page(dir: &Path) -> String {
+    item_pages(dir).into_iter().next().unwrap()
+}
+
+/// Every sub-folder of `dir` with an index.html (not `page/`), sorted.
+pub fn item_pages(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().join("index.html").is_file() && e.file_name() != "page")
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A URL path segment, percent-encoded.
+pub fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The Chromium a browser test drives, when it and the driver
+/// (node, `npm ci`'s playwright-core and axe-core) are here; else `None`
+/// after [`can_run`] recorded the skip (or failed the test in CI).
+pub fn browser_for(test: &str) -> Option<String> {
+    let repo = repo_root();
+    let has_driver = repo.join("node_modules/playwright-core").is_dir()
+        && repo.join("node_modules/axe-core").is_dir();
+    let browser = chromium();
+    let missing = browser_missing(browser.is_some(), has_driver);
+    let install = "apt-get install chromium nodejs; npm ci (playwright-core, axe-core)";
+    if !can_run(test, &missing, install) {
+        return None;
+    }
+    browser
+}
+
+/// Runs `node tests/browser/<script> args…` from the repository root:
+/// whether it succeeded, and its stdout then stderr.
+pub fn run_node<S: AsRef<std::ffi::OsStr>>(script: &str, args: &[S]) -> (bool, String) {
+    let repo = repo_root();
+    let o = std::process::Command::new("node")
+        .arg(repo.join("tests/browser").join(script))
+        .args(args)
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.success(), log)
+}

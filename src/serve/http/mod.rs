@@ -7,8 +7,8 @@
 //! conditional and Range requests) and `socket` (hyper and tokio: the
 //! accept loop, connections, the live-reload WebSocket).
 //! Imports: `error`, `hash`, `sitefs`, `serve` (the server state),
-//! `serve::store`, `serve::livereload`, `serve::host` (the Host rule),
-//! `serve::limits`.
+//! `serve::store`, `serve::livereload`, `serve::editor`, `serve::host`
+//! (the Host rule), `serve::limits`.
 //!
 //! Invariants: [`respond`] is a pure function of the snapshot and the
 //! request (it may only `stat` the disk files the build lists). No request
@@ -32,8 +32,8 @@ use std::sync::Arc;
 
 use crate::error::Diagnostic;
 
-use super::livereload;
 use super::store::{Served, Stored};
+use super::{editor, livereload};
 
 pub use super::limits::MAX_CONNECTIONS;
 pub use mime::mime;
@@ -226,14 +226,14 @@ pub fn respond(snap: &Snapshot, req: &Req<'_>) -> Reply {
         .strip_prefix(base)
         .filter(|p| p.starts_with("__anxuan/"))
         .unwrap_or(&path);
-    if own == livereload::SCRIPT_PATH {
-        let etag = etag_of(livereload::SCRIPT.as_bytes());
-        return bytes_reply(
-            req,
-            own,
-            Payload::Static(livereload::SCRIPT.as_bytes()),
-            etag,
-        );
+    for (script_path, script) in [
+        (livereload::SCRIPT_PATH, livereload::SCRIPT),
+        (editor::WECHAT_COPY_PATH, editor::WECHAT_COPY),
+    ] {
+        if own == script_path {
+            let etag = etag_of(script.as_bytes());
+            return bytes_reply(req, own, Payload::Static(script.as_bytes()), etag);
+        }
     }
     if own == livereload::EVENTS_PATH {
         return Reply::new(200, Payload::Events);
@@ -400,6 +400,7 @@ mod tests {
         assert_eq!(get(&s, "/index.html").status, 404);
         assert_eq!(get(&s, "/aq/__anxuan/livereload.js").status, 200);
         assert_eq!(get(&s, "/__anxuan/livereload.js").status, 200);
+        assert_eq!(get(&s, "/aq/__anxuan/wechat-copy.js").status, 200);
         assert!(matches!(
             get(&s, "/aq/__anxuan/events").body,
             Payload::Events

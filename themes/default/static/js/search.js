@@ -36,6 +36,9 @@
     add(selects.area, m.areas);
     add(selects.year, m.years);
     filters.hidden = false;
+    // Folded on a phone's first screen, open when a filter is in use.
+    var p = params();
+    if (p.kind || p.area || p.year) filters.open = true;
   }
 
   function el(tag, cls, text) {
