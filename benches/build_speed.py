@@ -14,7 +14,10 @@ second anxuan build with nothing changed. Prints Markdown for BENCHMARKS.md.
     python3 benches/build_speed.py --bin target/release/anxuan --runs 5
 
 Hugo is optional (apt-get install -y hugo); without it only anxuan runs.
-Both sites paginate lists by 20 (the Hugo flavor's setting).
+Both sites paginate lists by 20 (the Hugo flavor's setting). The anxuan
+site writes no 公众号 exports (`wechat_export: false`), as Hugo writes
+none: the same pages for both; --wechat keeps them (one more file per
+item) to measure what they cost.
 """
 
 import argparse
@@ -41,7 +44,7 @@ COLUMNS = """columns:
 """
 
 
-def gen(out, flavor, size, columns=False):
+def gen(out, flavor, size, columns=False, wechat=False):
     a, d, c = SIZES[size]
     subprocess.run(
         [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--out", out,
@@ -51,6 +54,8 @@ def gen(out, flavor, size, columns=False):
     if flavor == "anxuan":
         with open(os.path.join(out, "site.yaml"), "w", encoding="utf-8") as f:
             f.write("title: 安全生产五进宣传（基准站点）\nbase_url: https://example.org/\npaginate: 20\n")
+            if not wechat:
+                f.write("wechat_export: false\n")
             if columns:
                 f.write(COLUMNS)
                 if os.path.isdir(os.path.join(out, "content", "pages")):
@@ -116,16 +121,19 @@ def main():
     ap.add_argument("--work", default=None, help="folder for the corpora (default: a temp dir)")
     ap.add_argument("--columns", action="store_true",
                     help="the anxuan site declares its columns in site.yaml")
+    ap.add_argument("--wechat", action="store_true",
+                    help="the anxuan site writes its 公众号 exports too")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin)
     have_hugo = shutil.which("hugo") is not None
     work = args.work or tempfile.mkdtemp(prefix="anxuan-bench-")
     results = {}
     for size in [int(s) for s in args.sizes.split(",")]:
-        ax = os.path.join(work, f"anxuan-{size}" + ("-columns" if args.columns else ""))
+        ax = os.path.join(work, f"anxuan-{size}" + ("-columns" if args.columns else "")
+                          + ("-wechat" if args.wechat else ""))
         hg = os.path.join(work, f"hugo-{size}")
         if not os.path.isdir(ax):
-            gen(ax, "anxuan", size, args.columns)
+            gen(ax, "anxuan", size, args.columns, args.wechat)
         if have_hugo and not os.path.isdir(hg):
             gen(hg, "hugo", size)
         ax_out, hg_out = os.path.join(work, f"out-anxuan-{size}"), os.path.join(work, f"out-hugo-{size}")

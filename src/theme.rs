@@ -248,14 +248,36 @@ impl Theme {
     }
 }
 
-/// Renders `source`, a template of anxuan's own (not of a theme: the
-/// `check --report` page), with autoescaping on.
-pub fn render_builtin(name: &str, source: &str, ctx: &Context) -> Result<String, Diagnostic> {
-    let mut tera = Tera::default();
-    tera.autoescape_on([".html"]);
-    tera.add_raw_template(name, source)
-        .and_then(|()| tera.render(name, ctx))
-        .map_err(|e| tera_diagnostic(&e, &BTreeMap::new(), &format!(" in {name}")))
+/// A template of anxuan's own (not of a theme: the `check --report` page,
+/// the 公众号 export), compiled once, with autoescaping on.
+pub struct Builtin {
+    tera: Tera,
+    name: &'static str,
+}
+
+impl Builtin {
+    pub fn new(name: &'static str, source: &str) -> Result<Builtin, Diagnostic> {
+        let mut tera = Tera::default();
+        tera.autoescape_on([".html"]);
+        tera.add_raw_template(name, source)
+            .map_err(|e| tera_diagnostic(&e, &BTreeMap::new(), &format!(" in {name}")))?;
+        Ok(Builtin { tera, name })
+    }
+
+    pub fn render(&self, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(self.name, ctx)
+            .map_err(|e| tera_diagnostic(&e, &BTreeMap::new(), &format!(" in {}", self.name)))
+    }
+}
+
+/// Compiles and renders `source`, a template of anxuan's own used once.
+pub fn render_builtin(
+    name: &'static str,
+    source: &str,
+    ctx: &Context,
+) -> Result<String, Diagnostic> {
+    Builtin::new(name, source)?.render(ctx)
 }
 
 pub use tera::Context as TemplateContext;

@@ -86,6 +86,8 @@ pub struct Config {
     pub hotline: String,
     /// The numbers a printed notice lists beside the hotline (119, 110, …).
     pub emergency_numbers: Vec<Phone>,
+    /// Write each item's 公众号 export (`<dir>wechat.html`).
+    pub wechat_export: bool,
     pub areas: Vec<Area>,
     pub drill_types: Vec<String>,
     pub unsafe_html: bool,
@@ -181,6 +183,7 @@ const KEYS: &[&str] = &[
     "paginate",
     "hotline",
     "emergency_numbers",
+    "wechat_export",
     "areas",
     "drill_types",
     "unsafe_html",
@@ -248,6 +251,7 @@ impl Config {
             paginate: 20,
             hotline: "12350".into(),
             emergency_numbers: Vec::new(),
+            wechat_export: true,
             areas: default_areas(),
             drill_types: DEFAULT_DRILL_TYPES
                 .iter()
@@ -340,6 +344,9 @@ impl Config {
             cfg.hotline = v;
         }
         cfg.emergency_numbers = phones::parse(&mut f);
+        if let Some(v) = f.boolean("wechat_export") {
+            cfg.wechat_export = v;
+        }
         if let Some(v) = f.boolean("unsafe_html") {
             cfg.unsafe_html = v;
         }

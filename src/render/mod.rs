@@ -76,6 +76,8 @@ struct SiteView<'a> {
     hotline: &'a str,
     /// The numbers a printed notice lists beside the hotline.
     emergency_numbers: &'a [Phone],
+    /// Items have a 公众号 export beside them (serve's copy button needs it).
+    wechat_export: bool,
     footer: &'a Footer,
     menu: Vec<MenuView>,
     /// The columns with a list (not the standalone pages'), in order.
@@ -274,6 +276,7 @@ impl<'a> Renderer<'a> {
             language: &cfg.language,
             hotline: &cfg.hotline,
             emergency_numbers: &cfg.emergency_numbers,
+            wechat_export: cfg.wechat_export,
             footer: &cfg.footer,
             menu,
             columns: cfg

@@ -45,10 +45,10 @@ impl<'a> Job<'a> {
 }
 
 /// Every output of the site except the search index: the theme's static
-/// files, single pages and their 公众号 exports, lists, then the files for
-/// programs. A later job
-/// for a path replaces an earlier one (a rendered page wins over a theme
-/// file of the same name).
+/// files, single pages and their 公众号 exports (unless `wechat_export:
+/// false`), lists, then the files for programs. A later job for a path
+/// replaces an earlier one (a rendered page wins over a theme file of the
+/// same name).
 pub fn plan<'a>(r: &'a Renderer<'a>) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job<'a>> = Vec::new();
     for (path, bytes) in &r.assets.files {
@@ -59,7 +59,9 @@ pub fn plan<'a>(r: &'a Renderer<'a>) -> Vec<Job<'a>> {
         jobs.push(Job::new(path.clone(), key, move || Ok(bytes.clone())));
     }
     jobs.extend((0..r.site.pages.len()).map(|id| pages::job(r, id)));
-    jobs.extend((0..r.site.pages.len()).filter_map(|id| wechat::job(r, id)));
+    if r.site.config.wechat_export {
+        jobs.extend((0..r.site.pages.len()).filter_map(|id| wechat::job(r, id)));
+    }
     lists::jobs(r, &mut jobs);
     machine(r, &mut jobs);
     jobs

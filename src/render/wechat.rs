@@ -6,8 +6,8 @@
 //!
 //! Owns: the export's file name ([`FILE`], [`is_export`]), its job and
 //! memo key, the facts it shows (taken from the views the item's page
-//! shows) and its page (`wechat.html`, rendered with autoescaping by
-//! `theme::render_builtin`). Imports: the parent module,
+//! shows) and its page (`wechat.html`, compiled once as a
+//! `theme::Builtin`, autoescaped). Imports: the parent module,
 //! `markdown::wechat` (the restyled body), `content`, `site`, `error`.
 //!
 //! Invariants: every item page but standalone pages has one; no page
@@ -19,6 +19,7 @@
 //! same inputs give the same bytes.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
@@ -28,6 +29,7 @@ use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::markdown::wechat::{self as restyle, Place};
 use crate::site::{PageId, Site};
+use crate::theme::Builtin;
 
 /// The export's file name in its page's folder.
 pub const FILE: &str = "wechat.html";
@@ -303,14 +305,16 @@ pub fn export(r: &Renderer<'_>, id: PageId) -> Result<Vec<u8>, Diagnostic> {
     ctx.insert("content", &restyled.html);
     ctx.insert("attachments", &attachments);
     ctx.insert("images", &restyled.images);
-    crate::theme::render_builtin("wechat.html", include_str!("wechat.html"), &ctx)
-        .map(String::into_bytes)
-        .map_err(|d| {
-            Diagnostic::error(
-                crate::error::Span::file(page.file.clone()),
-                format!("the 公众号 export: {}", d.message),
-            )
-        })
+    // Compiled once for every export of every build.
+    static TEMPLATE: LazyLock<Result<Builtin, Diagnostic>> =
+        LazyLock::new(|| Builtin::new("wechat.html", include_str!("wechat.html")));
+    let template = TEMPLATE.as_ref().map_err(Clone::clone)?;
+    template.render(&ctx).map(String::into_bytes).map_err(|d| {
+        Diagnostic::error(
+            crate::error::Span::file(page.file.clone()),
+            format!("the 公众号 export: {}", d.message),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 // /__anxuan/wechat-copy.js in the preview only and loaded by
 // livereload.js; the published site never has it). The button joins the
 // page tools of every page that has a 公众号 export (articles, notices,
-// documents, drills, cases). It fetches the export (wechat.html beside
+// documents, drills, cases; the tools name the export's file). It fetches the export (wechat.html beside
 // the page), takes its [data-wechat] part — inline styles only, which the
 // 公众号 editor keeps — and puts it on the clipboard as text/html (with
 // plain text beside it), then says so in its status. No inline script or
@@ -38,12 +38,12 @@
   }
 
   function addButton() {
-    var tools = document.querySelector(".page-tools");
+    var tools = document.querySelector(".page-tools[data-wechat-export]");
     if (!tools || tools.querySelector("[data-wechat-copy]")) return;
     var b = document.createElement("button");
     b.type = "button";
     b.className = "wechat-copy";
-    b.setAttribute("data-wechat-copy", "wechat.html");
+    b.setAttribute("data-wechat-copy", tools.getAttribute("data-wechat-export"));
     b.textContent = "复制到公众号";
     var status = document.createElement("span");
     status.className = "wechat-copy-status";

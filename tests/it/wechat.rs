@@ -361,9 +361,28 @@ fn wechat_export_is_made_for_items_only_and_linked_from_nowhere() {
     );
     for (path, bytes) in &b.files {
         if !anxuan::render::wechat::is_export(path) {
-            let text = String::from_utf8_lossy(bytes);
+            // Only the page tools name it, for the preview's 复制到公众号
+            // button: no link, no resource.
+            let text = String::from_utf8_lossy(bytes)
+                .replace(" data-wechat-export=\"wechat.html\"", "");
             assert!(!text.contains("wechat.html"), "{path} names an export");
         }
+    }
+}
+
+#[test]
+fn wechat_export_false_writes_none_and_offers_no_copy() {
+    let b = fixture(&format!("{SITE_YAML}wechat_export: false\n"))
+        .build()
+        .unwrap();
+    assert!(
+        !b.files.keys().any(|p| anxuan::render::wechat::is_export(p)),
+        "an export was written"
+    );
+    for s in KINDS {
+        let page = html(&b, &format!("{s}/index.html"));
+        assert!(page.contains("class=\"page-tools\""), "{s}");
+        assert!(!page.contains("data-wechat-export"), "{s}");
     }
 }
 
