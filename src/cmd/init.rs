@@ -19,6 +19,8 @@ language: zh-CN
 timezone: Asia/Shanghai
 paginate: 20
 hotline: "12350"
+# 打印张贴的告示底部列出的电话（全国统一号码直接写；其他号码写“名称 号码”）
+emergency_numbers: [119, 110, 120]
 areas:
   - { name: 企业, slug: enterprise }
   - { name: 农村, slug: village }

@@ -40,7 +40,7 @@ pub fn template(kind: Kind, title: Option<&str>, today: &str, cfg: &Config) -> S
                 .map(String::as_str)
                 .unwrap_or("综合演练");
             format!(
-                "---\ntitle: {}\ndate: {today}\nstart: {today} 09:00\nend: {today} 11:00\nlocation: \"（演练地点）\"\naddress: \"（详细地址）\"\norganizer: \"（组织单位）\"\ndrill_type: {drill_type}\nparticipants: 0\naudience: \"（参加对象）\"\ncontact: \"（联系人及电话）\"\nfive_into: [{area}]\ndraft: true   # 准备发布时删除此行\n---\n\n## 演练目的\n\n……\n\n## 演练流程\n\n1. 09:00 发出警报\n2. ……\n\n## 注意事项\n\n……\n",
+                "---\ntitle: {}\ndate: {today}\nstart: {today} 09:00\nend: {today} 11:00\nlocation: \"（演练地点）\"\naddress: \"（详细地址）\"\norganizer: \"（组织单位）\"\ndrill_type: {drill_type}\nparticipants: 0\naudience: \"（参加对象）\"\n# bring: 身份证、湿毛巾   # 参加人员需携带的物品（打印张贴时列出），不需要时删去\ncontact: \"（联系人及电话）\"\nfive_into: [{area}]\ndraft: true   # 准备发布时删除此行\n---\n\n## 演练目的\n\n……\n\n## 演练流程\n\n1. 09:00 发出警报\n2. ……\n\n## 注意事项\n\n……\n",
                 title("（请填写演练名称）")
             )
         }

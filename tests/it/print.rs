@@ -147,3 +147,48 @@ fn drills_print_as_one_a4_page_with_a_qr_code_of_the_page() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn emergency_numbers_print_with_their_names_and_a_bad_one_is_an_error_at_its_line() {
+    let site = copy_fixture("minimal");
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}emergency_numbers: [119, \"街道应急值班 0571-88880000\"]\n"),
+    );
+    let b = site.build().unwrap();
+    let page = html(&b, "drills/fire/index.html");
+    let doc = scraper::Html::parse_document(&page);
+    let sel = scraper::Selector::parse(".print-phones span").unwrap();
+    let phones: Vec<String> = doc
+        .select(&sel)
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    assert_eq!(phones, ["火警 119", "街道应急值班 0571-88880000"]);
+    // Articles are not notices for a 公示栏.
+    assert!(!html(&b, "articles/news/index.html").contains("print-notice"));
+
+    site.write(
+        "site.yaml",
+        &format!("{yaml}emergency_numbers:\n  - 119\n  - 88880000\n"),
+    );
+    let errors = site.errors();
+    let e = errors
+        .iter()
+        .find(|d| d.message.contains("emergency_numbers"))
+        .unwrap_or_else(|| panic!("{errors:#?}"));
+    let line = yaml.lines().count() + 3;
+    assert_eq!(loc(e), format!("site.yaml:{line}:5"));
+    assert!(e.help.as_deref().unwrap_or("").contains("名称"), "{e:?}");
+}
+
+#[test]
+fn a_site_without_a_host_prints_no_qr_code() {
+    let site = copy_fixture("minimal");
+    let with_host = html(&site.build().unwrap(), "drills/fire/index.html");
+    assert!(with_host.contains("<svg class=\"qr\""), "{with_host}");
+    site.write("site.yaml", "title: 最小站点\nbase_url: /aq/\n");
+    let page = html(&site.build().unwrap(), "drills/fire/index.html");
+    assert!(page.contains("class=\"print-notice\""));
+    assert!(!page.contains("<svg class=\"qr\""));
+}

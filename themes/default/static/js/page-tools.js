@@ -1,6 +1,7 @@
 /*! anxuan page tools: 打印张贴 and 朗读.
- * 朗读 reads the page's title and then its text aloud, paragraph by
- * paragraph, with the browser's own speech synthesis and a Chinese voice;
+ * 朗读 reads the page's title, its facts (a drill's time and place) and
+ * then its text aloud, paragraph by paragraph, with the browser's own
+ * speech synthesis and a Chinese voice;
  * the paragraph being read is marked and kept in view. The control shows
  * only where speechSynthesis exists and offers a Chinese voice (Android
  * WebView and WeChat on Android have none). No request leaves the page,
@@ -20,8 +21,11 @@
   var stop = box.querySelector('[data-read="stop"]');
   var controls = box.querySelector('[data-read-controls]');
   var RATES = { slow: 0.75, normal: 1, fast: 1.3 };
-  // What is read: the title, then each text block of the body that holds
-  // no other such block (a list item's paragraphs, not the item twice).
+  // What is read: the title, the facts (a drill's time and place, a
+  // case's or a document's table), one row at a time, then each text
+  // block of the body that holds no other such block (a list item's
+  // paragraphs, not the item twice).
+  var FACTS = 'main dl.facts > div, main .facts-table tr';
   var BLOCKS = 'h2, h3, h4, h5, h6, p, li, th, td, dt, dd, figcaption';
   var voice = null;
   var blocks = [];
@@ -48,14 +52,26 @@
     if (!voice && state !== 'idle') end();
   }
 
+  function norm(s) {
+    return (s || '').replace(/\s+/g, ' ').trim();
+  }
+
+  // A fact row is read as "label：value".
   function text(el) {
-    return (el.textContent || '').replace(/\s+/g, ' ').trim();
+    if (el.matches(FACTS)) {
+      var parts = [];
+      for (var i = 0; i < el.children.length; i++) parts.push(norm(el.children[i].textContent));
+      return parts.join('：');
+    }
+    return norm(el.textContent);
   }
 
   function collect() {
     var out = [];
     var h1 = document.querySelector('main h1');
     if (h1 && text(h1)) out.push(h1);
+    var facts = document.querySelectorAll(FACTS);
+    for (var f = 0; f < facts.length; f++) if (text(facts[f])) out.push(facts[f]);
     var body = document.querySelector('main .doc-body');
     if (!body) return out;
     var els = body.querySelectorAll(BLOCKS);
