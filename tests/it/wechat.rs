@@ -363,8 +363,8 @@ fn wechat_export_is_made_for_items_only_and_linked_from_nowhere() {
         if !anxuan::render::wechat::is_export(path) {
             // Only the page tools name it, for the preview's 复制到公众号
             // button: no link, no resource.
-            let text = String::from_utf8_lossy(bytes)
-                .replace(" data-wechat-export=\"wechat.html\"", "");
+            let text =
+                String::from_utf8_lossy(bytes).replace(" data-wechat-export=\"wechat.html\"", "");
             assert!(!text.contains("wechat.html"), "{path} names an export");
         }
     }
