@@ -27,7 +27,8 @@ Examples:
   anxuan init mysite                   start a new site
   anxuan serve -i 0.0.0.0 -p 8080 -O   preview on the LAN, open the browser
   anxuan completion bash > /etc/bash_completion.d/anxuan   shell completion
-  anxuan new drill 2025-fire-drill --title \"青石小学消防疏散演练\"";
+  anxuan new drill 2025-fire-drill --title \"青石小学消防疏散演练\"
+  anxuan import 来稿/通知.docx 旧网站/   Word documents and saved pages → Markdown";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -97,6 +98,12 @@ pub enum Command {
         after_help = "Examples:\n  anxuan new article 2025-safety-month --title \"安全生产月活动启动\"\n  anxuan new drill school-fire-drill\n  anxuan new case 2025-warehouse-fire\n  anxuan new page about --title 关于本站"
     )]
     New(NewArgs),
+    /// Bring existing content in: Word/WPS documents (.docx) and pages saved
+    /// from the old site (.html), one Markdown file each in a column's folder.
+    #[command(
+        after_help = "Examples:\n  anxuan import 来稿/关于开展安全生产月活动的通知.docx\n  anxuan import 旧网站/ --column articles --dry-run\n  anxuan import 旧网站/t20240730_123456.html"
+    )]
+    Import(ImportArgs),
     /// Print a completion script for a shell on stdout.
     #[command(
         after_help = "Examples:\n  anxuan completion bash > ~/.local/share/bash-completion/completions/anxuan\n  anxuan completion zsh > ~/.zfunc/_anxuan\n  anxuan completion fish > ~/.config/fish/completions/anxuan.fish\n  anxuan completion powershell >> $PROFILE"
@@ -218,6 +225,20 @@ pub struct NewArgs {
     /// The title (default: a placeholder to replace).
     #[arg(long)]
     pub title: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Word files (.docx), saved web pages (.html, .htm), or folders of them.
+    #[arg(required = true, value_name = "FILE_OR_FOLDER")]
+    pub paths: Vec<PathBuf>,
+    /// The column to import into (its folder, e.g. articles); default:
+    /// articles, or the column whose title a page's ColumnName gives.
+    #[arg(long, value_name = "FOLDER")]
+    pub column: Option<String>,
+    /// Print what would be written; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

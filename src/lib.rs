@@ -22,6 +22,7 @@ pub mod hash;
 pub mod highlight;
 pub mod html;
 pub mod images;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod pii;

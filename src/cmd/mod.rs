@@ -8,6 +8,7 @@
 pub mod build;
 pub mod check;
 pub mod completion;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod serve;
@@ -29,6 +30,7 @@ pub fn run(shell: &Shell, cli: &Cli) -> Result<(), Error> {
         Command::Serve(args) => serve::run(shell, &root_of(root), args),
         Command::Init(args) => init::run(shell, root, args),
         Command::New(args) => new::run(shell, &root_of(root), args),
+        Command::Import(args) => import::run(shell, &root_of(root), args),
         Command::Completion(args) => completion::run(args),
     }
 }

@@ -97,7 +97,9 @@ const LAYERS: &[&[&str]] = &[
     &["render"],
     &["search"],
     &["check"],
-    &["pipeline"],
+    // `import` writes new content files and checks them with `content`'s
+    // loader; `cmd` drives it.
+    &["pipeline", "import"],
     &["output", "serve"],
     // clap's types, then the subcommands (and the fuzz targets' entry).
     &["cli"],

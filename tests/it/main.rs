@@ -26,6 +26,7 @@ mod fuzz_replay;
 mod hostile;
 mod ics;
 mod images;
+mod import;
 mod inspection;
 mod metadata;
 mod phone;
