@@ -1,7 +1,7 @@
 //! QR codes: the terminal drawing `anxuan serve` prints for a phone's
 //! camera, and the inline SVG a printed notice carries.
 //!
-//! Owns: the only use of `qrcode`. Imports nothing from the crate.
+//! Owns: the only use of `qrcode`. Imports: `html` (attribute escaping).
 //!
 //! Invariants: every code has the 4-module quiet zone a scanner needs on
 //! every side; every line of [`terminal_lines`] has the same number of
@@ -105,23 +105,8 @@ pub fn svg(url: &str, label: &str) -> Option<String> {
          role=\"img\" aria-label=\"{}\" shape-rendering=\"crispEdges\">\
          <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/>\
          <path stroke=\"#000\" d=\"{d}\"/></svg>",
-        escape_attr(label)
+        crate::html::escape_attr(label)
     ))
-}
-
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -86,10 +86,9 @@ const LAYERS: &[&[&str]] = &[
         "highlight",
         "pii",
         "wording",
-        "qr",
     ],
     // `images` edits `<img>` tags with `html`.
-    &["yaml", "dates", "sitefs", "shell", "images"],
+    &["yaml", "dates", "sitefs", "shell", "images", "qr"],
     &["config"],
     &["content", "theme"],
     &["site"],
