@@ -46,14 +46,8 @@ pub fn job<'a>(r: &'a Renderer<'a>, id: PageId) -> Job<'a> {
         // The pages its front matter links, and those linking back: their
         // titles and links show.
         let rel = &r.relations[id];
-        for i in rel
-            .replaced_by
-            .iter()
-            .chain(&rel.interpretation)
-            .chain(&rel.interprets)
-            .chain(&rel.replaces)
-        {
-            key.add(&k.items[*i]);
+        for i in rel.linked() {
+            key.add(&k.items[i]);
         }
         key.finish()
     });

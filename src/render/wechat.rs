@@ -249,14 +249,8 @@ pub fn job<'a>(r: &'a Renderer<'a>, id: PageId) -> Option<Job<'a>> {
         let mut key = k.start("wechat");
         key.add(&k.pages[id]).add(dir).add(&k.items[id]);
         let rel = &r.relations[id];
-        for i in rel
-            .replaced_by
-            .iter()
-            .chain(&rel.interpretation)
-            .chain(&rel.interprets)
-            .chain(&rel.replaces)
-        {
-            key.add(&k.items[*i]);
+        for i in rel.linked() {
+            key.add(&k.items[i]);
         }
         key.finish()
     });

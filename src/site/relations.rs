@@ -38,6 +38,19 @@ pub struct Relations {
     pub replaces: Vec<PageId>,
 }
 
+impl Relations {
+    /// Every page these relations name (whose titles and links the page
+    /// shows): what replaced it, its 解读, what it explains, what it replaced.
+    pub fn linked(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.replaced_by
+            .iter()
+            .chain(&self.interpretation)
+            .chain(&self.interprets)
+            .chain(&self.replaces)
+            .copied()
+    }
+}
+
 /// Every page's relations. `size_of(out)` is the size of the file the
 /// build copies to `out`, or None when it copies none.
 pub fn resolve(
